@@ -1,0 +1,1 @@
+"""Shared kernel: settings, logging, domain types, the store, the queue, crypto."""

@@ -1,0 +1,98 @@
+"""The channel boundary: what every adapter turns a platform update into, and back."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Protocol
+
+from pydantic import BaseModel, ConfigDict
+
+from core.domain import ParsedResume
+
+
+class Channel(StrEnum):
+    TELEGRAM = "telegram"
+    WHATSAPP = "whatsapp"
+    CONSOLE = "console"
+
+
+class MessageKind(StrEnum):
+    TEXT = "text"
+    COMMAND = "command"
+    CALLBACK = "callback"
+    DOCUMENT = "document"
+    PHOTO = "photo"
+    UNSUPPORTED = "unsupported"  # stickers, voice, locations, ...
+    EDITED = "edited"  # an edit of an earlier message: not taken as a new answer
+    GROUP = "group"  # anything from a group or channel chat
+    BLOCKED = "blocked"  # the user blocked the bot (my_chat_member "kicked")
+    UNBLOCKED = "unblocked"
+    RESUME_PARSED = "resume_parsed"  # internal: the parse task finished
+    RESUME_FAILED = "resume_failed"  # internal: the parse task could not read the file
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class FileRef(_Frozen):
+    file_id: str
+    file_name: str | None = None
+    mime_type: str | None = None
+    size: int | None = None
+
+
+class InboundMessage(_Frozen):
+    channel: Channel
+    chat_id: str
+    user_id: str
+    update_id: str
+    kind: MessageKind
+    text: str = ""
+    command: str | None = None  # without the leading slash, lower case
+    args: str = ""
+    callback_id: str | None = None
+    file: FileRef | None = None
+    language_code: str | None = None
+    resume: ParsedResume | None = None  # RESUME_PARSED only
+    failure: str | None = None  # RESUME_FAILED only: a stable reason code
+
+    @property
+    def user_key(self) -> str:
+        return f"{self.channel}:{self.user_id}"
+
+
+class Button(_Frozen):
+    label: str
+    data: str  # callback payload; Telegram allows 64 bytes
+
+
+class OutgoingDocument(_Frozen):
+    file_name: str
+    content: bytes
+    mime_type: str = "application/octet-stream"
+
+
+class Reply(_Frozen):
+    text: str
+    buttons: tuple[tuple[Button, ...], ...] = ()
+    document: OutgoingDocument | None = None
+
+
+class ChatRef(_Frozen):
+    channel: Channel
+    chat_id: str
+
+
+class ReplySender(Protocol):
+    """Delivers replies to one channel; raises RecipientBlocked, RateLimited, TransientError."""
+
+    async def send(self, chat_id: str, reply: Reply) -> None: ...
+
+    async def acknowledge(self, callback_id: str) -> None: ...
+
+
+class FileFetcher(Protocol):
+    """Downloads a file a user sent; raises FileTooLarge or TransientError."""
+
+    async def fetch(self, file: FileRef, max_bytes: int) -> bytes: ...
