@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 
 from core.errors import AppError
@@ -16,6 +19,7 @@ class Cipher:
         if not keys:
             raise ValueError("at least one Fernet key is required")
         self._fernet = MultiFernet([Fernet(key.encode()) for key in keys])
+        self._primary = keys[0].encode()
 
     @classmethod
     def development(cls, key_file: str) -> Cipher:
@@ -28,6 +32,10 @@ class Cipher:
             path.write_bytes(Fernet.generate_key())
             path.chmod(0o600)
         return cls([path.read_text().strip()])
+
+    def derive_key(self, purpose: str) -> bytes:
+        """A stable secret for one purpose (e.g. keyed hashes), derived from the primary key."""
+        return hmac.new(self._primary, purpose.encode(), hashlib.sha256).digest()
 
     def encrypt(self, data: bytes) -> bytes:
         return self._fernet.encrypt(data)

@@ -1,0 +1,294 @@
+"""Parsers for free-text answers: pure functions from text to a value or an ``Invalid``.
+
+Each parser accepts English, German and Spanish phrasings; an ``Invalid`` carries the key
+of the text that tells the user what is expected.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from zoneinfo import ZoneInfo, available_timezones
+
+from core.domain import QuietHours, SalaryFloor, Seniority, WorkMode
+
+
+@dataclass(frozen=True)
+class Invalid:
+    key: str
+
+
+def _fold(text: str) -> str:
+    """Lower case without accents, so 'Sí', 'si' and 'SI' compare equal."""
+    decomposed = unicodedata.normalize("NFKD", text.strip().lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def split_list(text: str) -> list[str]:
+    parts = re.split(r"[,;\n/]|\s+(?:and|und|y|or|oder|o)\s+", text)
+    return [part.strip(" .-•*\t") for part in parts if part.strip(" .-•*\t")]
+
+
+YES = {"yes", "y", "ja", "j", "si", "ok", "okay", "agree", "i agree", "einverstanden", "acepto"}
+NO = {"no", "n", "nein", "nope", "no thanks", "nein danke", "no gracias"}
+SKIP = {"skip", "überspringen", "uberspringen", "ueberspringen", "omitir", "saltar", "-", "none"}
+
+
+def is_yes(text: str) -> bool:
+    return _fold(text) in YES
+
+
+def is_no(text: str) -> bool:
+    return _fold(text) in NO
+
+
+def is_skip(text: str) -> bool:
+    return _fold(text) in SKIP
+
+
+def parse_roles(text: str) -> tuple[str, ...] | Invalid:
+    roles = [" ".join(role.split()) for role in split_list(text)]
+    if not roles or len(roles) > 10:
+        return Invalid("invalid_roles")
+    if any(len(role) < 2 or len(role) > 80 or not re.search(r"[^\W\d_]", role) for role in roles):
+        return Invalid("invalid_roles")
+    return tuple(dict.fromkeys(roles))
+
+
+_WORK_MODES: dict[str, tuple[WorkMode, ...]] = {
+    "remote": (WorkMode.REMOTE,),
+    "remote only": (WorkMode.REMOTE,),
+    "home office": (WorkMode.REMOTE,),
+    "homeoffice": (WorkMode.REMOTE,),
+    "remoto": (WorkMode.REMOTE,),
+    "teletrabajo": (WorkMode.REMOTE,),
+    "hybrid": (WorkMode.HYBRID,),
+    "hibrido": (WorkMode.HYBRID,),  # "híbrido", folded
+    "onsite": (WorkMode.ONSITE,),
+    "on-site": (WorkMode.ONSITE,),
+    "on site": (WorkMode.ONSITE,),
+    "office": (WorkMode.ONSITE,),
+    "vor ort": (WorkMode.ONSITE,),
+    "buro": (WorkMode.ONSITE,),
+    "presencial": (WorkMode.ONSITE,),
+    "oficina": (WorkMode.ONSITE,),
+    "any": (WorkMode.REMOTE, WorkMode.HYBRID, WorkMode.ONSITE),
+    "all": (WorkMode.REMOTE, WorkMode.HYBRID, WorkMode.ONSITE),
+    "egal": (WorkMode.REMOTE, WorkMode.HYBRID, WorkMode.ONSITE),
+    "alle": (WorkMode.REMOTE, WorkMode.HYBRID, WorkMode.ONSITE),
+    "cualquiera": (WorkMode.REMOTE, WorkMode.HYBRID, WorkMode.ONSITE),
+    "todos": (WorkMode.REMOTE, WorkMode.HYBRID, WorkMode.ONSITE),
+}
+
+
+def parse_work_modes(text: str) -> tuple[WorkMode, ...] | Invalid:
+    chosen: list[WorkMode] = []
+    for part in split_list(text) or [text]:
+        modes = _WORK_MODES.get(_fold(part))
+        if modes is None:
+            return Invalid("invalid_work_mode")
+        chosen.extend(mode for mode in modes if mode not in chosen)
+    if not chosen:
+        return Invalid("invalid_work_mode")
+    return tuple(sorted(chosen, key=list(WorkMode).index))
+
+
+ANYWHERE = {"anywhere", "worldwide", "everywhere", "uberall", "weltweit", "egal", "cualquier lugar",
+            "en cualquier lugar", "todo el mundo"}
+
+
+def parse_locations(text: str) -> tuple[str, ...] | Invalid:
+    if _fold(text) in ANYWHERE:
+        return ()
+    places = [" ".join(place.split()) for place in re.split(r"[;\n]|,(?=\s*\S)", text)]
+    places = [place.strip(" .,") for place in places if place.strip(" .,")]
+    if not places or len(places) > 10:
+        return Invalid("invalid_locations")
+    if any(len(p) < 2 or len(p) > 80 or not re.search(r"[^\W\d_]", p) for p in places):
+        return Invalid("invalid_locations")
+    return tuple(dict.fromkeys(places))
+
+
+_SENIORITY: dict[str, Seniority] = {
+    "intern": Seniority.INTERN, "internship": Seniority.INTERN, "trainee": Seniority.INTERN,
+    "praktikum": Seniority.INTERN, "praktikant": Seniority.INTERN, "werkstudent": Seniority.INTERN,
+    "practicas": Seniority.INTERN, "becario": Seniority.INTERN, "student": Seniority.INTERN,
+    "estudiante": Seniority.INTERN,
+    "junior": Seniority.JUNIOR, "entry": Seniority.JUNIOR, "entry level": Seniority.JUNIOR,
+    "graduate": Seniority.JUNIOR, "einsteiger": Seniority.JUNIOR,
+    "berufseinsteiger": Seniority.JUNIOR,
+    "mid": Seniority.MID, "mid-level": Seniority.MID, "mid level": Seniority.MID,
+    "intermediate": Seniority.MID, "professional": Seniority.MID, "berufserfahren": Seniority.MID,
+    "medio": Seniority.MID, "semi senior": Seniority.MID, "ssr": Seniority.MID,
+    "senior": Seniority.SENIOR, "sr": Seniority.SENIOR, "experienced": Seniority.SENIOR,
+    "lead": Seniority.LEAD, "team lead": Seniority.LEAD, "staff": Seniority.LEAD,
+    "manager": Seniority.LEAD, "teamleitung": Seniority.LEAD, "leitung": Seniority.LEAD,
+    "lider": Seniority.LEAD, "jefe": Seniority.LEAD,
+    "principal": Seniority.PRINCIPAL, "director": Seniority.PRINCIPAL, "head": Seniority.PRINCIPAL,
+    "architect": Seniority.PRINCIPAL, "direktor": Seniority.PRINCIPAL,
+    "bereichsleitung": Seniority.PRINCIPAL,
+}
+
+
+def parse_seniority(text: str) -> Seniority | Invalid:
+    return _SENIORITY.get(_fold(text).rstrip("."), Invalid("invalid_seniority"))
+
+
+_CURRENCY_SYMBOLS = {"€": "EUR", "$": "USD", "£": "GBP", "₹": "INR", "¥": "JPY", "₽": "RUB",
+                     "₺": "TRY", "zł": "PLN", "chf": "CHF", "fr.": "CHF", "kr": "SEK"}
+_CURRENCY_CODES = {"EUR", "USD", "GBP", "CHF", "CAD", "AUD", "NZD", "SEK", "NOK", "DKK", "PLN",
+                   "CZK", "HUF", "INR", "JPY", "CNY", "SGD", "HKD", "BRL", "MXN", "ARS", "CLP",
+                   "COP", "ZAR", "AED", "ILS", "TRY", "RUB", "UAH", "RON", "BGN"}
+_CURRENCY_WORDS = {"euro": "EUR", "euros": "EUR", "dollar": "USD", "dollars": "USD",
+                   "dolares": "USD", "pound": "GBP", "pounds": "GBP", "franken": "CHF"}
+# Currencies whose unit is worth far less than a euro: their plausible amounts are larger.
+_SMALL_UNITS = {"JPY": 100, "INR": 100, "HUF": 100, "RUB": 100, "CLP": 1000, "COP": 1000,
+                "ARS": 1000}
+_PERIODS = {"year": "year", "yr": "year", "annual": "year", "jahr": "year", "ano": "year",
+            "pa": "year", "p.a.": "year", "month": "month", "monat": "month", "mes": "month",
+            "mo": "month", "hour": "hour", "hr": "hour", "stunde": "hour", "hora": "hour",
+            "h": "hour"}
+# Period words that stand alone, without "per", "pro", "al", ...
+_PERIOD_WORDS = {"yearly": "year", "annually": "year", "jahrlich": "year", "anual": "year",
+                 "anuales": "year", "monthly": "month", "monatlich": "month",
+                 "mensual": "month", "mensuales": "month", "hourly": "hour",
+                 "stundlich": "hour"}
+# Lowest and highest floor per period, in units of a euro-sized currency.
+_BOUNDS = {"year": (1_000, 10_000_000), "month": (100, 1_000_000), "hour": (1, 10_000)}
+
+
+def _amount(number: str, suffix: str) -> int | None:
+    digits = re.sub(r"\s", "", number)
+    # '60.000' and '60,000' are thousands; '62.5' with a k is a decimal.
+    if re.fullmatch(r"\d{1,3}([.,]\d{3})+", digits):
+        value = float(re.sub(r"[.,]", "", digits))
+    else:
+        try:
+            value = float(digits.replace(",", "."))
+        except ValueError:
+            return None
+    if suffix in {"k", "tsd"}:
+        value *= 1000
+    return round(value)
+
+
+def parse_salary(text: str) -> SalaryFloor | Invalid:
+    folded = _fold(text)
+    match = re.search(r"(\d{1,3}(?:[.,\s]\d{3})+(?!\d)|\d+(?:[.,]\d+)?)\s*(k|tsd)?\b", folded)
+    if match is None:
+        return Invalid("invalid_salary")
+    amount = _amount(match.group(1).strip(" .,"), match.group(2) or "")
+    currency = None
+    upper = text.upper()
+    for code in _CURRENCY_CODES:
+        if re.search(rf"\b{code}\b", upper):
+            currency = code
+    for symbol, code in _CURRENCY_SYMBOLS.items():
+        if currency is None and symbol in folded:
+            currency = code
+    for word, code in _CURRENCY_WORDS.items():
+        if currency is None and re.search(rf"\b{word}\b", folded):
+            currency = code
+    period = "year"
+    for word, value in _PERIODS.items():
+        prefix = r"(?:/|\bper\b|\bpro\b|\bim\b|\bal\b|\bpor\b|\ba\b)"
+        if re.search(rf"{prefix}\s*{re.escape(word)}\b", folded):
+            period = value
+    for word, value in _PERIOD_WORDS.items():
+        if re.search(rf"\b{word}\b", folded):
+            period = value
+    if currency is None:
+        return Invalid("invalid_salary_currency")
+    scale = _SMALL_UNITS.get(currency, 1)
+    minimum, maximum = _BOUNDS[period]
+    if amount is None or not minimum * scale <= amount <= maximum * scale:
+        return Invalid("invalid_salary")
+    return SalaryFloor(amount=amount, currency=currency, period=period)
+
+
+@cache
+def _zones_by_city() -> dict[str, str]:
+    zones: dict[str, str] = {}
+    for name in sorted(available_timezones()):
+        if "/" in name and not name.startswith(("Etc/", "SystemV/", "US/")):
+            zones.setdefault(_fold(name.rsplit("/", 1)[1].replace("_", " ")), name)
+    return zones
+
+
+@cache
+def _zones_by_lower_name() -> dict[str, str]:
+    return {name.lower(): name for name in available_timezones() if "/" in name}
+
+
+_CITY_ALIASES = {"munich": "Europe/Berlin", "munchen": "Europe/Berlin", "koln": "Europe/Berlin",
+                 "cologne": "Europe/Berlin", "hamburg": "Europe/Berlin",
+                 "frankfurt": "Europe/Berlin", "wien": "Europe/Vienna", "zurich": "Europe/Zurich",
+                 "barcelona": "Europe/Madrid", "san francisco": "America/Los_Angeles",
+                 "seattle": "America/Los_Angeles", "boston": "America/New_York",
+                 "germany": "Europe/Berlin", "deutschland": "Europe/Berlin",
+                 "spain": "Europe/Madrid", "espana": "Europe/Madrid", "austria": "Europe/Vienna",
+                 "osterreich": "Europe/Vienna", "uk": "Europe/London", "india": "Asia/Kolkata",
+                 "mexico": "America/Mexico_City", "cdmx": "America/Mexico_City"}
+
+
+def parse_timezone(text: str) -> str | Invalid:
+    raw = text.strip()
+    offset = re.fullmatch(r"(?:utc|gmt)?\s*([+-])\s*(\d{1,2})(?::?00)?", raw, re.IGNORECASE)
+    if offset:
+        hours = int(offset.group(2))
+        # The world's offsets run from UTC-12 to UTC+14.
+        if hours > (14 if offset.group(1) == "+" else 12):
+            return Invalid("invalid_timezone")
+        if hours == 0:
+            return "UTC"
+        # Etc/GMT signs are inverted: UTC+2 is Etc/GMT-2.
+        return f"Etc/GMT{'-' if offset.group(1) == '+' else '+'}{hours}"
+    if _fold(raw) in {"utc", "gmt", "z"}:
+        return "UTC"
+    for name in (raw, raw.replace(" ", "_")):
+        if "/" in name and name.lower() in _zones_by_lower_name():
+            return str(ZoneInfo(_zones_by_lower_name()[name.lower()]).key)
+    folded = _fold(raw)
+    zone = _CITY_ALIASES.get(folded) or _zones_by_city().get(folded)
+    return zone if zone else Invalid("invalid_timezone")
+
+
+_QUIET_HOURS = re.compile(
+    r"(?:(?:from|von|de|desde)\s+)?"
+    r"(\d{1,2})(?:[:.]\d{2})?\s*(?:-|–|to|bis|a)\s*(\d{1,2})(?:[:.]\d{2})?(?:\s*uhr)?"
+)
+
+
+def parse_quiet_hours(text: str) -> QuietHours | Invalid | None:
+    folded = _fold(text)
+    if folded in SKIP | NO | {"keine", "ninguna", "no quiet hours"}:
+        return None
+    match = _QUIET_HOURS.fullmatch(folded)
+    if match is None:
+        return Invalid("invalid_quiet_hours")
+    start, end = int(match.group(1)), int(match.group(2))
+    if start > 23 or end > 23 or start == end:
+        return Invalid("invalid_quiet_hours")
+    return QuietHours(start=start, end=end)
+
+
+def parse_years(text: str) -> float | Invalid:
+    match = re.fullmatch(r"(\d{1,2}(?:[.,]\d)?)\s*(?:years?|jahre?|anos?|y)?", _fold(text))
+    if match is None:
+        return Invalid("invalid_years")
+    years = float(match.group(1).replace(",", "."))
+    return years if years <= 60 else Invalid("invalid_years")
+
+
+def parse_title(text: str) -> str | Invalid:
+    title = " ".join(text.split())
+    if not 2 <= len(title) <= 80 or not re.search(r"[^\W\d_]", title):
+        return Invalid("invalid_title")
+    return title
+
+
+def language_of(code: str | None, supported: tuple[str, ...]) -> str:
+    base = (code or "").split("-")[0].split("_")[0].lower()
+    return base if base in supported else supported[0]

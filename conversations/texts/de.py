@@ -1,0 +1,270 @@
+"""German texts (informal "du"); exactly the keys and placeholders of the English set."""
+
+TEXTS: dict[str, str] = {
+    # consent
+    "welcome_consent": (
+        "Hallo! Ich bin JobScout. Ich suche Jobs, die zu dir passen, und schicke sie dir hier.\n\n"
+        "Datenschutzhinweis (Version {version}): Wenn du einverstanden bist, speichere ich deine "
+        "Chat-ID, deine Antworten und, falls du ihn schickst, deinen Lebenslauf (verschlüsselt). "
+        "Ich nutze sie nur, um passende Jobs für dich zu finden und dir zu schicken. Mit /privacy "
+        "siehst du deine Einwilligung, mit /export lädst du alles herunter und mit /delete "
+        "löschst du jederzeit alles.\n\n"
+        "Bist du einverstanden, dass ich dein Profil verarbeite und dir Jobnachrichten schicke?"
+    ),
+    "btn_consent_yes": "Ja, einverstanden",
+    "btn_consent_no": "Nein, danke",
+    "consent_declined": (
+        "Kein Problem. Ich habe nichts über dich gespeichert. Falls du es dir anders überlegst, "
+        "schick /start. Tschüss!"
+    ),
+    "consent_needed": "Bevor ich dir helfen kann, beantworte bitte die Datenschutzfrage unten.",
+    "consent_thanks": (
+        "Danke! Deine Einwilligung ist gespeichert (Datenschutzhinweis Version {version})."
+    ),
+    "nothing_stored": (
+        "Ich habe keine Daten über dich gespeichert, also gibt es nichts anzuzeigen, zu "
+        "exportieren oder zu löschen."
+    ),
+    # onboarding questions
+    "ask_roles": (
+        "Welche Jobs suchst du? Schreib einen oder mehrere Jobtitel, getrennt durch Kommas "
+        "(zum Beispiel: Backend-Entwickler, Data Engineer)."
+    ),
+    "invalid_roles": (
+        "Ich brauche mindestens einen Jobtitel (2 bis 80 Zeichen, höchstens 10 Titel, getrennt "
+        "durch Kommas). Zum Beispiel: Pflegefachkraft, Pflegehelfer."
+    ),
+    "ask_work_mode": "Wie möchtest du arbeiten?",
+    "btn_remote": "Remote",
+    "btn_hybrid": "Hybrid",
+    "btn_onsite": "Vor Ort",
+    "btn_any": "Egal",
+    "invalid_work_mode": (
+        "Bitte wähle remote, hybrid, vor Ort oder egal (oder tippe auf einen Button)."
+    ),
+    "ask_locations": (
+        "Wo sollen die Jobs sein? Schreib Länder oder Städte, getrennt durch Kommas "
+        "(zum Beispiel: Berlin, München), oder tippe auf „Überall“."
+    ),
+    "btn_anywhere": "Überall",
+    "invalid_locations": (
+        "Diesen Ort habe ich nicht verstanden. Schreib bis zu 10 Länder oder Städte, getrennt "
+        "durch Kommas, oder tippe auf „Überall“."
+    ),
+    "ask_seniority": "Welches Erfahrungslevel hast du?",
+    "btn_intern": "Praktikum / Studium",
+    "btn_junior": "Junior",
+    "btn_mid": "Berufserfahren",
+    "btn_senior": "Senior",
+    "btn_lead": "Teamleitung / Manager",
+    "btn_principal": "Principal / Direktor",
+    "invalid_seniority": "Bitte wähle dein Level mit einem der Buttons.",
+    "ask_salary": (
+        "Wie viel möchtest du mindestens verdienen? Schreib einen Betrag und eine Währung, zum "
+        "Beispiel 60000 EUR, 4.500 € pro Monat oder 55 $/Stunde. Du kannst das auch überspringen."
+    ),
+    "btn_skip": "Überspringen",
+    "invalid_salary": (
+        "Dieser Betrag sieht nicht richtig aus. Schreib eine Zahl und eine Währung, zum Beispiel "
+        "60000 EUR oder 4500 EUR pro Monat, oder tippe auf „Überspringen“."
+    ),
+    "invalid_salary_currency": (
+        "Welche Währung ist das? Bitte gib sie mit an, zum Beispiel 60000 EUR oder 120.000 $."
+    ),
+    "ask_resume": (
+        "Jetzt zu deinem Lebenslauf: Schick ihn als PDF- oder DOCX-Datei (bis 10 MB), füge den "
+        "Text hier ein oder tippe auf „Überspringen“."
+    ),
+    "resume_reading": "Danke! Ich lese deinen Lebenslauf, das dauert einen Moment.",
+    "resume_wait": "Ich lese deinen Lebenslauf noch, einen Moment bitte.",
+    "resume_photo": (
+        "Fotos oder Bilder kann ich nicht lesen. Bitte schick deinen Lebenslauf als PDF- oder "
+        "DOCX-Dokument oder füge den Text ein."
+    ),
+    "resume_too_large": (
+        "Die Datei ist zu groß (das Limit liegt bei {limit} MB). Bitte schick eine kleinere PDF- "
+        "oder DOCX-Datei oder füge den Text ein."
+    ),
+    "resume_not_document": (
+        "Bitte schick eine PDF- oder DOCX-Datei, füge den Text ein oder tippe auf „Überspringen“."
+    ),
+    "resume_text_too_short": (
+        "Das ist ziemlich kurz für einen Lebenslauf. Füge den ganzen Text ein, schick eine PDF- "
+        "oder DOCX-Datei oder tippe auf „Überspringen“."
+    ),
+    "resume_failed_too_large": (
+        "Die Datei ist zu groß (das Limit liegt bei {limit} MB). Bitte schick eine kleinere Datei "
+        "oder füge den Text ein."
+    ),
+    "resume_failed_unsupported_type": (
+        "Diese Datei ist kein PDF- oder DOCX-Dokument. Bitte schick eins davon oder füge den "
+        "Text ein."
+    ),
+    "resume_failed_corrupt": (
+        "Ich konnte die Datei nicht öffnen, sie scheint beschädigt zu sein. Bitte schick sie "
+        "noch einmal oder füge den Text ein."
+    ),
+    "resume_failed_encrypted": (
+        "Diese PDF ist passwortgeschützt, deshalb kann ich sie nicht lesen. Bitte schick eine "
+        "Kopie ohne Passwort oder füge den Text ein."
+    ),
+    "resume_failed_empty": (
+        "Diese Datei enthält keinen Text. Bitte schick eine andere Datei oder füge den Text ein."
+    ),
+    "resume_failed_scanned": (
+        "Das sieht nach einem Scan aus: Die Datei enthält Bilder, aber keinen Text, den ich lesen "
+        "kann. Bitte schick eine PDF mit Text oder eine DOCX-Datei oder füge den Text ein."
+    ),
+    "resume_failed_download": (
+        "Ich konnte die Datei gerade nicht herunterladen. Bitte schick sie noch einmal oder füge "
+        "den Text ein."
+    ),
+    "resume_summary": (
+        "Das habe ich in deinem Lebenslauf gelesen:\n"
+        "• Fähigkeiten: {skills}\n"
+        "• Jahre Berufserfahrung: {years}\n"
+        "• Letzter Jobtitel: {title}\n\n"
+        "Stimmt das so?"
+    ),
+    "not_found": "nicht gefunden",
+    "btn_resume_ok": "Passt so",
+    "btn_fix_skills": "Fähigkeiten ändern",
+    "btn_fix_title": "Titel ändern",
+    "btn_fix_years": "Jahre ändern",
+    "invalid_resume_confirm": (
+        "Bitte bestätige mit „Passt so“ oder wähle aus, was ich korrigieren soll."
+    ),
+    "ask_skills": (
+        "Schreib deine Fähigkeiten, getrennt durch Kommas (zum Beispiel: Python, SQL, Kubernetes)."
+    ),
+    "invalid_skills": "Bitte schreib mindestens eine Fähigkeit, mehrere getrennt durch Kommas.",
+    "ask_title": "Was ist dein letzter oder aktueller Jobtitel?",
+    "invalid_title": "Bitte schreib einen Jobtitel mit 2 bis 80 Zeichen.",
+    "ask_years": "Wie viele Jahre Berufserfahrung hast du? Schreib eine Zahl, zum Beispiel 6.",
+    "invalid_years": (
+        "Bitte gib die Anzahl der Jahre als Zahl zwischen 0 und 60 an, zum Beispiel 6."
+    ),
+    "ask_frequency": "Wie oft soll ich dir Jobs schicken?",
+    "btn_instant": "Sofort",
+    "btn_daily": "Täglich gesammelt",
+    "btn_weekly": "Wöchentlich gesammelt",
+    "invalid_frequency": "Bitte wähle sofort, täglich oder wöchentlich.",
+    "ask_timezone": (
+        "In welcher Zeitzone bist du? Schreib eine Stadt oder eine Zone wie Europe/Berlin oder "
+        "UTC+2."
+    ),
+    "invalid_timezone": (
+        "Diese Zeitzone kenne ich nicht. Versuch es mit einer großen Stadt in deiner Nähe (zum "
+        "Beispiel Berlin), einem Zonennamen wie America/New_York oder einer Abweichung wie UTC-5."
+    ),
+    "ask_quiet_hours": (
+        "Wann soll ich dich nicht stören? Schreib Uhrzeiten wie 22-7 oder tippe auf einen Button."
+    ),
+    "btn_quiet_default": "22:00–07:00",
+    "btn_no_quiet": "Keine Ruhezeiten",
+    "invalid_quiet_hours": (
+        "Bitte gib die Ruhezeiten als zwei volle Stunden an, zum Beispiel 22-7."
+    ),
+    # done, menu and profile
+    "done": "Alles bereit! Ich schicke dir passende Jobs. Hier ist dein Profil:\n\n{summary}",
+    "profile_summary": (
+        "• Gesuchte Jobs: {roles}\n• Arbeitsmodell: {modes}\n• Orte: {locations}\n"
+        "• Erfahrungslevel: {seniority}\n• Mindestgehalt: {salary}\n• Fähigkeiten: {skills}\n"
+        "• Benachrichtigungen: {frequency}\n• Zeitzone: {timezone}\n• Ruhezeiten: {quiet}\n"
+        "• Status: {status}"
+    ),
+    "status_active": "aktiv",
+    "status_paused": "pausiert",
+    "anywhere": "überall",
+    "none": "keine",
+    "salary_value": "{amount} {currency} pro {period}",
+    "period_year": "Jahr",
+    "period_month": "Monat",
+    "period_hour": "Stunde",
+    "quiet_value": "{start}:00–{end}:00",
+    "menu": "Was möchtest du tun?",
+    "btn_menu_prefs": "Angaben ändern",
+    "btn_menu_resume": "Neuer Lebenslauf",
+    "btn_menu_frequency": "Häufigkeit",
+    "btn_menu_pause": "Pausieren",
+    "btn_menu_unpause": "Fortsetzen",
+    "btn_menu_language": "Sprache",
+    "btn_menu_privacy": "Datenschutz",
+    "btn_menu_export": "Daten exportieren",
+    "btn_menu_delete": "Daten löschen",
+    "prefs_choose": "Welche Antwort möchtest du ändern?\n\n{summary}",
+    "btn_pref_roles": "Jobs",
+    "btn_pref_work_mode": "Arbeitsmodell",
+    "btn_pref_locations": "Orte",
+    "btn_pref_seniority": "Erfahrung",
+    "btn_pref_salary": "Mindestgehalt",
+    "btn_pref_resume": "Lebenslauf",
+    "btn_pref_frequency": "Häufigkeit",
+    "btn_pref_timezone": "Zeitzone",
+    "btn_pref_quiet_hours": "Ruhezeiten",
+    "saved": "Gespeichert.",
+    "finish_onboarding_first": "Lass uns zuerst dein Profil fertig einrichten.",
+    "welcome_back": "Schön, dass du wieder da bist!",
+    "help": (
+        "Ich schicke dir Jobs, die zu deinem Profil passen. Befehle:\n"
+        "/menu – Hauptmenü\n/prefs – eine Antwort ändern\n/resume – Lebenslauf ersetzen\n"
+        "/frequency – wie oft ich dir Jobs schicke\n"
+        "/pause und /unpause – Benachrichtigungen anhalten oder wieder starten\n"
+        "/language – Sprache ändern\n/privacy – Einwilligung ansehen oder widerrufen\n"
+        "/export – alles herunterladen, was ich über dich gespeichert habe\n"
+        "/delete – alle deine Daten löschen\n"
+        "/cancel – die aktuelle Frage abbrechen"
+    ),
+    "paused": (
+        "Benachrichtigungen pausiert. Schick /unpause, wann immer du sie wieder haben möchtest."
+    ),
+    "unpaused": "Benachrichtigungen sind wieder an.",
+    "privacy_status": (
+        "Datenschutzhinweis Version {version}. Deine Einwilligungen:\n{records}\n\n"
+        "Du kannst deine Einwilligung zu Jobnachrichten widerrufen (dein Profil bleibt "
+        "erhalten) oder alle Einwilligungen widerrufen – dann lösche ich alles, was ich über "
+        "dich gespeichert habe."
+    ),
+    "consent_line": "• {purpose}: {state} am {at} (Version {version})",
+    "purpose_profile_processing": "Verarbeitung deines Profils",
+    "purpose_job_messages": "Empfang von Jobnachrichten",
+    "consent_granted": "erteilt",
+    "consent_withdrawn": "widerrufen",
+    "btn_withdraw_messages": "Jobnachrichten stoppen",
+    "btn_withdraw_all": "Alles widerrufen und löschen",
+    "messages_withdrawn": (
+        "Erledigt: Ich schicke dir keine Jobnachrichten mehr. Dein Profil bleibt erhalten; "
+        "schick /unpause, um wieder einzuwilligen."
+    ),
+    "export_preparing": "Ich bereite deinen Datenexport vor...",
+    "export_caption": "Alles, was JobScout über dich gespeichert hat, als JSON.",
+    "confirm_delete": (
+        "Damit löschst du dein Profil, deinen Lebenslauf, deine Antworten, Einwilligungen und "
+        "noch nicht zugestellte Nachrichten. Das lässt sich nicht rückgängig machen. "
+        "Alles löschen?"
+    ),
+    "btn_delete_yes": "Ja, alles löschen",
+    "btn_delete_no": "Nein, Daten behalten",
+    "deleted": (
+        "Alle deine Daten wurden gelöscht. Tschüss! Schick /start, falls du irgendwann "
+        "zurückkommen möchtest."
+    ),
+    "delete_cancelled": "Es wurde nichts gelöscht.",
+    "cancelled": "Abgebrochen, nichts wurde geändert.",
+    "onboarding_paused": (
+        "Okay, wir hören hier auf. Schick /start, wann immer du weitermachen möchtest."
+    ),
+    "group_only_private": (
+        "Hallo! JobScout funktioniert nur im privaten Chat. Schreib mir bitte direkt, um "
+        "Jobbenachrichtigungen zu bekommen."
+    ),
+    "edited": (
+        "Bearbeitete Nachrichten kann ich nicht berücksichtigen. Bitte schick deine Antwort "
+        "noch einmal als neue Nachricht."
+    ),
+    "unsupported": "Ich kann Text, Buttons und PDF- oder DOCX-Dateien lesen.",
+    "stale_button": "Dieser Button gehört zu einer früheren Frage.",
+    "choose_language": "Wähle deine Sprache:",
+    "language_set": "Sprache auf Deutsch umgestellt.",
+    "reachable_again": "Willkommen zurück! Deine Benachrichtigungen sind wieder an.",
+}

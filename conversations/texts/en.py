@@ -1,0 +1,240 @@
+"""English texts: the reference set; every other language has exactly these keys."""
+
+TEXTS: dict[str, str] = {
+    # consent
+    "welcome_consent": (
+        "Hi! I'm JobScout. I look for jobs that fit you and send them to you here.\n\n"
+        "Privacy notice (version {version}): if you agree, I store your chat id, the answers you "
+        "give me and, if you send one, your resume (encrypted). I use them only to find and send "
+        "you matching jobs. You can see your consent with /privacy, download everything with "
+        "/export and erase it all with /delete at any time.\n\n"
+        "Do you agree that I process your profile and send you job messages?"
+    ),
+    "btn_consent_yes": "Yes, I agree",
+    "btn_consent_no": "No, thanks",
+    "consent_declined": (
+        "No problem. I have not stored anything about you. If you change your mind, send /start."
+        " Goodbye!"
+    ),
+    "consent_needed": "Before I can help you, please answer the privacy question below.",
+    "consent_thanks": "Thank you! Your consent is recorded (policy version {version}).",
+    "nothing_stored": "I hold no data about you, so there is nothing to show, export or delete.",
+    # onboarding questions
+    "ask_roles": (
+        "Which jobs are you looking for? Write one or more job titles, separated by commas "
+        "(for example: Backend Developer, Data Engineer)."
+    ),
+    "invalid_roles": (
+        "I need at least one job title (2 to 80 characters, up to 10 titles, separated by "
+        "commas). For example: Nurse, Care Assistant."
+    ),
+    "ask_work_mode": "How do you want to work?",
+    "btn_remote": "Remote",
+    "btn_hybrid": "Hybrid",
+    "btn_onsite": "On-site",
+    "btn_any": "Any of these",
+    "invalid_work_mode": "Please choose remote, hybrid, on-site or any of these (or tap a button).",
+    "ask_locations": (
+        "Where should the jobs be? Write countries or cities, separated by commas "
+        "(for example: Berlin, Munich), or tap \"Anywhere\"."
+    ),
+    "btn_anywhere": "Anywhere",
+    "invalid_locations": (
+        "I did not understand that place. Write up to 10 countries or cities separated by "
+        "commas, or tap \"Anywhere\"."
+    ),
+    "ask_seniority": "What is your experience level?",
+    "btn_intern": "Intern / student",
+    "btn_junior": "Junior",
+    "btn_mid": "Mid-level",
+    "btn_senior": "Senior",
+    "btn_lead": "Lead / manager",
+    "btn_principal": "Principal / director",
+    "invalid_seniority": "Please pick your level with one of the buttons.",
+    "ask_salary": (
+        "What is the lowest salary you would accept? Write an amount and a currency, for "
+        "example 60000 EUR, €4,500 per month or $55/hour. You can also skip this."
+    ),
+    "btn_skip": "Skip",
+    "invalid_salary": (
+        "That amount does not look right. Write a number and a currency, for example "
+        "60000 EUR or 4500 EUR per month, or tap Skip."
+    ),
+    "invalid_salary_currency": (
+        "Which currency is that? Please add it, for example 60000 EUR or $120,000."
+    ),
+    "ask_resume": (
+        "Now your resume: send it as a PDF or DOCX file (up to 10 MB), paste its text here, or "
+        "tap Skip."
+    ),
+    "resume_reading": "Thanks! I'm reading your resume, this takes a moment.",
+    "resume_wait": "I'm still reading your resume, one moment please.",
+    "resume_photo": (
+        "I can't read photos or images. Please send your resume as a PDF or DOCX document, "
+        "or paste its text."
+    ),
+    "resume_too_large": (
+        "That file is too large (the limit is {limit} MB). Please send a smaller PDF or DOCX, "
+        "or paste the text."
+    ),
+    "resume_not_document": "Please send a PDF or DOCX file, paste the text, or tap Skip.",
+    "resume_text_too_short": (
+        "That is rather short for a resume. Paste the full text, send a PDF or DOCX file, or "
+        "tap Skip."
+    ),
+    "resume_failed_too_large": (
+        "That file is too large (the limit is {limit} MB). Please send a smaller file or paste "
+        "the text."
+    ),
+    "resume_failed_unsupported_type": (
+        "That file is not a PDF or DOCX document. Please send one of those, or paste the text."
+    ),
+    "resume_failed_corrupt": (
+        "I couldn't open that file: it seems to be damaged. Please send it again, or paste the "
+        "text."
+    ),
+    "resume_failed_encrypted": (
+        "That PDF is password-protected, so I can't read it. Please send a copy without a "
+        "password, or paste the text."
+    ),
+    "resume_failed_empty": (
+        "That file contains no text. Please send another file or paste the text."
+    ),
+    "resume_failed_scanned": (
+        "That looks like a scan: it has images but no text I can read. Please send a PDF with "
+        "text, a DOCX file, or paste the text."
+    ),
+    "resume_failed_download": (
+        "I couldn't download that file just now. Please try sending it again, or paste the text."
+    ),
+    "resume_summary": (
+        "This is what I read in your resume:\n"
+        "• Skills: {skills}\n"
+        "• Years of experience: {years}\n"
+        "• Last job title: {title}\n\n"
+        "Is that right?"
+    ),
+    "not_found": "not found",
+    "btn_resume_ok": "Looks right",
+    "btn_fix_skills": "Correct skills",
+    "btn_fix_title": "Correct title",
+    "btn_fix_years": "Correct years",
+    "invalid_resume_confirm": "Please confirm with \"Looks right\" or pick what to correct.",
+    "ask_skills": "Write your skills, separated by commas (for example: Python, SQL, Kubernetes).",
+    "invalid_skills": "Please write at least one skill, separated by commas.",
+    "ask_title": "What is your last or current job title?",
+    "invalid_title": "Please write a job title of 2 to 80 characters.",
+    "ask_years": "How many years of work experience do you have? Write a number, for example 6.",
+    "invalid_years": (
+        "Please write the number of years as a number between 0 and 60, for example 6."
+    ),
+    "ask_frequency": "How often should I send you jobs?",
+    "btn_instant": "Instantly",
+    "btn_daily": "Daily digest",
+    "btn_weekly": "Weekly digest",
+    "invalid_frequency": "Please choose instantly, daily or weekly.",
+    "ask_timezone": (
+        "Which time zone are you in? Write a city or a zone such as Europe/Berlin or UTC+2."
+    ),
+    "invalid_timezone": (
+        "I don't know that time zone. Try a big city near you (for example Berlin), a zone "
+        "name such as America/New_York, or an offset such as UTC-5."
+    ),
+    "ask_quiet_hours": (
+        "When should I stay quiet? Write hours like 22-7, or tap a button."
+    ),
+    "btn_quiet_default": "22:00–07:00",
+    "btn_no_quiet": "No quiet hours",
+    "invalid_quiet_hours": "Please write quiet hours as two hours of the day, for example 22-7.",
+    # done, menu and profile
+    "done": "All set! I'll send you jobs that fit. Here is your profile:\n\n{summary}",
+    "profile_summary": (
+        "• Roles: {roles}\n• Work mode: {modes}\n• Locations: {locations}\n• Level: {seniority}\n"
+        "• Minimum salary: {salary}\n• Skills: {skills}\n• Alerts: {frequency}\n"
+        "• Time zone: {timezone}\n• Quiet hours: {quiet}\n• Status: {status}"
+    ),
+    "status_active": "active",
+    "status_paused": "paused",
+    "anywhere": "anywhere",
+    "none": "none",
+    "salary_value": "{amount} {currency} per {period}",
+    "period_year": "year",
+    "period_month": "month",
+    "period_hour": "hour",
+    "quiet_value": "{start}:00–{end}:00",
+    "menu": "What would you like to do?",
+    "btn_menu_prefs": "Change preferences",
+    "btn_menu_resume": "Replace resume",
+    "btn_menu_frequency": "Alert frequency",
+    "btn_menu_pause": "Pause alerts",
+    "btn_menu_unpause": "Resume alerts",
+    "btn_menu_language": "Language",
+    "btn_menu_privacy": "Privacy",
+    "btn_menu_export": "Export my data",
+    "btn_menu_delete": "Delete my data",
+    "prefs_choose": "Which answer do you want to change?\n\n{summary}",
+    "btn_pref_roles": "Roles",
+    "btn_pref_work_mode": "Work mode",
+    "btn_pref_locations": "Locations",
+    "btn_pref_seniority": "Level",
+    "btn_pref_salary": "Minimum salary",
+    "btn_pref_resume": "Resume",
+    "btn_pref_frequency": "Frequency",
+    "btn_pref_timezone": "Time zone",
+    "btn_pref_quiet_hours": "Quiet hours",
+    "saved": "Saved.",
+    "finish_onboarding_first": "Let's finish setting up your profile first.",
+    "welcome_back": "Welcome back!",
+    "help": (
+        "I send you jobs that fit your profile. Commands:\n"
+        "/menu – main menu\n/prefs – change an answer\n/resume – replace your resume\n"
+        "/frequency – how often I send jobs\n/pause and /unpause – stop or restart alerts\n"
+        "/language – change the language\n/privacy – see or withdraw your consent\n"
+        "/export – download everything I hold about you\n/delete – erase all your data\n"
+        "/cancel – stop the current question"
+    ),
+    "paused": "Alerts paused. Send /unpause whenever you want them back.",
+    "unpaused": "Alerts are on again.",
+    "privacy_status": (
+        "Privacy notice version {version}. Your consents:\n{records}\n\n"
+        "You can withdraw consent to job messages (your profile stays), or withdraw all consent, "
+        "which deletes everything I hold about you."
+    ),
+    "consent_line": "• {purpose}: {state} on {at} (version {version})",
+    "purpose_profile_processing": "Processing your profile",
+    "purpose_job_messages": "Receiving job messages",
+    "consent_granted": "given",
+    "consent_withdrawn": "withdrawn",
+    "btn_withdraw_messages": "Stop job messages",
+    "btn_withdraw_all": "Withdraw all and delete",
+    "messages_withdrawn": (
+        "Done: I won't send you job messages any more. Your profile stays; send /unpause to "
+        "give consent again."
+    ),
+    "export_preparing": "Preparing your data export...",
+    "export_caption": "Everything JobScout holds about you, as JSON.",
+    "confirm_delete": (
+        "This erases your profile, resume, answers, consents and pending messages. It cannot be "
+        "undone. Delete everything?"
+    ),
+    "btn_delete_yes": "Yes, delete everything",
+    "btn_delete_no": "No, keep my data",
+    "deleted": (
+        "Everything about you has been deleted. Goodbye! Send /start if you ever want to come "
+        "back."
+    ),
+    "delete_cancelled": "Nothing was deleted.",
+    "cancelled": "Cancelled; nothing changed.",
+    "onboarding_paused": "Okay, let's stop here. Send /start whenever you want to continue.",
+    "group_only_private": (
+        "Hi! JobScout works in a private chat only. Please message me directly to get job alerts."
+    ),
+    "edited": (
+        "I don't pick up edited messages. Please send your answer again as a new message."
+    ),
+    "unsupported": "I can read text, buttons and PDF or DOCX files.",
+    "stale_button": "That button belongs to an earlier question.",
+    "choose_language": "Choose your language:",
+    "language_set": "Language set to English.",
+    "reachable_again": "Welcome back! Your alerts are on again.",
+}

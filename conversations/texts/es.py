@@ -1,0 +1,246 @@
+"""Spanish texts (neutral Spanish, "tú"); exactly the keys and placeholders of the English set."""
+
+TEXTS: dict[str, str] = {
+    # consent
+    "welcome_consent": (
+        "¡Hola! Soy JobScout. Busco empleos que encajen contigo y te los envío por aquí.\n\n"
+        "Aviso de privacidad (versión {version}): si aceptas, guardo tu ID de chat, las "
+        "respuestas que me des y, si me lo envías, tu currículum (cifrado). Solo los uso para "
+        "buscarte y enviarte empleos adecuados. En cualquier momento puedes ver tu consentimiento "
+        "con /privacy, descargar todo con /export y borrarlo todo con /delete.\n\n"
+        "¿Aceptas que procese tu perfil y te envíe mensajes con ofertas de empleo?"
+    ),
+    "btn_consent_yes": "Sí, acepto",
+    "btn_consent_no": "No, gracias",
+    "consent_declined": (
+        "No hay problema. No he guardado nada sobre ti. Si cambias de opinión, envía /start. "
+        "¡Hasta luego!"
+    ),
+    "consent_needed": "Antes de poder ayudarte, responde la pregunta de privacidad de abajo.",
+    "consent_thanks": (
+        "¡Gracias! Tu consentimiento ha quedado registrado (versión del aviso {version})."
+    ),
+    "nothing_stored": (
+        "No tengo ningún dato tuyo, así que no hay nada que mostrar, exportar ni borrar."
+    ),
+    # onboarding questions
+    "ask_roles": (
+        "¿Qué empleos buscas? Escribe uno o varios puestos, separados por comas "
+        "(por ejemplo: Desarrollador Backend, Ingeniero de Datos)."
+    ),
+    "invalid_roles": (
+        "Necesito al menos un puesto (de 2 a 80 caracteres, hasta 10 puestos, separados por "
+        "comas). Por ejemplo: Enfermero, Auxiliar de enfermería."
+    ),
+    "ask_work_mode": "¿Cómo quieres trabajar?",
+    "btn_remote": "Remoto",
+    "btn_hybrid": "Híbrido",
+    "btn_onsite": "Presencial",
+    "btn_any": "Cualquiera",
+    "invalid_work_mode": "Elige remoto, híbrido, presencial o cualquiera (o toca un botón).",
+    "ask_locations": (
+        "¿Dónde quieres trabajar? Escribe países o ciudades, separados por comas "
+        "(por ejemplo: Madrid, Barcelona), o toca \"Cualquier lugar\"."
+    ),
+    "btn_anywhere": "Cualquier lugar",
+    "invalid_locations": (
+        "No entendí ese lugar. Escribe hasta 10 países o ciudades separados por comas, o toca "
+        "\"Cualquier lugar\"."
+    ),
+    "ask_seniority": "¿Cuál es tu nivel de experiencia?",
+    "btn_intern": "Prácticas / estudiante",
+    "btn_junior": "Júnior",
+    "btn_mid": "Intermedio",
+    "btn_senior": "Sénior",
+    "btn_lead": "Líder / gerente",
+    "btn_principal": "Principal / directivo",
+    "invalid_seniority": "Elige tu nivel con uno de los botones.",
+    "ask_salary": (
+        "¿Cuál es el salario más bajo que aceptarías? Escribe una cantidad y una moneda, por "
+        "ejemplo 60000 EUR, 4.500 € al mes o 55 $/hora. También puedes omitir esta pregunta."
+    ),
+    "btn_skip": "Omitir",
+    "invalid_salary": (
+        "Esa cantidad no parece correcta. Escribe un número y una moneda, por ejemplo "
+        "60000 EUR o 4500 EUR al mes, o toca \"Omitir\"."
+    ),
+    "invalid_salary_currency": (
+        "¿Qué moneda es? Añádela, por ejemplo 60000 EUR o 120.000 $."
+    ),
+    "ask_resume": (
+        "Ahora tu currículum: envíalo como archivo PDF o DOCX (hasta 10 MB), pega aquí el texto "
+        "o toca \"Omitir\"."
+    ),
+    "resume_reading": "¡Gracias! Estoy leyendo tu currículum, tardo un momento.",
+    "resume_wait": "Todavía estoy leyendo tu currículum, un momento, por favor.",
+    "resume_photo": (
+        "No puedo leer fotos ni imágenes. Envía tu currículum como documento PDF o DOCX, "
+        "o pega el texto."
+    ),
+    "resume_too_large": (
+        "Ese archivo es demasiado grande (el límite es {limit} MB). Envía un PDF o DOCX más "
+        "pequeño, o pega el texto."
+    ),
+    "resume_not_document": "Envía un archivo PDF o DOCX, pega el texto o toca \"Omitir\".",
+    "resume_text_too_short": (
+        "Es bastante corto para ser un currículum. Pega el texto completo, envía un archivo PDF "
+        "o DOCX, o toca \"Omitir\"."
+    ),
+    "resume_failed_too_large": (
+        "Ese archivo es demasiado grande (el límite es {limit} MB). Envía un archivo más pequeño "
+        "o pega el texto."
+    ),
+    "resume_failed_unsupported_type": (
+        "Ese archivo no es un documento PDF ni DOCX. Envía uno de esos formatos o pega el texto."
+    ),
+    "resume_failed_corrupt": (
+        "No pude abrir ese archivo: parece estar dañado. Envíalo de nuevo o pega el texto."
+    ),
+    "resume_failed_encrypted": (
+        "Ese PDF está protegido con contraseña, así que no puedo leerlo. Envía una copia sin "
+        "contraseña o pega el texto."
+    ),
+    "resume_failed_empty": "Ese archivo no contiene texto. Envía otro archivo o pega el texto.",
+    "resume_failed_scanned": (
+        "Parece un documento escaneado: tiene imágenes pero ningún texto que yo pueda leer. "
+        "Envía un PDF con texto o un archivo DOCX, o pega el texto."
+    ),
+    "resume_failed_download": (
+        "Ahora mismo no pude descargar ese archivo. Intenta enviarlo de nuevo o pega el texto."
+    ),
+    "resume_summary": (
+        "Esto es lo que leí en tu currículum:\n"
+        "• Habilidades: {skills}\n"
+        "• Años de experiencia: {years}\n"
+        "• Último puesto: {title}\n\n"
+        "¿Es correcto?"
+    ),
+    "not_found": "no encontrado",
+    "btn_resume_ok": "Todo correcto",
+    "btn_fix_skills": "Corregir habilidades",
+    "btn_fix_title": "Corregir puesto",
+    "btn_fix_years": "Corregir años",
+    "invalid_resume_confirm": "Confirma con \"Todo correcto\" o elige qué quieres corregir.",
+    "ask_skills": (
+        "Escribe tus habilidades, separadas por comas (por ejemplo: Python, SQL, Kubernetes)."
+    ),
+    "invalid_skills": "Escribe al menos una habilidad; si son varias, sepáralas con comas.",
+    "ask_title": "¿Cuál es tu puesto actual o el último que tuviste?",
+    "invalid_title": "Escribe un puesto de 2 a 80 caracteres.",
+    "ask_years": "¿Cuántos años de experiencia laboral tienes? Escribe un número, por ejemplo 6.",
+    "invalid_years": "Escribe los años como un número entre 0 y 60, por ejemplo 6.",
+    "ask_frequency": "¿Con qué frecuencia quieres que te envíe empleos?",
+    "btn_instant": "Al instante",
+    "btn_daily": "Resumen diario",
+    "btn_weekly": "Resumen semanal",
+    "invalid_frequency": "Elige al instante, diario o semanal.",
+    "ask_timezone": (
+        "¿En qué zona horaria estás? Escribe una ciudad o una zona como Europe/Madrid o UTC+2."
+    ),
+    "invalid_timezone": (
+        "No conozco esa zona horaria. Prueba con una ciudad grande cercana (por ejemplo Madrid), "
+        "un nombre de zona como America/New_York o una diferencia horaria como UTC-5."
+    ),
+    "ask_quiet_hours": (
+        "¿Cuándo prefieres que no te escriba? Escribe un horario como 22-7 o toca un botón."
+    ),
+    "btn_quiet_default": "22:00–07:00",
+    "btn_no_quiet": "Sin horas de silencio",
+    "invalid_quiet_hours": (
+        "Escribe las horas de silencio como dos horas del día, por ejemplo 22-7."
+    ),
+    # done, menu and profile
+    "done": "¡Listo! Te enviaré empleos que encajen contigo. Este es tu perfil:\n\n{summary}",
+    "profile_summary": (
+        "• Puestos: {roles}\n• Modalidad: {modes}\n• Ubicaciones: {locations}\n"
+        "• Nivel: {seniority}\n• Salario mínimo: {salary}\n• Habilidades: {skills}\n"
+        "• Alertas: {frequency}\n• Zona horaria: {timezone}\n• Horas de silencio: {quiet}\n"
+        "• Estado: {status}"
+    ),
+    "status_active": "activo",
+    "status_paused": "en pausa",
+    "anywhere": "cualquier lugar",
+    "none": "ninguno",
+    "salary_value": "{amount} {currency} por {period}",
+    "period_year": "año",
+    "period_month": "mes",
+    "period_hour": "hora",
+    "quiet_value": "{start}:00–{end}:00",
+    "menu": "¿Qué quieres hacer?",
+    "btn_menu_prefs": "Cambiar preferencias",
+    "btn_menu_resume": "Cambiar currículum",
+    "btn_menu_frequency": "Frecuencia",
+    "btn_menu_pause": "Pausar alertas",
+    "btn_menu_unpause": "Reanudar alertas",
+    "btn_menu_language": "Idioma",
+    "btn_menu_privacy": "Privacidad",
+    "btn_menu_export": "Exportar mis datos",
+    "btn_menu_delete": "Borrar mis datos",
+    "prefs_choose": "¿Qué respuesta quieres cambiar?\n\n{summary}",
+    "btn_pref_roles": "Puestos",
+    "btn_pref_work_mode": "Modalidad",
+    "btn_pref_locations": "Ubicaciones",
+    "btn_pref_seniority": "Nivel",
+    "btn_pref_salary": "Salario mínimo",
+    "btn_pref_resume": "Currículum",
+    "btn_pref_frequency": "Frecuencia",
+    "btn_pref_timezone": "Zona horaria",
+    "btn_pref_quiet_hours": "Horas de silencio",
+    "saved": "Guardado.",
+    "finish_onboarding_first": "Primero terminemos de configurar tu perfil.",
+    "welcome_back": "¡Hola de nuevo!",
+    "help": (
+        "Te envío empleos que encajan con tu perfil. Comandos:\n"
+        "/menu – menú principal\n/prefs – cambiar una respuesta\n/resume – cambiar tu currículum\n"
+        "/frequency – cada cuánto te envío empleos\n"
+        "/pause y /unpause – detener o reanudar las alertas\n"
+        "/language – cambiar el idioma\n/privacy – ver o retirar tu consentimiento\n"
+        "/export – descargar todo lo que tengo sobre ti\n/delete – borrar todos tus datos\n"
+        "/cancel – cancelar la pregunta actual"
+    ),
+    "paused": "Alertas en pausa. Envía /unpause cuando quieras reactivarlas.",
+    "unpaused": "Las alertas vuelven a estar activas.",
+    "privacy_status": (
+        "Aviso de privacidad, versión {version}. Tus consentimientos:\n{records}\n\n"
+        "Puedes retirar tu consentimiento para los mensajes de empleo (tu perfil se conserva) o "
+        "retirar todo tu consentimiento, lo que borra todo lo que tengo sobre ti."
+    ),
+    "consent_line": "• {purpose}: {state} el {at} (versión {version})",
+    "purpose_profile_processing": "Tratamiento de tu perfil",
+    "purpose_job_messages": "Recepción de mensajes de empleo",
+    "consent_granted": "otorgado",
+    "consent_withdrawn": "retirado",
+    "btn_withdraw_messages": "Detener mensajes de empleo",
+    "btn_withdraw_all": "Retirar todo y borrar",
+    "messages_withdrawn": (
+        "Hecho: ya no te enviaré mensajes de empleo. Tu perfil se conserva; envía /unpause para "
+        "volver a dar tu consentimiento."
+    ),
+    "export_preparing": "Preparando la exportación de tus datos...",
+    "export_caption": "Todo lo que JobScout tiene sobre ti, en formato JSON.",
+    "confirm_delete": (
+        "Esto borra tu perfil, tu currículum, tus respuestas, tus consentimientos y los mensajes "
+        "pendientes. No se puede deshacer. ¿Borrar todo?"
+    ),
+    "btn_delete_yes": "Sí, borrar todo",
+    "btn_delete_no": "No, conservar mis datos",
+    "deleted": (
+        "Se han borrado todos tus datos. ¡Hasta luego! Envía /start si algún día quieres volver."
+    ),
+    "delete_cancelled": "No se ha borrado nada.",
+    "cancelled": "Cancelado; no se ha cambiado nada.",
+    "onboarding_paused": "De acuerdo, lo dejamos aquí. Envía /start cuando quieras continuar.",
+    "group_only_private": (
+        "¡Hola! JobScout solo funciona en chats privados. Escríbeme directamente para recibir "
+        "alertas de empleo."
+    ),
+    "edited": (
+        "No tengo en cuenta los mensajes editados. Vuelve a enviar tu respuesta como un "
+        "mensaje nuevo."
+    ),
+    "unsupported": "Puedo leer texto, botones y archivos PDF o DOCX.",
+    "stale_button": "Ese botón pertenece a una pregunta anterior.",
+    "choose_language": "Elige tu idioma:",
+    "language_set": "Idioma cambiado a español.",
+    "reachable_again": "¡Hola de nuevo! Tus alertas vuelven a estar activas.",
+}

@@ -1,0 +1,137 @@
+"""The embedded default: start MongoDB-compatible storage and Redis on loopback when no URL is set."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import shutil
+import socket
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from redis.asyncio import Redis
+
+from core.errors import AppError
+from core.logging import get_logger
+
+log = get_logger(__name__)
+
+
+class EmbeddedServiceError(AppError):
+    """An embedded service could not start (a missing binary, a port in use, ...)."""
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class EmbeddedMongo:
+    """SecantusDB in this process, on loopback; spoken to only over the wire."""
+
+    def __init__(self, storage_path: Path) -> None:
+        self.storage_path = storage_path
+        self._server: object | None = None
+        self.url = ""
+
+    def start(self) -> str:
+        try:
+            from secantus import SecantusDBServer
+        except ImportError as exc:  # the optional extra is missing
+            raise EmbeddedServiceError(
+                "MONGODB_URL is not set and the embedded server is not installed "
+                "(install the 'embedded' extra)"
+            ) from exc
+        self.storage_path.mkdir(parents=True, exist_ok=True)
+        server = SecantusDBServer(host="127.0.0.1", port=0, storage_path=str(self.storage_path))
+        server.start()
+        self._server = server
+        self.url = str(server.uri)
+        log.info("embedded.mongodb.started", url=self.url, path=str(self.storage_path))
+        return self.url
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.stop()  # type: ignore[attr-defined]
+            self._server = None
+            log.info("embedded.mongodb.stopped")
+
+
+class EmbeddedRedis:
+    """A real ``redis-server`` child process on a free loopback port, append-only under DATA_DIR."""
+
+    def __init__(self, data_path: Path) -> None:
+        self.data_path = data_path
+        self._process: subprocess.Popen[bytes] | None = None
+        self.url = ""
+
+    async def start(self) -> str:
+        binary = shutil.which("redis-server")
+        if binary is None:
+            raise EmbeddedServiceError(
+                "REDIS_URL is not set and redis-server is not installed (run the README's set-up)"
+            )
+        self.data_path.mkdir(parents=True, exist_ok=True)
+        port = free_port()
+        self._process = subprocess.Popen(  # noqa: ASYNC220 - a one-off start-up, not a hot path
+            [binary, "--port", str(port), "--bind", "127.0.0.1", "--dir", str(self.data_path),
+             "--appendonly", "yes", "--save", "", "--protected-mode", "yes", "--loglevel", "warning"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        self.url = f"redis://127.0.0.1:{port}/0"
+        client = Redis.from_url(self.url)
+        try:
+            for _ in range(200):
+                if self._process.poll() is not None:
+                    raise EmbeddedServiceError(f"redis-server exited with {self._process.returncode}")
+                with contextlib.suppress(OSError, ConnectionError):
+                    if await client.ping():
+                        break
+                await asyncio.sleep(0.025)
+            else:
+                raise EmbeddedServiceError("redis-server did not answer within 5 s")
+        finally:
+            await client.aclose()
+        log.info("embedded.redis.started", url=self.url)
+        return self.url
+
+    def stop(self) -> None:
+        if self._process is not None and self._process.poll() is None:
+            self._process.terminate()
+            try:
+                self._process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+            log.info("embedded.redis.stopped")
+        self._process = None
+
+
+@dataclass
+class EmbeddedStack:
+    """What ``jobscout run`` starts for the URLs the settings leave empty."""
+
+    data_dir: Path
+    mongo: EmbeddedMongo | None = None
+    redis: EmbeddedRedis | None = None
+    started: list[str] = field(default_factory=list)
+
+    async def mongodb_url(self) -> str:
+        self.mongo = EmbeddedMongo(self.data_dir / "mongodb")
+        url = await asyncio.to_thread(self.mongo.start)
+        self.started.append("mongodb")
+        return url
+
+    async def redis_url(self) -> str:
+        self.redis = EmbeddedRedis(self.data_dir / "redis")
+        url = await self.redis.start()
+        self.started.append("redis")
+        return url
+
+    def stop(self) -> None:
+        if self.redis is not None:
+            self.redis.stop()
+        if self.mongo is not None:
+            self.mongo.stop()

@@ -1,0 +1,263 @@
+"""Repositories: take and return domain types; atomic updates where writes can race."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from pymongo import ASCENDING, ReturnDocument
+from pymongo.errors import DuplicateKeyError
+
+from core.channels import Channel, ChatRef, InboundMessage
+from core.crypto import Cipher
+from core.domain import ConsentPurpose, ConsentRecord, ParsedResume, Profile
+from core.errors import ConcurrentUpdate
+from core.store.documents import (
+    PERSONAL,
+    ConsentDoc,
+    ConversationDoc,
+    DeadLetterDoc,
+    ErasureDoc,
+    InboundDoc,
+    ProfileDoc,
+    ResumeDoc,
+    UserDoc,
+)
+
+
+@dataclass(frozen=True)
+class StoredState:
+    state: dict[str, Any]
+    revision: int
+
+
+class MongoConversationRepository:
+    """Conversation state per user, guarded by a revision number."""
+
+    async def load(self, user_key: str) -> StoredState | None:
+        raw = await ConversationDoc.get_pymongo_collection().find_one({"_id": user_key})
+        return None if raw is None else StoredState(state=raw["state"], revision=raw["revision"])
+
+    async def save(self, user_key: str, state: dict[str, Any], revision: int | None, now: datetime) -> int:
+        collection = ConversationDoc.get_pymongo_collection()
+        if revision is None:
+            try:
+                await collection.insert_one(
+                    {"_id": user_key, "state": state, "revision": 1, "updated_at": now}
+                )
+            except DuplicateKeyError as exc:
+                raise ConcurrentUpdate(f"conversation {user_key} already exists") from exc
+            return 1
+        result = await collection.update_one(
+            {"_id": user_key, "revision": revision},
+            {"$set": {"state": state, "updated_at": now}, "$inc": {"revision": 1}},
+        )
+        if result.matched_count != 1:
+            raise ConcurrentUpdate(f"conversation {user_key} changed since revision {revision}")
+        return revision + 1
+
+
+class MongoUserRepository:
+    """Users, their profiles and their consents."""
+
+    async def ensure(self, msg: InboundMessage, language: str, now: datetime) -> None:
+        await UserDoc.get_pymongo_collection().update_one(
+            {"_id": msg.user_key},
+            {
+                "$setOnInsert": {
+                    "channel": str(msg.channel),
+                    "platform_user_id": msg.user_id,
+                    "role": "candidate",
+                    "created_at": now,
+                },
+                "$set": {"chat_id": msg.chat_id, "language": language},
+            },
+            upsert=True,
+        )
+
+    async def set_reachable(self, user_key: str, reachable: bool) -> None:
+        await UserDoc.get_pymongo_collection().update_one(
+            {"_id": user_key}, {"$set": {"reachable": reachable}}
+        )
+
+    async def chat_of(self, user_key: str) -> ChatRef | None:
+        raw = await UserDoc.get_pymongo_collection().find_one({"_id": user_key})
+        return None if raw is None else ChatRef(channel=Channel(raw["channel"]), chat_id=raw["chat_id"])
+
+    async def save_profile(self, user_key: str, profile: Profile, now: datetime) -> None:
+        await ProfileDoc.get_pymongo_collection().update_one(
+            {"_id": user_key},
+            {"$set": {"profile": profile.model_dump(mode="json"), "updated_at": now}},
+            upsert=True,
+        )
+
+    async def load_profile(self, user_key: str) -> Profile | None:
+        raw = await ProfileDoc.get_pymongo_collection().find_one({"_id": user_key})
+        return None if raw is None else Profile.model_validate(raw["profile"])
+
+    async def record_consents(self, user_key: str, records: tuple[ConsentRecord, ...]) -> None:
+        await ConsentDoc.get_pymongo_collection().insert_many(
+            [{"user_key": user_key, **record.model_dump(mode="python")} for record in records]
+        )
+
+    async def consents(self, user_key: str) -> list[ConsentRecord]:
+        cursor = ConsentDoc.get_pymongo_collection().find({"user_key": user_key}).sort("at", ASCENDING)
+        return [
+            ConsentRecord(
+                purpose=ConsentPurpose(raw["purpose"]), granted=raw["granted"],
+                version=raw["version"], at=raw["at"],
+            )
+            async for raw in cursor
+        ]
+
+
+class MongoResumeRepository:
+    """Resumes: the file and the contact fields are encrypted before they reach the store."""
+
+    def __init__(self, cipher: Cipher) -> None:
+        self._cipher = cipher
+
+    async def save(
+        self, user_key: str, parsed: ParsedResume, file: bytes | None, file_type: str | None, now: datetime
+    ) -> None:
+        contact = json.dumps({"name": parsed.name, "email": parsed.email, "phone": parsed.phone})
+        await ResumeDoc.get_pymongo_collection().replace_one(
+            {"_id": user_key},
+            {
+                "file_enc": self._cipher.encrypt(file) if file is not None else None,
+                "file_type": file_type,
+                "file_size": len(file) if file is not None else None,
+                "contact_enc": self._cipher.encrypt(contact.encode()),
+                "skills": list(parsed.skills),
+                "years_experience": parsed.years_experience,
+                "last_title": parsed.last_title,
+                "languages": list(parsed.languages),
+                "uploaded_at": now,
+            },
+            upsert=True,
+        )
+
+    async def load(self, user_key: str) -> tuple[ParsedResume, bytes | None] | None:
+        raw = await ResumeDoc.get_pymongo_collection().find_one({"_id": user_key})
+        if raw is None:
+            return None
+        contact = json.loads(self._cipher.decrypt(raw["contact_enc"])) if raw.get("contact_enc") else {}
+        parsed = ParsedResume(
+            name=contact.get("name"), email=contact.get("email"), phone=contact.get("phone"),
+            skills=tuple(raw.get("skills", ())), years_experience=raw.get("years_experience"),
+            last_title=raw.get("last_title"), languages=tuple(raw.get("languages", ())),
+        )
+        file = self._cipher.decrypt(raw["file_enc"]) if raw.get("file_enc") else None
+        return parsed, file
+
+
+class MongoInboundRepository:
+    """Accepted updates: the idempotency keys and the per-user queue of pending work."""
+
+    async def accept(self, msg: InboundMessage, now: datetime) -> bool:
+        """Store the update durably; False when it was accepted before (a resend)."""
+        try:
+            await InboundDoc.get_pymongo_collection().insert_one(
+                {
+                    "_id": f"{msg.channel}:{msg.update_id}",
+                    "user_key": msg.user_key,
+                    "message": msg.model_dump(mode="json"),
+                    "status": "pending",
+                    "received_at": now,
+                }
+            )
+        except DuplicateKeyError:
+            return False
+        return True
+
+    async def pending(self, user_key: str) -> list[tuple[str, InboundMessage]]:
+        cursor = (
+            InboundDoc.get_pymongo_collection()
+            .find({"user_key": user_key, "status": "pending"})
+            .sort([("received_at", ASCENDING), ("_id", ASCENDING)])
+        )
+        return [(raw["_id"], InboundMessage.model_validate(raw["message"])) async for raw in cursor]
+
+    async def done(self, inbound_id: str) -> None:
+        # Keep only the key (for dedupe) and the time (for the TTL): nothing personal.
+        await InboundDoc.get_pymongo_collection().update_one(
+            {"_id": inbound_id},
+            {"$set": {"status": "done"}, "$unset": {"user_key": "", "message": ""}},
+        )
+
+    async def stale_users(self, older_than: datetime) -> list[str]:
+        keys = await InboundDoc.get_pymongo_collection().distinct(
+            "user_key", {"status": "pending", "received_at": {"$lt": older_than}}
+        )
+        return [str(key) for key in keys]
+
+
+class MongoPersonalData:
+    """Everything about one user: export it all, or erase it all."""
+
+    def __init__(self, resumes: MongoResumeRepository, erasure_key: bytes) -> None:
+        self._resumes = resumes
+        self._erasure_key = erasure_key
+
+    async def export(self, user_key: str) -> dict[str, Any]:
+        data: dict[str, Any] = {"user_key": user_key}
+        for document, field in PERSONAL:
+            name = document.get_settings().name
+            if document is ResumeDoc:
+                continue
+            rows = [
+                {k: v for k, v in raw.items() if k != "_id" or document is not ConsentDoc}
+                async for raw in document.get_pymongo_collection().find({field: user_key})
+            ]
+            data[name] = rows
+        resume = await self._resumes.load(user_key)
+        if resume is not None:
+            parsed, file = resume
+            data["resumes"] = [
+                {
+                    **parsed.model_dump(mode="json"),
+                    "file_base64": base64.b64encode(file).decode() if file else None,
+                }
+            ]
+        return data
+
+    async def erase(self, user_key: str, now: datetime) -> dict[str, int]:
+        removed: dict[str, int] = {}
+        for document, field in PERSONAL:
+            result = await document.get_pymongo_collection().delete_many({field: user_key})
+            removed[document.get_settings().name] = result.deleted_count
+        await ErasureDoc.get_pymongo_collection().find_one_and_update(
+            {"_id": self.erasure_id(user_key)},
+            {"$set": {"erased_at": now}},
+            upsert=True,
+            return_document=ReturnDocument.AFTER,
+        )
+        return removed
+
+    def erasure_id(self, user_key: str) -> str:
+        return hmac.new(self._erasure_key, user_key.encode(), hashlib.sha256).hexdigest()
+
+
+class MongoDeadLetters:
+    """Work that failed for good: kept for admins to see and retry."""
+
+    async def add(self, task: str, args: dict[str, Any], error: str, now: datetime) -> None:
+        await DeadLetterDoc.get_pymongo_collection().insert_one(
+            {"task": task, "args": args, "error": error, "failed_at": now}
+        )
+
+    async def count(self) -> int:
+        return int(await DeadLetterDoc.get_pymongo_collection().count_documents({}))
+
+
+def json_default(value: object) -> str:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, bytes):
+        return base64.b64encode(value).decode()
+    return str(value)

@@ -1,0 +1,143 @@
+"""Shared fixtures: real embedded MongoDB, a real redis-server, a fake Telegram Bot API on loopback."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import socket
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import uvicorn
+from cryptography.fernet import Fernet
+from pydantic import SecretStr
+from redis.asyncio import Redis
+
+from core.embedded import EmbeddedMongo, EmbeddedRedis
+from core.logging import configure_logging
+from core.settings import Settings
+from tests.fakes.telegram_api import FakeTelegramAPI
+from webhooks.app import create_app
+from webhooks.runtime import Runtime
+from webhooks.worker import build_worker
+
+WEBHOOK_SECRET = "test-webhook-secret"
+
+
+@pytest.fixture(scope="session")
+def mongodb_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    server = EmbeddedMongo(tmp_path_factory.mktemp("mongodb"))
+    yield server.start()
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    server = EmbeddedRedis(tmp_path_factory.mktemp("redis"))
+    url = asyncio.run(server.start())
+    yield url
+    server.stop()
+
+
+@pytest.fixture
+async def clean_redis(redis_url: str) -> AsyncIterator[str]:
+    client = Redis.from_url(redis_url)
+    await client.flushall()
+    await client.aclose()
+    return redis_url
+
+
+@pytest.fixture
+def settings_factory(mongodb_url: str, clean_redis: str, tmp_path: Path) -> Any:
+    configure_logging("WARNING", "console")
+    key = Fernet.generate_key().decode()
+
+    def make(**overrides: Any) -> Settings:
+        values: dict[str, Any] = {
+            "environment": "test",
+            "data_dir": tmp_path / "data",
+            "mongodb_url": SecretStr(mongodb_url),
+            "mongodb_database": f"t_{uuid.uuid4().hex[:12]}",
+            "redis_url": clean_redis,
+            "encryption_keys": SecretStr(key),
+        }
+        values.update(overrides)
+        return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+    return make
+
+
+@pytest.fixture
+async def fake_telegram() -> AsyncIterator[FakeTelegramAPI]:
+    async with FakeTelegramAPI() as fake:
+        yield fake
+
+
+@dataclass
+class Stack:
+    """The whole service on loopback: web app, worker, runtime, fake Telegram."""
+
+    settings: Settings
+    runtime: Runtime
+    telegram: FakeTelegramAPI
+    http: httpx.AsyncClient
+    base_url: str
+    _update_ids: Any
+
+    def next_update_id(self) -> int:
+        return int(next(self._update_ids))
+
+    async def post_update(self, update: dict[str, Any], secret: str | None = WEBHOOK_SECRET) -> httpx.Response:
+        headers = {} if secret is None else {"X-Telegram-Bot-Api-Secret-Token": secret}
+        return await self.http.post(f"{self.base_url}/webhooks/telegram", json=update, headers=headers)
+
+
+class _QuietServer(uvicorn.Server):
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+@contextlib.asynccontextmanager
+async def serve(app: Any) -> AsyncIterator[str]:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    server = _QuietServer(uvicorn.Config(app, log_config=None, access_log=False, lifespan="on"))
+    task = asyncio.create_task(server.serve(sockets=[sock]))
+    async with asyncio.timeout(10):
+        while not server.started:
+            if task.done():
+                task.result()
+            await asyncio.sleep(0.005)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        await asyncio.wait_for(task, timeout=10)
+
+
+@pytest.fixture
+async def stack(settings_factory: Any, fake_telegram: FakeTelegramAPI) -> AsyncIterator[Stack]:
+    import itertools
+
+    settings = settings_factory(
+        telegram=fake_telegram.telegram_settings(webhook_secret=SecretStr(WEBHOOK_SECRET))
+    )
+    runtime = await Runtime.start(settings)
+    worker = build_worker(runtime, poll_delay=0.02)
+    worker_task = asyncio.create_task(worker.async_run())
+    try:
+        async with serve(create_app(settings, runtime)) as base_url, httpx.AsyncClient(timeout=10) as http:
+            yield Stack(settings, runtime, fake_telegram, http, base_url, itertools.count(1000))
+    finally:
+        worker_task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await worker_task
+        await worker.close()
+        await runtime.stop()

@@ -1,0 +1,113 @@
+"""The FastAPI app: webhook routes (auth, size limit, dedupe, ordering), health and readiness."""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Annotated, Any
+
+import structlog
+from fastapi import Depends, FastAPI, Request, Response
+from fastapi.responses import JSONResponse
+
+from bots.telegram import to_inbound
+from core.settings import Settings
+from webhooks.runtime import Runtime
+
+log = structlog.get_logger(__name__)
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+async def read_limited(request: Request, limit: int) -> bytes:
+    """Read the body but never more than ``limit`` bytes, whatever Content-Length claims."""
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise BodyTooLarge
+    body = bytearray()
+    async for chunk in request.stream():
+        body.extend(chunk)
+        if len(body) > limit:
+            raise BodyTooLarge
+    return bytes(body)
+
+
+def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
+    """The web app; it starts its own runtime unless one is handed in (the CLI and tests do)."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        owned = runtime is None
+        app.state.runtime = runtime or await Runtime.start(settings)
+        app.state.tasks = set()
+        try:
+            yield
+        finally:
+            if app.state.tasks:
+                await asyncio.wait(app.state.tasks, timeout=10)
+            if owned:
+                await app.state.runtime.stop()
+
+    app = FastAPI(title="JobScout", lifespan=lifespan, docs_url=None, redoc_url=None)
+
+    def get_runtime(request: Request) -> Runtime:
+        return request.app.state.runtime  # type: ignore[no-any-return]
+
+    RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+
+    @app.get("/health")
+    async def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/ready")
+    async def ready(rt: RuntimeDep) -> JSONResponse:
+        checks = await rt.readiness()
+        return JSONResponse({"ready": all(checks.values()), "checks": checks},
+                            status_code=200 if all(checks.values()) else 503)
+
+    @app.post("/webhooks/telegram")
+    async def telegram_webhook(request: Request, rt: RuntimeDep) -> Response:
+        expected = settings.telegram.webhook_secret
+        given = request.headers.get("x-telegram-bot-api-secret-token")
+        if expected is None or not settings.telegram_enabled:
+            return Response(status_code=404)
+        if given is None:
+            return Response(status_code=401)
+        if not hmac.compare_digest(given.encode(), expected.get_secret_value().encode()):
+            log.warning("webhook.forged", channel="telegram")
+            return Response(status_code=403)
+        try:
+            body = await read_limited(request, settings.max_webhook_body_bytes)
+        except BodyTooLarge:
+            return Response(status_code=413)
+        try:
+            update: Any = json.loads(body)
+        except ValueError:
+            update = None
+        msg = to_inbound(update) if update is not None else None
+        if msg is None:
+            # Acknowledge so the platform stops resending something we can never read.
+            log.warning("inbound.malformed", channel="telegram", size=len(body))
+            return Response(status_code=200)
+        if not await rt.chat.accept(msg):
+            log.info("inbound.duplicate", update_id=msg.update_id)
+            return Response(status_code=200)
+        task = asyncio.create_task(_process(rt, msg.user_key))
+        request.app.state.tasks.add(task)
+        task.add_done_callback(request.app.state.tasks.discard)
+        return Response(status_code=200)
+
+    return app
+
+
+async def _process(rt: Runtime, user_key: str) -> None:
+    try:
+        await rt.chat.process_user(user_key)
+    except Exception:
+        # Accepted updates stay pending; the recovery task processes them again.
+        log.exception("inbound.processing_failed", user=user_key)

@@ -1,0 +1,195 @@
+"""The chat service: accept an update durably, then load → advance → save → run commands → send.
+
+One user's updates never run concurrently (a Redis lock per user) and run in the order they
+were accepted; different users' run side by side.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import structlog
+from redis.asyncio import Redis
+
+from conversations.engine import advance
+from conversations.models import (
+    Command,
+    Conversation,
+    EraseUser,
+    ExportData,
+    ParseResume,
+    RecordConsent,
+    SaveProfile,
+    SetReachable,
+)
+from conversations.texts import t
+from core.channels import Channel, InboundMessage, MessageKind, OutgoingDocument, Reply, ReplySender
+from core.errors import RecipientBlocked, TransientError
+from core.queue import TaskQueue
+from core.store.repositories import (
+    MongoDeadLetters,
+    MongoConversationRepository,
+    MongoInboundRepository,
+    MongoPersonalData,
+    MongoUserRepository,
+    json_default,
+)
+
+log = structlog.get_logger(__name__)
+
+LOCK_TIMEOUT_S = 60
+MAX_SEND_ATTEMPTS = 5
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class ChatService:
+    conversations: MongoConversationRepository
+    users: MongoUserRepository
+    inbound: MongoInboundRepository
+    personal: MongoPersonalData
+    senders: Mapping[Channel, ReplySender]
+    queue: TaskQueue
+    redis: Redis
+    dead_letters: MongoDeadLetters
+    clock: Callable[[], datetime] = utc_now
+
+    async def accept(self, msg: InboundMessage) -> bool:
+        """Durably accept an update; False for a resend of one accepted before."""
+        return await self.inbound.accept(msg, self.clock())
+
+    async def handle(self, msg: InboundMessage) -> bool:
+        """Accept and process at once (the webhook path); a resend is acknowledged and ignored."""
+        if not await self.accept(msg):
+            log.info("inbound.duplicate", update_id=msg.update_id)
+            return False
+        await self.process_user(msg.user_key)
+        return True
+
+    async def process_user(self, user_key: str) -> int:
+        """Run every pending update of one user, oldest first, under the user's lock."""
+        processed = 0
+        async with self.redis.lock(f"lock:user:{user_key}", timeout=LOCK_TIMEOUT_S,
+                                   blocking_timeout=LOCK_TIMEOUT_S):
+            for inbound_id, msg in await self.inbound.pending(user_key):
+                with structlog.contextvars.bound_contextvars(update_id=msg.update_id, user=user_key):
+                    await self._process(msg)
+                await self.inbound.done(inbound_id)
+                processed += 1
+        return processed
+
+    async def recover(self, older_than: timedelta = timedelta(seconds=30)) -> int:
+        """Process updates that were accepted but never finished (a crash, a restart)."""
+        users = await self.inbound.stale_users(self.clock() - older_than)
+        for user_key in users:
+            await self.process_user(user_key)
+        return len(users)
+
+    async def _process(self, msg: InboundMessage) -> None:
+        sender = self.senders.get(msg.channel)
+        if msg.callback_id and sender is not None:
+            try:
+                await sender.acknowledge(msg.callback_id)
+            except (TransientError, RecipientBlocked):
+                log.warning("callback.ack_failed")
+        now = self.clock()
+        stored = await self.conversations.load(msg.user_key)
+        before = Conversation.model_validate(stored.state) if stored else None
+        transition = advance(before, msg, now)
+        after = transition.conversation
+        if after is not None and after != before:
+            if stored is None:
+                await self.users.ensure(msg, after.lang, now)
+            await self.conversations.save(
+                msg.user_key, after.model_dump(mode="json"), stored.revision if stored else None, now
+            )
+        replies = list(transition.replies)
+        for command in transition.commands:
+            replies.extend(await self._run(command, msg, now))
+        if msg.kind is MessageKind.GROUP and not await self._first_time(f"group:{msg.channel}:{msg.chat_id}"):
+            replies = []
+        log.info("conversation.step.completed", kind=str(msg.kind),
+                 step=str(after.step) if after else None, replies=len(replies))
+        await self.send(msg.channel, msg.chat_id, replies, user_key=msg.user_key)
+
+    async def _run(self, command: Command, msg: InboundMessage, now: datetime) -> list[Reply]:
+        key = msg.user_key
+        if isinstance(command, RecordConsent):
+            await self.users.record_consents(key, command.records)
+        elif isinstance(command, SaveProfile):
+            await self.users.save_profile(key, command.profile, now)
+        elif isinstance(command, SetReachable):
+            await self.users.set_reachable(key, command.reachable)
+        elif isinstance(command, ParseResume):
+            await self.queue.enqueue(
+                "parse_resume",
+                key,
+                str(msg.channel),
+                msg.chat_id,
+                msg.update_id,
+                command.file.model_dump(mode="json") if command.file else None,
+                command.text,
+                job_id=f"resume:{msg.channel}:{msg.update_id}",
+            )
+        elif isinstance(command, ExportData):
+            return [await self._export(key, msg, now)]
+        elif isinstance(command, EraseUser):
+            removed = await self.personal.erase(key, now)
+            log.info("user.erased", removed=removed)
+        return []
+
+    async def _export(self, user_key: str, msg: InboundMessage, now: datetime) -> Reply:
+        data = await self.personal.export(user_key)
+        data["exported_at"] = now.isoformat()
+        content = json.dumps(data, default=json_default, indent=2, ensure_ascii=False).encode()
+        stored = await self.conversations.load(user_key)
+        lang = str(stored.state.get("lang", "en")) if stored else "en"
+        return Reply(
+            text=t(lang, "export_caption"),
+            document=OutgoingDocument(
+                file_name=f"jobscout-export-{now:%Y%m%d}.json", content=content, mime_type="application/json"
+            ),
+        )
+
+    async def send(
+        self, channel: Channel, chat_id: str, replies: list[Reply], *, user_key: str, attempt: int = 0
+    ) -> None:
+        """Send in order; a transient failure hands the rest to the queue, never drops it.
+
+        After ``MAX_SEND_ATTEMPTS`` the rest goes to dead_letters, where admins can see it.
+        """
+        sender = self.senders.get(channel)
+        if sender is None:
+            log.error("send.no_sender", channel=str(channel))
+            return
+        for index, reply in enumerate(replies):
+            try:
+                await sender.send(chat_id, reply)
+            except RecipientBlocked:
+                log.info("send.recipient_blocked")
+                await self.users.set_reachable(user_key, False)
+                return
+            except TransientError as exc:
+                rest = [r.model_dump() for r in replies[index:]]
+                if attempt >= MAX_SEND_ATTEMPTS:
+                    log.error("send.dead_letter", error=str(exc), remaining=len(rest))
+                    await self.dead_letters.add(
+                        "send_replies", {"channel": str(channel), "chat_id": chat_id, "count": len(rest)},
+                        str(exc), self.clock(),
+                    )
+                    return
+                log.warning("send.deferred", error=str(exc), remaining=len(rest))
+                await self.queue.enqueue(
+                    "send_replies", str(channel), chat_id, user_key, rest, attempt + 1,
+                    defer_by=getattr(exc, "retry_after", 2.0 * (attempt + 1)),
+                )
+                return
+
+    async def _first_time(self, key: str) -> bool:
+        return bool(await self.redis.set(f"once:{key}", "1", nx=True))

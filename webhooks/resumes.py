@@ -1,0 +1,75 @@
+"""Resume intake: download, parse, store encrypted, then tell the conversation how it went."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import structlog
+
+from core.channels import Channel, FileFetcher, FileRef, InboundMessage, MessageKind
+from core.errors import FileTooLarge, UnreadableDocument
+from core.resume import detect_type, parse_resume, parse_resume_text
+from core.store.repositories import MongoConversationRepository, MongoResumeRepository
+from webhooks.chat import ChatService
+
+log = structlog.get_logger(__name__)
+
+
+@dataclass
+class ResumeIntake:
+    chat: ChatService
+    conversations: MongoConversationRepository
+    resumes: MongoResumeRepository
+    files: Mapping[Channel, FileFetcher]
+    max_bytes: int
+
+    async def run(
+        self,
+        user_key: str,
+        channel: str,
+        chat_id: str,
+        update_id: str,
+        file: dict[str, Any] | None,
+        text: str | None,
+        *,
+        last_try: bool = False,
+    ) -> str:
+        """Parse one resume and feed the outcome back as an event; returns the outcome.
+
+        Transient errors propagate (the task retries) unless this is the last try, when the
+        user hears that the download failed.
+        """
+        if await self.conversations.load(user_key) is None:
+            return "dropped"  # erased meanwhile: keep nothing
+        outcome: dict[str, Any]
+        try:
+            if file is not None:
+                ref = FileRef.model_validate(file)
+                data = await self.files[Channel(channel)].fetch(ref, self.max_bytes)
+                parsed = await asyncio.to_thread(parse_resume, data, self.max_bytes)
+                await self.resumes.save(user_key, parsed, data, detect_type(data), self.chat.clock())
+            else:
+                parsed = await asyncio.to_thread(parse_resume_text, text or "")
+                await self.resumes.save(user_key, parsed, None, None, self.chat.clock())
+            outcome = {"kind": MessageKind.RESUME_PARSED, "resume": parsed}
+        except UnreadableDocument as exc:
+            outcome = {"kind": MessageKind.RESUME_FAILED, "failure": exc.reason}
+        except FileTooLarge:
+            outcome = {"kind": MessageKind.RESUME_FAILED, "failure": "too_large"}
+        except Exception:
+            if not last_try:
+                raise
+            log.exception("resume.download_failed")
+            outcome = {"kind": MessageKind.RESUME_FAILED, "failure": "download"}
+        user_id = user_key.split(":", 1)[1]
+        event = InboundMessage(
+            channel=Channel(channel), chat_id=chat_id, user_id=user_id,
+            update_id=f"resume:{update_id}", **outcome,
+        )
+        await self.chat.accept(event)
+        await self.chat.process_user(user_key)
+        log.info("resume.processed", outcome=str(outcome["kind"]), failure=outcome.get("failure"))
+        return str(outcome["kind"])

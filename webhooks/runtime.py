@@ -1,0 +1,141 @@
+"""The composition root: start (or connect to) every external system once and wire the services."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import structlog
+from pymongo import AsyncMongoClient
+from qdrant_client import AsyncQdrantClient
+from redis.asyncio import Redis
+
+from core.channels import Channel, FileFetcher, ReplySender
+from core.crypto import Cipher
+from core.embedded import EmbeddedStack
+from core.queue import ArqQueue, connect_queue
+from core.settings import Settings
+from core.store.mongo import connect
+from core.store.repositories import (
+    MongoConversationRepository,
+    MongoDeadLetters,
+    MongoInboundRepository,
+    MongoPersonalData,
+    MongoResumeRepository,
+    MongoUserRepository,
+)
+from webhooks.chat import ChatService
+from webhooks.resumes import ResumeIntake
+
+log = structlog.get_logger(__name__)
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    stack: EmbeddedStack
+    mongo: AsyncMongoClient[dict[str, Any]]
+    redis: Redis
+    queue: ArqQueue
+    qdrant: AsyncQdrantClient
+    senders: dict[Channel, ReplySender]
+    files: dict[Channel, FileFetcher]
+    chat: ChatService
+    resumes: ResumeIntake
+    telegram_bot: Any = None
+    _closers: list[Any] = field(default_factory=list)
+
+    @classmethod
+    async def start(
+        cls,
+        settings: Settings,
+        *,
+        senders: Mapping[Channel, ReplySender] | None = None,
+        files: Mapping[Channel, FileFetcher] | None = None,
+    ) -> Runtime:
+        """Connect to everything the settings name; start embedded servers for what they don't."""
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        stack = EmbeddedStack(settings.data_dir)
+        try:
+            mongodb_url = (
+                settings.mongodb_url.get_secret_value() if settings.mongodb_url else await stack.mongodb_url()
+            )
+            redis_url = settings.redis_url or await stack.redis_url()
+            mongo = await connect(mongodb_url, settings.mongodb_database)
+            redis = Redis.from_url(redis_url)
+            queue = await connect_queue(redis_url)
+            qdrant = (
+                AsyncQdrantClient(url=settings.qdrant_url)
+                if settings.qdrant_url
+                else AsyncQdrantClient(path=str(settings.data_dir / "qdrant"))
+            )
+        except BaseException:
+            stack.stop()
+            raise
+
+        cipher = (
+            Cipher(settings.fernet_keys)
+            if settings.fernet_keys
+            else Cipher.development(str(settings.data_dir / "dev-encryption.key"))
+        )
+        all_senders: dict[Channel, ReplySender] = dict(senders or {})
+        all_files: dict[Channel, FileFetcher] = dict(files or {})
+        bot = None
+        if settings.telegram_enabled:
+            from bots.telegram import TelegramFiles, TelegramSender, build_bot
+
+            bot = build_bot(settings.telegram)
+            await bot.initialize()
+            all_senders.setdefault(Channel.TELEGRAM, TelegramSender(bot))
+            all_files.setdefault(Channel.TELEGRAM, TelegramFiles(bot))
+
+        conversations = MongoConversationRepository()
+        resumes = MongoResumeRepository(cipher)
+        chat = ChatService(
+            conversations=conversations,
+            users=MongoUserRepository(),
+            inbound=MongoInboundRepository(),
+            personal=MongoPersonalData(resumes, cipher.derive_key("erasure")),
+            senders=all_senders,
+            queue=queue,
+            redis=redis,
+            dead_letters=MongoDeadLetters(),
+        )
+        intake = ResumeIntake(
+            chat=chat, conversations=conversations, resumes=resumes, files=all_files,
+            max_bytes=settings.resume_max_bytes,
+        )
+        log.info("runtime.started", embedded=stack.started, telegram=bot is not None)
+        return cls(
+            settings=settings, stack=stack, mongo=mongo, redis=redis, queue=queue, qdrant=qdrant,
+            senders=all_senders, files=all_files, chat=chat, resumes=intake, telegram_bot=bot,
+        )
+
+    async def readiness(self) -> dict[str, bool]:
+        async def check(name: str, probe: Any) -> tuple[str, bool]:
+            try:
+                await asyncio.wait_for(probe, timeout=2)
+            except Exception as exc:  # readiness reports every failure as "not ready"
+                log.warning("ready.check_failed", component=name, error=str(exc))
+                return name, False
+            return name, True
+
+        results = await asyncio.gather(
+            check("mongodb", self.mongo.admin.command("ping")),
+            check("redis", self.redis.ping()),
+            check("qdrant", self.qdrant.get_collections()),
+        )
+        return dict(results)
+
+    async def stop(self) -> None:
+        """Close every client, then stop what this runtime started (reverse order)."""
+        if self.telegram_bot is not None:
+            await self.telegram_bot.shutdown()
+        await self.qdrant.close()
+        await self.queue.pool.aclose()
+        await self.redis.aclose()
+        await self.mongo.close()
+        await asyncio.to_thread(self.stack.stop)
+        log.info("runtime.stopped")
