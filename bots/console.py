@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import mimetypes
 import time
 from dataclasses import dataclass, field
@@ -28,17 +29,27 @@ def to_inbound(
     text = line.strip()
     if not text:
         return None
-    base = {"channel": Channel.CONSOLE, "chat_id": CONSOLE_USER, "user_id": CONSOLE_USER,
-            "update_id": update_id, "language_code": language_code}
+    base = {
+        "channel": Channel.CONSOLE,
+        "chat_id": CONSOLE_USER,
+        "user_id": CONSOLE_USER,
+        "update_id": update_id,
+        "language_code": language_code,
+    }
     if file is not None:
         return InboundMessage(kind=MessageKind.DOCUMENT, file=file, **base)  # type: ignore[arg-type]
     if text.startswith("/"):
         command, _, args = text[1:].partition(" ")
-        return InboundMessage(kind=MessageKind.COMMAND, text=text, command=command.lower(),
-                              args=args.strip(), **base)  # type: ignore[arg-type]
+        return InboundMessage(
+            kind=MessageKind.COMMAND, text=text, command=command.lower(), args=args.strip(), **base
+        )  # type: ignore[arg-type]
     if text.isdigit() and 1 <= int(text) <= len(buttons):
-        return InboundMessage(kind=MessageKind.CALLBACK, text=buttons[int(text) - 1].data,
-                              callback_id=update_id, **base)  # type: ignore[arg-type]
+        return InboundMessage(
+            kind=MessageKind.CALLBACK,
+            text=buttons[int(text) - 1].data,
+            callback_id=update_id,
+            **base,
+        )  # type: ignore[arg-type]
     return InboundMessage(kind=MessageKind.TEXT, text=text, **base)  # type: ignore[arg-type]
 
 
@@ -48,8 +59,12 @@ def local_file(text: str) -> FileRef | None:
     if len(text) > 4096 or not candidate.is_file():
         return None
     mime, _ = mimetypes.guess_type(candidate.name)
-    return FileRef(file_id=str(candidate.resolve()), file_name=candidate.name,
-                   mime_type=mime or "application/octet-stream", size=candidate.stat().st_size)
+    return FileRef(
+        file_id=str(candidate.resolve()),
+        file_name=candidate.name,
+        mime_type=mime or "application/octet-stream",
+        size=candidate.stat().st_size,
+    )
 
 
 @dataclass
@@ -84,7 +99,9 @@ class ConsoleSender:
             path = session.export_dir / reply.document.file_name
             path.write_bytes(reply.document.content)
             body = f"{body}\n\n📎 {path}"
-        session.console.print(Panel(body, title="JobScout", title_align="left", border_style="cyan"))
+        session.console.print(
+            Panel(body, title="JobScout", title_align="left", border_style="cyan")
+        )
 
     async def acknowledge(self, callback_id: str) -> None:
         del callback_id
@@ -94,11 +111,14 @@ class ConsoleFiles:
     """Reads the local file the user named."""
 
     async def fetch(self, file: FileRef, max_bytes: int) -> bytes:
-        path = Path(file.file_id)
-        try:
-            size = path.stat().st_size
-            if size > max_bytes:
-                raise FileTooLarge(size, max_bytes)
-            return path.read_bytes()
-        except OSError as exc:
-            raise TransientError(f"cannot read {path.name}: {exc.strerror}") from exc
+        return await asyncio.to_thread(_read_local, Path(file.file_id), max_bytes)
+
+
+def _read_local(path: Path, max_bytes: int) -> bytes:
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise FileTooLarge(size, max_bytes)
+        return path.read_bytes()
+    except OSError as exc:
+        raise TransientError(f"cannot read {path.name}: {exc.strerror}") from exc

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import datetime as dtm
 import functools
 import re
@@ -324,6 +325,8 @@ def build_bot(settings: TelegramSettings) -> Bot:
     """A Bot for the configured API (or a fake one); the caller initializes and shuts it down."""
     if settings.bot_token is None:
         raise ValueError("TELEGRAM__BOT_TOKEN is not set")
+    # Opt in to RetryAfter.retry_after as a timedelta (v22 warns on every 429 otherwise).
+    os.environ.setdefault("PTB_TIMEDELTA", "true")
     request = HTTPXRequest(
         connection_pool_size=64,
         connect_timeout=5.0,
@@ -337,8 +340,6 @@ def build_bot(settings: TelegramSettings) -> Bot:
         base_url=settings.api_base_url,
         base_file_url=settings.file_base_url,
         request=request,
-        # We use webhooks; getUpdates only needs a single connection.
-        get_updates_request=HTTPXRequest(connection_pool_size=1),
     )
 
 

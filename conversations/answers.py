@@ -10,7 +10,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import available_timezones
 
 from core.domain import QuietHours, SalaryFloor, Seniority, WorkMode
 
@@ -49,7 +49,10 @@ def is_skip(text: str) -> bool:
 
 
 def parse_roles(text: str) -> tuple[str, ...] | Invalid:
-    roles = [" ".join(role.split()) for role in split_list(text)]
+    # Only commas, semicolons and new lines separate roles: "UI/UX Designer" and
+    # "Research and Development Engineer" are one role each.
+    parts = re.split(r"[,;\n]", text)
+    roles = [" ".join(role.strip(" .-•*\t").split()) for role in parts if role.strip(" .-•*\t")]
     if not roles or len(roles) > 10:
         return Invalid("invalid_roles")
     if any(len(role) < 2 or len(role) > 80 or not re.search(r"[^\W\d_]", role) for role in roles):
@@ -181,10 +184,10 @@ def parse_salary(text: str) -> SalaryFloor | Invalid:
         return Invalid("invalid_salary")
     amount = _amount(match.group(1).strip(" .,"), match.group(2) or "")
     currency = None
-    upper = text.upper()
-    for code in _CURRENCY_CODES:
-        if re.search(rf"\b{code}\b", upper):
-            currency = code
+    # The currency written first wins: "60000 EUR, not USD" is in euros.
+    codes = re.search(rf"\b({'|'.join(sorted(_CURRENCY_CODES))})\b", text)
+    if codes:
+        currency = codes.group(1)
     for symbol, code in _CURRENCY_SYMBOLS.items():
         if currency is None and symbol in folded:
             currency = code
@@ -248,8 +251,9 @@ def parse_timezone(text: str) -> str | Invalid:
     if _fold(raw) in {"utc", "gmt", "z"}:
         return "UTC"
     for name in (raw, raw.replace(" ", "_")):
-        if "/" in name and name.lower() in _zones_by_lower_name():
-            return str(ZoneInfo(_zones_by_lower_name()[name.lower()]).key)
+        # Zone names are case-sensitive, people typing them on a phone are not.
+        if name.lower() in _zones_by_lower_name():
+            return _zones_by_lower_name()[name.lower()]
     folded = _fold(raw)
     zone = _CITY_ALIASES.get(folded) or _zones_by_city().get(folded)
     return zone if zone else Invalid("invalid_timezone")

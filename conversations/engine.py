@@ -72,9 +72,13 @@ def _consent_notice(lang: str) -> Reply:
         buttons=(
             (Button(label=t(lang, "btn_consent_yes"), data=f"consent:yes:{lang}"),),
             (Button(label=t(lang, "btn_consent_no"), data=f"consent:no:{lang}"),),
-            tuple(Button(label=name, data=f"lang:{code}") for code, name in LANGUAGE_NAMES.items()),
+            _language_buttons(),
         ),
     )
+
+
+def _language_buttons() -> tuple[Button, ...]:
+    return tuple(Button(label=name, data=f"lang:{code}") for code, name in LANGUAGE_NAMES.items())
 
 
 def _before_consent(msg: InboundMessage, now: datetime) -> Transition:
@@ -86,8 +90,9 @@ def _before_consent(msg: InboundMessage, now: datetime) -> Transition:
     if msg.kind in (MessageKind.BLOCKED, MessageKind.UNBLOCKED, MessageKind.RESUME_PARSED,
                     MessageKind.RESUME_FAILED):
         return Transition(conversation=None)
-    agreed = data.startswith("consent:yes") or (msg.kind is MessageKind.TEXT and answers.is_yes(msg.text))
-    declined = data.startswith("consent:no") or (msg.kind is MessageKind.TEXT and answers.is_no(msg.text))
+    typed = msg.text if msg.kind is MessageKind.TEXT else ""
+    agreed = data.startswith("consent:yes") or answers.is_yes(typed)
+    declined = data.startswith("consent:no") or answers.is_no(typed)
     if agreed:
         records = tuple(
             ConsentRecord(purpose=purpose, granted=True, version=POLICY_VERSION, at=now)
@@ -128,7 +133,7 @@ def _after_consent(conv: Conversation, msg: InboundMessage, now: datetime) -> Tr
             commands=(SetReachable(reachable=False),),
         )
     if kind is MessageKind.UNBLOCKED:
-        return Transition(conversation=conv)
+        return _say(conv, "reachable_again", reprompt=False)
     if kind is MessageKind.EDITED:
         return _say(conv, "edited")
     if kind is MessageKind.COMMAND:
@@ -188,7 +193,9 @@ def _menu(conv: Conversation) -> Reply:
         return Button(label=t(lang, key), data=f"cmd:{command}")
 
     pause = (
-        button("btn_menu_unpause", "unpause") if conv.profile.paused else button("btn_menu_pause", "pause")
+        button("btn_menu_unpause", "unpause")
+        if conv.profile.paused
+        else button("btn_menu_pause", "pause")
     )
     return Reply(
         text=t(lang, "menu"),
@@ -205,6 +212,8 @@ def _goto(conv: Conversation, step: Step, *, editing: bool | None = None) -> Con
     update: dict[str, object] = {"step": step}
     if editing is not None:
         update["editing"] = editing
+    if step not in _RESUME_REVIEW:
+        update["pending_resume"] = None  # leaving the resume review drops what was not confirmed
     return conv.model_copy(update=update)
 
 
@@ -212,7 +221,9 @@ def _finish_step(conv: Conversation, step: Step) -> Transition:
     """After a valid answer: the next question, or back to the menu when editing one answer."""
     if conv.editing or conv.onboarded:
         done = _goto(conv, Step.DONE, editing=False)
-        return Transition(conversation=done, replies=(Reply(text=t(conv.lang, "saved")), _menu(done)))
+        return Transition(
+            conversation=done, replies=(Reply(text=t(conv.lang, "saved")), _menu(done))
+        )
     following = next_step(step)
     if following is None:
         done = _goto(conv, Step.DONE, editing=False).model_copy(update={"onboarded": True})
@@ -233,14 +244,16 @@ def _command(conv: Conversation, command: str, now: datetime) -> Transition:
     if command == "start":
         if conv.onboarded:
             home = _goto(conv, Step.DONE, editing=False)
-            return Transition(conversation=home, replies=(Reply(text=t(lang, "welcome_back")), _menu(home)))
+            return Transition(
+                conversation=home, replies=(Reply(text=t(lang, "welcome_back")), _menu(home))
+            )
         return Transition(conversation=conv, replies=(_prompt(conv),))
     if command == "help":
         return Transition(conversation=conv, replies=(Reply(text=t(lang, "help")),))
     if command == "language":
         return Transition(conversation=conv, replies=(_language_choice(lang),))
     if command == "pause":
-        paused = conv.model_copy(update={"profile": conv.profile.model_copy(update={"paused": True})})
+        paused = _with_paused(conv, paused=True)
         return Transition(conversation=paused, replies=(Reply(text=t(lang, "paused")),))
     if command == "unpause":
         return _unpause(conv, now)
@@ -283,12 +296,14 @@ def _cancel(conv: Conversation) -> Transition:
         )
     if conv.onboarded:
         home = _goto(conv, Step.DONE, editing=False).model_copy(update={"pending_resume": None})
-        return Transition(conversation=home, replies=(Reply(text=t(conv.lang, "cancelled")), _menu(home)))
+        return Transition(
+            conversation=home, replies=(Reply(text=t(conv.lang, "cancelled")), _menu(home))
+        )
     return Transition(conversation=conv, replies=(Reply(text=t(conv.lang, "onboarding_paused")),))
 
 
 def _unpause(conv: Conversation, now: datetime) -> Transition:
-    unpaused = conv.model_copy(update={"profile": conv.profile.model_copy(update={"paused": False})})
+    unpaused = _with_paused(conv, paused=False)
     commands: tuple[Command, ...] = ()
     if not _granted(conv, ConsentPurpose.JOB_MESSAGES):
         record = ConsentRecord(
@@ -296,7 +311,13 @@ def _unpause(conv: Conversation, now: datetime) -> Transition:
         )
         unpaused = unpaused.model_copy(update={"consents": (*conv.consents, record)})
         commands = (RecordConsent(records=(record,)),)
-    return Transition(conversation=unpaused, replies=(Reply(text=t(conv.lang, "unpaused")),), commands=commands)
+    return Transition(
+        conversation=unpaused, replies=(Reply(text=t(conv.lang, "unpaused")),), commands=commands
+    )
+
+
+def _with_paused(conv: Conversation, *, paused: bool) -> Conversation:
+    return conv.model_copy(update={"profile": conv.profile.model_copy(update={"paused": paused})})
 
 
 def _granted(conv: Conversation, purpose: ConsentPurpose) -> bool:
@@ -330,7 +351,7 @@ def _privacy(conv: Conversation) -> Reply:
 def _language_choice(lang: str) -> Reply:
     return Reply(
         text=t(lang, "choose_language"),
-        buttons=(tuple(Button(label=name, data=f"lang:{code}") for code, name in LANGUAGE_NAMES.items()),),
+        buttons=(_language_buttons(),),
     )
 
 
@@ -383,9 +404,19 @@ def _callback(conv: Conversation, msg: InboundMessage, now: datetime) -> Transit
                 commands=(EraseUser(),),
             )
         return _cancel(conv)
-    if prefix == str(conv.step) or (prefix == "resume" and conv.step is Step.RESUME_CONFIRM):
+    if prefix == "resume":
+        # One prefix for two questions: the skip button and the summary's buttons.
+        if value in _RESUME_BUTTONS.get(conv.step, ()):
+            return _answer(conv, value)
+    elif prefix == str(conv.step):
         return _answer(conv, value)
     return _say(conv, "stale_button")
+
+
+_RESUME_BUTTONS = {
+    Step.RESUME: frozenset({"skip"}),
+    Step.RESUME_CONFIRM: frozenset({"ok", "skills", "title", "years"}),
+}
 
 
 # --- answers ----------------------------------------------------------------------------------
@@ -426,6 +457,9 @@ def _answer(conv: Conversation, text: str) -> Transition:
 
 
 def _document(conv: Conversation, msg: InboundMessage) -> Transition:
+    if conv.step is Step.RESUME_WAIT:
+        # One resume at a time: a second parse would race the first to the summary.
+        return Transition(conversation=conv, replies=(_prompt(conv),))
     if conv.step is not Step.RESUME and not conv.onboarded:
         return _say(conv, "resume_not_document")
     file = msg.file
@@ -497,13 +531,21 @@ def _resume_summary(conv: Conversation) -> Reply:
     )
 
 
+_RESUME_REVIEW = frozenset(
+    {Step.RESUME_CONFIRM, Step.RESUME_SKILLS, Step.RESUME_TITLE, Step.RESUME_YEARS}
+)
+
 # step -> (prompt key, ResumeSummary field)
 _RESUME_FIXES: dict[Step, tuple[str, str]] = {
     Step.RESUME_SKILLS: ("ask_skills", "skills"),
     Step.RESUME_TITLE: ("ask_title", "last_title"),
     Step.RESUME_YEARS: ("ask_years", "years_experience"),
 }
-_FIX_CHOICES = {"skills": Step.RESUME_SKILLS, "title": Step.RESUME_TITLE, "years": Step.RESUME_YEARS}
+_FIX_CHOICES = {
+    "skills": Step.RESUME_SKILLS,
+    "title": Step.RESUME_TITLE,
+    "years": Step.RESUME_YEARS,
+}
 
 
 def _resume_confirm(conv: Conversation, text: str) -> Transition:
@@ -518,7 +560,8 @@ def _resume_confirm(conv: Conversation, text: str) -> Transition:
 
 
 def _parse_skills(text: str) -> tuple[str, ...] | Invalid:
-    skills = tuple(dict.fromkeys(" ".join(s.split()) for s in answers.split_list(text) if len(s) <= 60))
+    parts = answers.split_list(text)
+    skills = tuple(dict.fromkeys(" ".join(s.split()) for s in parts if len(s) <= 60))
     return skills if skills else Invalid("invalid_skills")
 
 

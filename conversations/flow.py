@@ -48,13 +48,6 @@ def parse_frequency(text: str) -> Frequency | Invalid:
     return _FREQUENCIES.get(answers._fold(text), Invalid("invalid_frequency"))
 
 
-def _with_profile(**changes: Any) -> Callable[[Conversation], Conversation]:
-    def apply(conv: Conversation) -> Conversation:
-        return conv.model_copy(update={"profile": conv.profile.model_copy(update=changes)})
-
-    return apply
-
-
 @dataclass(frozen=True)
 class Question:
     step: Step
@@ -173,7 +166,11 @@ def profile_summary(profile: Profile, lang: str) -> str:
         if profile.quiet_hours
         else none
     )
-    mode_keys = {WorkMode.REMOTE: "btn_remote", WorkMode.HYBRID: "btn_hybrid", WorkMode.ONSITE: "btn_onsite"}
+    mode_keys = {
+        WorkMode.REMOTE: "btn_remote",
+        WorkMode.HYBRID: "btn_hybrid",
+        WorkMode.ONSITE: "btn_onsite",
+    }
     return t(
         lang,
         "profile_summary",
@@ -182,7 +179,7 @@ def profile_summary(profile: Profile, lang: str) -> str:
         locations=", ".join(profile.locations) or t(lang, "anywhere"),
         seniority=t(lang, f"btn_{profile.seniority}") if profile.seniority else none,
         salary=salary,
-        skills=", ".join(profile.resume.skills) if profile.resume and profile.resume.skills else none,
+        skills=", ".join(profile.resume.skills if profile.resume else ()) or none,
         frequency=t(lang, f"btn_{profile.frequency}"),
         timezone=profile.timezone,
         quiet=quiet,

@@ -1,4 +1,4 @@
-"""The embedded default: start MongoDB-compatible storage and Redis on loopback when no URL is set."""
+"""The embedded default: MongoDB-compatible storage and Redis on loopback when no URL is set."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from redis.asyncio import Redis
+from redis.exceptions import ConnectionError as RedisConnectionError
 
 from core.errors import AppError
 from core.logging import get_logger
@@ -76,8 +77,23 @@ class EmbeddedRedis:
         self.data_path.mkdir(parents=True, exist_ok=True)
         port = free_port()
         self._process = subprocess.Popen(  # noqa: ASYNC220 - a one-off start-up, not a hot path
-            [binary, "--port", str(port), "--bind", "127.0.0.1", "--dir", str(self.data_path),
-             "--appendonly", "yes", "--save", "", "--protected-mode", "yes", "--loglevel", "warning"],
+            [
+                binary,
+                "--port",
+                str(port),
+                "--bind",
+                "127.0.0.1",
+                "--dir",
+                str(self.data_path),
+                "--appendonly",
+                "yes",
+                "--save",
+                "",
+                "--protected-mode",
+                "yes",
+                "--loglevel",
+                "warning",
+            ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
@@ -86,13 +102,18 @@ class EmbeddedRedis:
         try:
             for _ in range(200):
                 if self._process.poll() is not None:
-                    raise EmbeddedServiceError(f"redis-server exited with {self._process.returncode}")
-                with contextlib.suppress(OSError, ConnectionError):
+                    raise EmbeddedServiceError(
+                        f"redis-server exited with {self._process.returncode}"
+                    )
+                with contextlib.suppress(OSError, RedisConnectionError):
                     if await client.ping():
                         break
                 await asyncio.sleep(0.025)
             else:
                 raise EmbeddedServiceError("redis-server did not answer within 5 s")
+        except BaseException:
+            self.stop()
+            raise
         finally:
             await client.aclose()
         log.info("embedded.redis.started", url=self.url)

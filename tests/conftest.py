@@ -1,9 +1,10 @@
-"""Shared fixtures: real embedded MongoDB, a real redis-server, a fake Telegram Bot API on loopback."""
+"""Shared fixtures: embedded MongoDB, a real redis-server, a fake Telegram Bot API on loopback."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import socket
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -27,6 +28,7 @@ from webhooks.runtime import Runtime
 from webhooks.worker import build_worker
 
 WEBHOOK_SECRET = "test-webhook-secret"
+os.environ.setdefault("PTB_TIMEDELTA", "true")
 
 
 @pytest.fixture(scope="session")
@@ -92,9 +94,13 @@ class Stack:
     def next_update_id(self) -> int:
         return int(next(self._update_ids))
 
-    async def post_update(self, update: dict[str, Any], secret: str | None = WEBHOOK_SECRET) -> httpx.Response:
+    async def post_update(
+        self, update: dict[str, Any], secret: str | None = WEBHOOK_SECRET
+    ) -> httpx.Response:
         headers = {} if secret is None else {"X-Telegram-Bot-Api-Secret-Token": secret}
-        return await self.http.post(f"{self.base_url}/webhooks/telegram", json=update, headers=headers)
+        return await self.http.post(
+            f"{self.base_url}/webhooks/telegram", json=update, headers=headers
+        )
 
 
 class _QuietServer(uvicorn.Server):
@@ -133,11 +139,13 @@ async def stack(settings_factory: Any, fake_telegram: FakeTelegramAPI) -> AsyncI
     worker = build_worker(runtime, poll_delay=0.02)
     worker_task = asyncio.create_task(worker.async_run())
     try:
-        async with serve(create_app(settings, runtime)) as base_url, httpx.AsyncClient(timeout=10) as http:
+        async with (
+            serve(create_app(settings, runtime)) as base_url,
+            httpx.AsyncClient(timeout=10) as http,
+        ):
             yield Stack(settings, runtime, fake_telegram, http, base_url, itertools.count(1000))
     finally:
         worker_task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await worker_task
-        await worker.close()
         await runtime.stop()

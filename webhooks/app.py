@@ -37,6 +37,13 @@ async def read_limited(request: Request, limit: int) -> bytes:
     return bytes(body)
 
 
+def get_runtime(request: Request) -> Runtime:
+    return request.app.state.runtime  # type: ignore[no-any-return]
+
+
+RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+
+
 def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
     """The web app; it starts its own runtime unless one is handed in (the CLI and tests do)."""
 
@@ -55,11 +62,6 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
 
     app = FastAPI(title="JobScout", lifespan=lifespan, docs_url=None, redoc_url=None)
 
-    def get_runtime(request: Request) -> Runtime:
-        return request.app.state.runtime  # type: ignore[no-any-return]
-
-    RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
-
     @app.get("/health")
     async def health() -> dict[str, str]:
         return {"status": "ok"}
@@ -67,8 +69,10 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
     @app.get("/ready")
     async def ready(rt: RuntimeDep) -> JSONResponse:
         checks = await rt.readiness()
-        return JSONResponse({"ready": all(checks.values()), "checks": checks},
-                            status_code=200 if all(checks.values()) else 503)
+        return JSONResponse(
+            {"ready": all(checks.values()), "checks": checks},
+            status_code=200 if all(checks.values()) else 503,
+        )
 
     @app.post("/webhooks/telegram")
     async def telegram_webhook(request: Request, rt: RuntimeDep) -> Response:

@@ -30,8 +30,8 @@ from core.channels import Channel, InboundMessage, MessageKind, OutgoingDocument
 from core.errors import RecipientBlocked, TransientError
 from core.queue import TaskQueue
 from core.store.repositories import (
-    MongoDeadLetters,
     MongoConversationRepository,
+    MongoDeadLetters,
     MongoInboundRepository,
     MongoPersonalData,
     MongoUserRepository,
@@ -75,10 +75,13 @@ class ChatService:
     async def process_user(self, user_key: str) -> int:
         """Run every pending update of one user, oldest first, under the user's lock."""
         processed = 0
-        async with self.redis.lock(f"lock:user:{user_key}", timeout=LOCK_TIMEOUT_S,
-                                   blocking_timeout=LOCK_TIMEOUT_S):
+        async with self.redis.lock(
+            f"lock:user:{user_key}", timeout=LOCK_TIMEOUT_S, blocking_timeout=LOCK_TIMEOUT_S
+        ):
             for inbound_id, msg in await self.inbound.pending(user_key):
-                with structlog.contextvars.bound_contextvars(update_id=msg.update_id, user=user_key):
+                with structlog.contextvars.bound_contextvars(
+                    update_id=msg.update_id, user=user_key
+                ):
                     await self._process(msg)
                 await self.inbound.done(inbound_id)
                 processed += 1
@@ -107,15 +110,24 @@ class ChatService:
             if stored is None:
                 await self.users.ensure(msg, after.lang, now)
             await self.conversations.save(
-                msg.user_key, after.model_dump(mode="json"), stored.revision if stored else None, now
+                msg.user_key,
+                after.model_dump(mode="json"),
+                stored.revision if stored else None,
+                now,
             )
         replies = list(transition.replies)
         for command in transition.commands:
             replies.extend(await self._run(command, msg, now))
-        if msg.kind is MessageKind.GROUP and not await self._first_time(f"group:{msg.channel}:{msg.chat_id}"):
+        if msg.kind is MessageKind.GROUP and not await self._first_time(
+            f"group:{msg.channel}:{msg.chat_id}"
+        ):
             replies = []
-        log.info("conversation.step.completed", kind=str(msg.kind),
-                 step=str(after.step) if after else None, replies=len(replies))
+        log.info(
+            "conversation.step.completed",
+            kind=str(msg.kind),
+            step=str(after.step) if after else None,
+            replies=len(replies),
+        )
         await self.send(msg.channel, msg.chat_id, replies, user_key=msg.user_key)
 
     async def _run(self, command: Command, msg: InboundMessage, now: datetime) -> list[Reply]:
@@ -138,13 +150,13 @@ class ChatService:
                 job_id=f"resume:{msg.channel}:{msg.update_id}",
             )
         elif isinstance(command, ExportData):
-            return [await self._export(key, msg, now)]
+            return [await self._export(key, now)]
         elif isinstance(command, EraseUser):
             removed = await self.personal.erase(key, now)
             log.info("user.erased", removed=removed)
         return []
 
-    async def _export(self, user_key: str, msg: InboundMessage, now: datetime) -> Reply:
+    async def _export(self, user_key: str, now: datetime) -> Reply:
         data = await self.personal.export(user_key)
         data["exported_at"] = now.isoformat()
         content = json.dumps(data, default=json_default, indent=2, ensure_ascii=False).encode()
@@ -153,12 +165,20 @@ class ChatService:
         return Reply(
             text=t(lang, "export_caption"),
             document=OutgoingDocument(
-                file_name=f"jobscout-export-{now:%Y%m%d}.json", content=content, mime_type="application/json"
+                file_name=f"jobscout-export-{now:%Y%m%d}.json",
+                content=content,
+                mime_type="application/json",
             ),
         )
 
     async def send(
-        self, channel: Channel, chat_id: str, replies: list[Reply], *, user_key: str, attempt: int = 0
+        self,
+        channel: Channel,
+        chat_id: str,
+        replies: list[Reply],
+        *,
+        user_key: str,
+        attempt: int = 0,
     ) -> None:
         """Send in order; a transient failure hands the rest to the queue, never drops it.
 
@@ -180,13 +200,20 @@ class ChatService:
                 if attempt >= MAX_SEND_ATTEMPTS:
                     log.error("send.dead_letter", error=str(exc), remaining=len(rest))
                     await self.dead_letters.add(
-                        "send_replies", {"channel": str(channel), "chat_id": chat_id, "count": len(rest)},
-                        str(exc), self.clock(),
+                        "send_replies",
+                        {"channel": str(channel), "chat_id": chat_id, "count": len(rest)},
+                        str(exc),
+                        self.clock(),
                     )
                     return
                 log.warning("send.deferred", error=str(exc), remaining=len(rest))
                 await self.queue.enqueue(
-                    "send_replies", str(channel), chat_id, user_key, rest, attempt + 1,
+                    "send_replies",
+                    str(channel),
+                    chat_id,
+                    user_key,
+                    rest,
+                    attempt + 1,
                     defer_by=getattr(exc, "retry_after", 2.0 * (attempt + 1)),
                 )
                 return

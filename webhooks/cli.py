@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import sys
@@ -41,19 +42,26 @@ def _settings(quiet: bool) -> Settings:
 
 async def _console_chat(runtime: Runtime, session: ConsoleSession) -> None:
     language = (os.environ.get("LANG") or "en").split(".")[0]
-    session.console.print("[bold]JobScout[/] in your terminal. Type /start to begin, Ctrl+D to quit.")
+    session.console.print(
+        "[bold]JobScout[/] in your terminal. Type /start to begin, Ctrl+D to quit."
+    )
     while True:
         try:
             line = await asyncio.to_thread(session.console.input, "[cyan]> [/]")
         except EOFError:
             return
-        msg = to_inbound(line, buttons=session.buttons, update_id=session.next_update_id(),
-                         language_code=language, file=local_file(line))
+        msg = to_inbound(
+            line,
+            buttons=session.buttons,
+            update_id=session.next_update_id(),
+            language_code=language,
+            file=local_file(line),
+        )
         if msg is not None:
             await runtime.chat.handle(msg)
 
 
-async def _serve(settings: Settings, *, web: bool, chat: bool) -> None:
+async def _serve(settings: Settings, *, web: bool, chat: bool, work: bool = True) -> None:
     session = ConsoleSession(console=Console(), export_dir=settings.data_dir / "exports")
     runtime = await Runtime.start(
         settings,
@@ -61,7 +69,8 @@ async def _serve(settings: Settings, *, web: bool, chat: bool) -> None:
         files={Channel.CONSOLE: ConsoleFiles()},
     )
     worker = build_worker(runtime)
-    worker_task = asyncio.create_task(worker.async_run())
+    # A web-only replica leaves the queue to the workers; it still answers webhooks at once.
+    worker_task = asyncio.create_task(worker.async_run() if work else asyncio.Event().wait())
     server: uvicorn.Server | None = None
     server_task: asyncio.Task[None] | None = None
     try:
@@ -69,12 +78,20 @@ async def _serve(settings: Settings, *, web: bool, chat: bool) -> None:
             from bots.telegram import set_webhook
 
             secret = settings.telegram.webhook_secret
-            await set_webhook(runtime.telegram_bot, settings.telegram.webhook_url,
-                              secret.get_secret_value() if secret else None)
+            await set_webhook(
+                runtime.telegram_bot,
+                settings.telegram.webhook_url,
+                secret.get_secret_value() if secret else None,
+            )
             log.info("telegram.webhook_set", url=settings.telegram.webhook_url)
         if web:
-            config = uvicorn.Config(create_app(settings, runtime), host=settings.host,
-                                    port=settings.port, log_config=None, access_log=False)
+            config = uvicorn.Config(
+                create_app(settings, runtime),
+                host=settings.host,
+                port=settings.port,
+                log_config=None,
+                access_log=False,
+            )
             server = uvicorn.Server(config)
             server_task = asyncio.create_task(server.serve())
             log.info("web.started", url=f"http://{settings.host}:{settings.port}")
@@ -89,14 +106,20 @@ async def _serve(settings: Settings, *, web: bool, chat: bool) -> None:
             server.should_exit = True
             await server_task
         worker_task.cancel()
-        await worker.close()
+        with contextlib.suppress(asyncio.CancelledError):
+            await worker_task
         await runtime.stop()
 
 
 @app.command()
 def run(
-    chat: Annotated[bool | None, typer.Option(help="Chat in the terminal (default: when no "
-                                                    "Telegram token is set and this is a terminal).")] = None,
+    chat: Annotated[
+        bool | None,
+        typer.Option(
+            help="Chat in the terminal (default: when no "
+            "Telegram token is set and this is a terminal)."
+        ),
+    ] = None,
 ) -> None:
     """Run JobScout: web app, worker and, for unset URLs, embedded MongoDB, Redis and Qdrant."""
     settings = _settings(quiet=True)
@@ -113,6 +136,13 @@ def chat_command() -> None:
 
 
 @app.command()
+def web() -> None:
+    """Run only the web app (a replica behind a load balancer); workers run elsewhere."""
+    settings = _settings(quiet=False)
+    asyncio.run(_serve(settings, web=True, chat=False, work=False))
+
+
+@app.command()
 def worker() -> None:
     """Run one more worker; point MONGODB_URL and REDIS_URL at the shared servers."""
     settings = _settings(quiet=False)
@@ -122,7 +152,9 @@ def worker() -> None:
 @resume_app.command("parse")
 def resume_parse(
     file: Annotated[Path, typer.Argument(help="A PDF or DOCX resume.")],
-    as_json: Annotated[bool, typer.Option("--json", help="Print the parsed resume as JSON.")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the parsed resume as JSON.")
+    ] = False,
 ) -> None:
     """Parse a resume and print what was read; exit code 2 with a reason when it is unreadable."""
     from core.resume import parse_resume

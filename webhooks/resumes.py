@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import structlog
+from core.resume import detect_type, parse_resume, parse_resume_text
 
 from core.channels import Channel, FileFetcher, FileRef, InboundMessage, MessageKind
 from core.errors import FileTooLarge, UnreadableDocument
-from core.resume import detect_type, parse_resume, parse_resume_text
 from core.store.repositories import MongoConversationRepository, MongoResumeRepository
 from webhooks.chat import ChatService
 
@@ -50,7 +50,9 @@ class ResumeIntake:
                 ref = FileRef.model_validate(file)
                 data = await self.files[Channel(channel)].fetch(ref, self.max_bytes)
                 parsed = await asyncio.to_thread(parse_resume, data, self.max_bytes)
-                await self.resumes.save(user_key, parsed, data, detect_type(data), self.chat.clock())
+                await self.resumes.save(
+                    user_key, parsed, data, detect_type(data), self.chat.clock()
+                )
             else:
                 parsed = await asyncio.to_thread(parse_resume_text, text or "")
                 await self.resumes.save(user_key, parsed, None, None, self.chat.clock())
@@ -66,8 +68,11 @@ class ResumeIntake:
             outcome = {"kind": MessageKind.RESUME_FAILED, "failure": "download"}
         user_id = user_key.split(":", 1)[1]
         event = InboundMessage(
-            channel=Channel(channel), chat_id=chat_id, user_id=user_id,
-            update_id=f"resume:{update_id}", **outcome,
+            channel=Channel(channel),
+            chat_id=chat_id,
+            user_id=user_id,
+            update_id=f"resume:{update_id}",
+            **outcome,
         )
         await self.chat.accept(event)
         await self.chat.process_user(user_key)

@@ -60,7 +60,9 @@ class Runtime:
         stack = EmbeddedStack(settings.data_dir)
         try:
             mongodb_url = (
-                settings.mongodb_url.get_secret_value() if settings.mongodb_url else await stack.mongodb_url()
+                settings.mongodb_url.get_secret_value()
+                if settings.mongodb_url
+                else await stack.mongodb_url()
             )
             redis_url = settings.redis_url or await stack.redis_url()
             mongo = await connect(mongodb_url, settings.mongodb_database)
@@ -104,13 +106,25 @@ class Runtime:
             dead_letters=MongoDeadLetters(),
         )
         intake = ResumeIntake(
-            chat=chat, conversations=conversations, resumes=resumes, files=all_files,
+            chat=chat,
+            conversations=conversations,
+            resumes=resumes,
+            files=all_files,
             max_bytes=settings.resume_max_bytes,
         )
         log.info("runtime.started", embedded=stack.started, telegram=bot is not None)
         return cls(
-            settings=settings, stack=stack, mongo=mongo, redis=redis, queue=queue, qdrant=qdrant,
-            senders=all_senders, files=all_files, chat=chat, resumes=intake, telegram_bot=bot,
+            settings=settings,
+            stack=stack,
+            mongo=mongo,
+            redis=redis,
+            queue=queue,
+            qdrant=qdrant,
+            senders=all_senders,
+            files=all_files,
+            chat=chat,
+            resumes=intake,
+            telegram_bot=bot,
         )
 
     async def readiness(self) -> dict[str, bool]:

@@ -20,8 +20,13 @@ WorkerCtx = dict[str, Any]
 
 
 async def parse_resume(
-    ctx: WorkerCtx, user_key: str, channel: str, chat_id: str, update_id: str,
-    file: dict[str, Any] | None, text: str | None,
+    ctx: WorkerCtx,
+    user_key: str,
+    channel: str,
+    chat_id: str,
+    update_id: str,
+    file: dict[str, Any] | None,
+    text: str | None,
 ) -> str:
     """Download and parse a resume, then continue the user's conversation."""
     runtime: Runtime = ctx["runtime"]
@@ -35,7 +40,11 @@ async def parse_resume(
 
 
 async def send_replies(
-    ctx: WorkerCtx, channel: str, chat_id: str, user_key: str, replies: list[dict[str, Any]],
+    ctx: WorkerCtx,
+    channel: str,
+    chat_id: str,
+    user_key: str,
+    replies: list[dict[str, Any]],
     attempt: int = 1,
 ) -> None:
     """Send replies whose earlier attempt failed transiently (see ChatService.send)."""

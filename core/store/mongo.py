@@ -9,6 +9,8 @@ from core.store.documents import DOCUMENTS
 
 
 async def connect(url: str, database: str) -> AsyncMongoClient[dict[str, object]]:
-    client: AsyncMongoClient[dict[str, object]] = AsyncMongoClient(url, tz_aware=True, uuidRepresentation="standard")
+    client: AsyncMongoClient[dict[str, object]] = AsyncMongoClient(
+        url, tz_aware=True, uuidRepresentation="standard"
+    )
     await init_beanie(database=client[database], document_models=DOCUMENTS)
     return client

@@ -43,7 +43,9 @@ class MongoConversationRepository:
         raw = await ConversationDoc.get_pymongo_collection().find_one({"_id": user_key})
         return None if raw is None else StoredState(state=raw["state"], revision=raw["revision"])
 
-    async def save(self, user_key: str, state: dict[str, Any], revision: int | None, now: datetime) -> int:
+    async def save(
+        self, user_key: str, state: dict[str, Any], revision: int | None, now: datetime
+    ) -> int:
         collection = ConversationDoc.get_pymongo_collection()
         if revision is None:
             try:
@@ -87,7 +89,11 @@ class MongoUserRepository:
 
     async def chat_of(self, user_key: str) -> ChatRef | None:
         raw = await UserDoc.get_pymongo_collection().find_one({"_id": user_key})
-        return None if raw is None else ChatRef(channel=Channel(raw["channel"]), chat_id=raw["chat_id"])
+        return (
+            None
+            if raw is None
+            else ChatRef(channel=Channel(raw["channel"]), chat_id=raw["chat_id"])
+        )
 
     async def save_profile(self, user_key: str, profile: Profile, now: datetime) -> None:
         await ProfileDoc.get_pymongo_collection().update_one(
@@ -106,11 +112,15 @@ class MongoUserRepository:
         )
 
     async def consents(self, user_key: str) -> list[ConsentRecord]:
-        cursor = ConsentDoc.get_pymongo_collection().find({"user_key": user_key}).sort("at", ASCENDING)
+        cursor = (
+            ConsentDoc.get_pymongo_collection().find({"user_key": user_key}).sort("at", ASCENDING)
+        )
         return [
             ConsentRecord(
-                purpose=ConsentPurpose(raw["purpose"]), granted=raw["granted"],
-                version=raw["version"], at=raw["at"],
+                purpose=ConsentPurpose(raw["purpose"]),
+                granted=raw["granted"],
+                version=raw["version"],
+                at=raw["at"],
             )
             async for raw in cursor
         ]
@@ -123,7 +133,12 @@ class MongoResumeRepository:
         self._cipher = cipher
 
     async def save(
-        self, user_key: str, parsed: ParsedResume, file: bytes | None, file_type: str | None, now: datetime
+        self,
+        user_key: str,
+        parsed: ParsedResume,
+        file: bytes | None,
+        file_type: str | None,
+        now: datetime,
     ) -> None:
         contact = json.dumps({"name": parsed.name, "email": parsed.email, "phone": parsed.phone})
         await ResumeDoc.get_pymongo_collection().replace_one(
@@ -146,11 +161,17 @@ class MongoResumeRepository:
         raw = await ResumeDoc.get_pymongo_collection().find_one({"_id": user_key})
         if raw is None:
             return None
-        contact = json.loads(self._cipher.decrypt(raw["contact_enc"])) if raw.get("contact_enc") else {}
+        contact = (
+            json.loads(self._cipher.decrypt(raw["contact_enc"])) if raw.get("contact_enc") else {}
+        )
         parsed = ParsedResume(
-            name=contact.get("name"), email=contact.get("email"), phone=contact.get("phone"),
-            skills=tuple(raw.get("skills", ())), years_experience=raw.get("years_experience"),
-            last_title=raw.get("last_title"), languages=tuple(raw.get("languages", ())),
+            name=contact.get("name"),
+            email=contact.get("email"),
+            phone=contact.get("phone"),
+            skills=tuple(raw.get("skills", ())),
+            years_experience=raw.get("years_experience"),
+            last_title=raw.get("last_title"),
+            languages=tuple(raw.get("languages", ())),
         )
         file = self._cipher.decrypt(raw["file_enc"]) if raw.get("file_enc") else None
         return parsed, file

@@ -20,7 +20,7 @@ from bots.telegram import (
     set_webhook,
     split_text,
 )
-from core.channels import Button, FileRef, OutgoingDocument, Reply
+from core.channels import Button, FileFetcher, FileRef, OutgoingDocument, Reply, ReplySender
 from core.errors import (
     AppError,
     FileTooLarge,
@@ -69,12 +69,12 @@ def sleep() -> RecordingSleep:
 
 
 @pytest.fixture
-def sender(bot: Bot, sleep: RecordingSleep) -> TelegramSender:
+def sender(bot: Bot, sleep: RecordingSleep) -> ReplySender:
     return TelegramSender(bot, sleep=sleep)
 
 
 @pytest.fixture
-def files(bot: Bot, sleep: RecordingSleep) -> TelegramFiles:
+def files(bot: Bot, sleep: RecordingSleep) -> FileFetcher:
     return TelegramFiles(bot, sleep=sleep)
 
 
@@ -95,7 +95,7 @@ def utf16_len(text: str) -> int:
 # ------------------------------------------------------------------------------ text
 
 
-async def test_text_and_buttons(fake: FakeTelegramAPI, sender: TelegramSender) -> None:
+async def test_text_and_buttons(fake: FakeTelegramAPI, sender: ReplySender) -> None:
     reply = Reply(
         text="Senior Python Engineer at Acme",
         buttons=(
@@ -114,7 +114,7 @@ async def test_text_and_buttons(fake: FakeTelegramAPI, sender: TelegramSender) -
 
 
 async def test_text_goes_out_verbatim_without_parse_mode(
-    fake: FakeTelegramAPI, sender: TelegramSender
+    fake: FakeTelegramAPI, sender: ReplySender
 ) -> None:
     text = "*Acme* <b>C++ & C#</b> _dev_ [apply](http://x) `x` \\ 50% <5k>"
 
@@ -127,7 +127,7 @@ async def test_text_goes_out_verbatim_without_parse_mode(
 
 
 async def test_long_text_is_split_and_buttons_go_on_the_last_chunk(
-    fake: FakeTelegramAPI, sender: TelegramSender
+    fake: FakeTelegramAPI, sender: ReplySender
 ) -> None:
     paragraphs = [f"Job {n}: " + " ".join(["python backend remote"] * 40) for n in range(30)]
     text = "\n\n".join(paragraphs)
@@ -146,9 +146,7 @@ async def test_long_text_is_split_and_buttons_go_on_the_last_chunk(
     assert markups[-1] == [[("More", "more")]]
 
 
-async def test_text_without_breaks_is_cut_hard(
-    fake: FakeTelegramAPI, sender: TelegramSender
-) -> None:
+async def test_text_without_breaks_is_cut_hard(fake: FakeTelegramAPI, sender: ReplySender) -> None:
     text = "x" * (2 * MAX_TEXT_LENGTH + 10)
 
     await sender.send(CHAT, Reply(text=text))
@@ -156,9 +154,7 @@ async def test_text_without_breaks_is_cut_hard(
     assert [len(chunk) for chunk in fake.messages_to(CHAT)] == [4096, 4096, 10]
 
 
-async def test_astral_characters_count_twice(
-    fake: FakeTelegramAPI, sender: TelegramSender
-) -> None:
+async def test_astral_characters_count_twice(fake: FakeTelegramAPI, sender: ReplySender) -> None:
     text = "🚀" * 3000  # 6000 UTF-16 units: over the limit though only 3000 code points
 
     await sender.send(CHAT, Reply(text=text))
@@ -169,13 +165,13 @@ async def test_astral_characters_count_twice(
     assert "".join(chunks) == text
 
 
-async def test_empty_reply_sends_nothing(fake: FakeTelegramAPI, sender: TelegramSender) -> None:
+async def test_empty_reply_sends_nothing(fake: FakeTelegramAPI, sender: ReplySender) -> None:
     await sender.send(CHAT, Reply(text="  \n"))
 
     assert fake.requests_for("sendMessage") == []
 
 
-async def test_buttons_need_text(sender: TelegramSender) -> None:
+async def test_buttons_need_text(sender: ReplySender) -> None:
     with pytest.raises(ValueError, match="needs text"):
         await sender.send(CHAT, Reply(text="", buttons=((Button(label="A", data="a"),),)))
 
@@ -213,7 +209,7 @@ def test_split_text_prefers_paragraphs_then_lines_then_spaces() -> None:
 
 
 async def test_document_with_caption_and_buttons(
-    fake: FakeTelegramAPI, sender: TelegramSender
+    fake: FakeTelegramAPI, sender: ReplySender
 ) -> None:
     # Every byte value, CRLFs and something that looks like a multipart boundary.
     content = bytes(range(256)) * 64 + b"\r\n--boundary--\r\n" + b"\x00" * 100
@@ -237,7 +233,7 @@ async def test_document_with_caption_and_buttons(
 
 
 async def test_document_with_long_text_sends_the_text_first(
-    fake: FakeTelegramAPI, sender: TelegramSender
+    fake: FakeTelegramAPI, sender: ReplySender
 ) -> None:
     text = "Why these jobs fit you: " + "strong Python and SQL. " * 80
     assert len(text) > 1024
@@ -261,7 +257,7 @@ async def test_document_with_long_text_sends_the_text_first(
 
 
 async def test_rate_limited_then_delivered(
-    retry_after_type: str, fake: FakeTelegramAPI, sender: TelegramSender, sleep: RecordingSleep
+    retry_after_type: str, fake: FakeTelegramAPI, sender: ReplySender, sleep: RecordingSleep
 ) -> None:
     fake.rate_limit_next(3, retry_after=2)
 
@@ -273,7 +269,7 @@ async def test_rate_limited_then_delivered(
 
 
 async def test_rate_limited_more_than_three_times(
-    retry_after_type: str, fake: FakeTelegramAPI, sender: TelegramSender, sleep: RecordingSleep
+    retry_after_type: str, fake: FakeTelegramAPI, sender: ReplySender, sleep: RecordingSleep
 ) -> None:
     fake.rate_limit_next(4, retry_after=2)
 
@@ -312,7 +308,7 @@ async def test_rate_limit_waits_for_real(
     assert fake.messages_to(CHAT) == ["after the wait"]
 
 
-async def test_blocked_user(fake: FakeTelegramAPI, sender: TelegramSender) -> None:
+async def test_blocked_user(fake: FakeTelegramAPI, sender: ReplySender) -> None:
     fake.block(CHAT)
 
     with pytest.raises(RecipientBlocked, match="blocked by the user"):
@@ -321,14 +317,14 @@ async def test_blocked_user(fake: FakeTelegramAPI, sender: TelegramSender) -> No
     assert fake.messages_to(CHAT) == []
 
 
-async def test_deactivated_user(fake: FakeTelegramAPI, sender: TelegramSender) -> None:
+async def test_deactivated_user(fake: FakeTelegramAPI, sender: ReplySender) -> None:
     fake.fail_next(1, 403, description="Forbidden: user is deactivated")
 
     with pytest.raises(RecipientBlocked, match="deactivated"):
         await sender.send(CHAT, Reply(text="new jobs for you"))
 
 
-async def test_unknown_chat_counts_as_gone(fake: FakeTelegramAPI, sender: TelegramSender) -> None:
+async def test_unknown_chat_counts_as_gone(fake: FakeTelegramAPI, sender: ReplySender) -> None:
     fake.fail_next(1, 400, description="Bad Request: chat not found")
 
     with pytest.raises(RecipientBlocked):
@@ -337,7 +333,7 @@ async def test_unknown_chat_counts_as_gone(fake: FakeTelegramAPI, sender: Telegr
 
 @pytest.mark.parametrize("status", [500, 502, 503])
 async def test_server_errors_are_transient(
-    status: int, fake: FakeTelegramAPI, sender: TelegramSender
+    status: int, fake: FakeTelegramAPI, sender: ReplySender
 ) -> None:
     fake.fail_next(1, status)
 
@@ -364,7 +360,7 @@ async def test_unreachable_api_is_transient(unused_port: int) -> None:
 
 
 async def test_other_bad_requests_are_rejected_not_retried(
-    fake: FakeTelegramAPI, sender: TelegramSender
+    fake: FakeTelegramAPI, sender: ReplySender
 ) -> None:
     fake.fail_next(1, 400, description="Bad Request: can't parse entities")
 
@@ -378,14 +374,14 @@ async def test_other_bad_requests_are_rejected_not_retried(
 # -------------------------------------------------------------------------- callbacks
 
 
-async def test_acknowledge(fake: FakeTelegramAPI, sender: TelegramSender) -> None:
+async def test_acknowledge(fake: FakeTelegramAPI, sender: ReplySender) -> None:
     await sender.acknowledge("4382bfdwdsb323b2d9")
 
     assert fake.answered_callbacks == ["4382bfdwdsb323b2d9"]
 
 
 async def test_acknowledging_an_old_query_is_fine(
-    fake: FakeTelegramAPI, sender: TelegramSender
+    fake: FakeTelegramAPI, sender: ReplySender
 ) -> None:
     fake.expire_callback("old-query")
 
@@ -396,7 +392,7 @@ async def test_acknowledging_an_old_query_is_fine(
 
 
 async def test_acknowledge_errors_are_translated(
-    fake: FakeTelegramAPI, sender: TelegramSender
+    fake: FakeTelegramAPI, sender: ReplySender
 ) -> None:
     fake.fail_next(1, 500, method="answerCallbackQuery")
 
@@ -407,7 +403,7 @@ async def test_acknowledge_errors_are_translated(
 # ------------------------------------------------------------------------------ files
 
 
-async def test_fetch_downloads_the_bytes(fake: FakeTelegramAPI, files: TelegramFiles) -> None:
+async def test_fetch_downloads_the_bytes(fake: FakeTelegramAPI, files: FileFetcher) -> None:
     content = b"%PDF-1.7\n" + bytes(range(256)) * 100 + b"%%EOF\n"
     fake.add_file("BQACAgIAAxkBAAIBR2dP-cv", content, file_path="documents/file_7.pdf")
 
@@ -420,7 +416,7 @@ async def test_fetch_downloads_the_bytes(fake: FakeTelegramAPI, files: TelegramF
 
 
 async def test_known_size_over_the_limit_is_refused_without_a_request(
-    fake: FakeTelegramAPI, files: TelegramFiles
+    fake: FakeTelegramAPI, files: FileFetcher
 ) -> None:
     fake.add_file("big", b"x" * 2000)
 
@@ -433,7 +429,7 @@ async def test_known_size_over_the_limit_is_refused_without_a_request(
 
 
 async def test_size_reported_by_get_file_is_checked_before_downloading(
-    fake: FakeTelegramAPI, files: TelegramFiles
+    fake: FakeTelegramAPI, files: FileFetcher
 ) -> None:
     fake.add_file("big", b"x" * 2000)
 
@@ -445,7 +441,7 @@ async def test_size_reported_by_get_file_is_checked_before_downloading(
     assert fake.downloads == []
 
 
-async def test_file_too_big_for_the_bot_api(fake: FakeTelegramAPI, files: TelegramFiles) -> None:
+async def test_file_too_big_for_the_bot_api(fake: FakeTelegramAPI, files: FileFetcher) -> None:
     fake.add_file("huge", b"tiny stand-in", size=25 * 1024 * 1024)
 
     with pytest.raises(FileTooLarge):
@@ -455,7 +451,7 @@ async def test_file_too_big_for_the_bot_api(fake: FakeTelegramAPI, files: Telegr
 
 
 async def test_download_larger_than_announced_is_refused(
-    fake: FakeTelegramAPI, files: TelegramFiles
+    fake: FakeTelegramAPI, files: FileFetcher
 ) -> None:
     fake.add_file("liar", b"x" * 2000, size=10)
 
@@ -465,12 +461,12 @@ async def test_download_larger_than_announced_is_refused(
     assert caught.value.size == 2000
 
 
-async def test_unknown_file_is_rejected(files: TelegramFiles) -> None:
-    with pytest.raises(RequestRejected, match="(?i)invalid file_id"):
+async def test_unknown_file_is_rejected(files: FileFetcher) -> None:
+    with pytest.raises(RequestRejected, match=r"(?i)invalid file_id"):
         await files.fetch(FileRef(file_id="nope"), max_bytes=1000)
 
 
-async def test_fetch_errors_are_transient(fake: FakeTelegramAPI, files: TelegramFiles) -> None:
+async def test_fetch_errors_are_transient(fake: FakeTelegramAPI, files: FileFetcher) -> None:
     fake.add_file("cv", b"content")
     fake.fail_next(1, 502, method="getFile")
 
@@ -511,7 +507,7 @@ async def test_set_webhook_without_secret(fake: FakeTelegramAPI, bot: Bot) -> No
 # ------------------------------------------------------------------------- the fake
 
 
-async def test_wait_for_messages(fake: FakeTelegramAPI, sender: TelegramSender) -> None:
+async def test_wait_for_messages(fake: FakeTelegramAPI, sender: ReplySender) -> None:
     async def send_later() -> None:
         for text in ("one", "two"):
             await sender.send(CHAT, Reply(text=text))
@@ -524,7 +520,7 @@ async def test_wait_for_messages(fake: FakeTelegramAPI, sender: TelegramSender) 
         await fake.wait_for_messages(CHAT, 3, timeout=0.05)
 
 
-async def test_faults_can_target_one_method(fake: FakeTelegramAPI, sender: TelegramSender) -> None:
+async def test_faults_can_target_one_method(fake: FakeTelegramAPI, sender: ReplySender) -> None:
     fake.fail_next(1, 500, method="sendDocument")
 
     await sender.send(CHAT, Reply(text="text is unaffected"))

@@ -371,7 +371,10 @@ class FakeTelegramAPI:
         return [request for request in self.requests if request.method.lower() == wanted]
 
     async def wait_for_messages(
-        self, chat_id: str | int, count: int, timeout: float = 10.0
+        self,
+        chat_id: str | int,
+        count: int,
+        timeout: float = 10.0,  # noqa: ASYNC109 - the deadline is this helper's whole point
     ) -> list[str]:
         """Return the chat's messages once there are at least ``count``; TimeoutError if not."""
         chat = str(chat_id)
@@ -442,9 +445,7 @@ class FakeTelegramAPI:
             return _error(404, "Not Found")
         return Response(stored.content, media_type="application/octet-stream")
 
-    def _dispatch(
-        self, method: str, parsed: _Parsed, chat_id: str | None, now: float
-    ) -> Any:
+    def _dispatch(self, method: str, parsed: _Parsed, chat_id: str | None, now: float) -> Any:
         name = method.lower()
         with self._lock:
             self._raise_fault(name)

@@ -80,8 +80,11 @@ def test_split_list(text: str, parts: list[str]) -> None:
         ("Backend Developer", ("Backend Developer",)),
         ("Backend Developer, Data Engineer", ("Backend Developer", "Data Engineer")),
         ("  backend   developer ;data engineer.", ("backend developer", "data engineer")),
-        ("Krankenpfleger und Altenpfleger", ("Krankenpfleger", "Altenpfleger")),
-        ("Enfermera y Cuidadora", ("Enfermera", "Cuidadora")),
+        ("Krankenpfleger; Altenpfleger", ("Krankenpfleger", "Altenpfleger")),
+        ("Enfermera\nCuidadora", ("Enfermera", "Cuidadora")),
+        # "and" and "/" belong to a title; only commas, semicolons and new lines separate.
+        ("Research and Development Engineer", ("Research and Development Engineer",)),
+        ("UI/UX Designer, Fotógrafo y Editor", ("UI/UX Designer", "Fotógrafo y Editor")),
         ("Nurse, Nurse, Care Assistant", ("Nurse", "Care Assistant")),
         ("C++ Developer", ("C++ Developer",)),
         ("QA", ("QA",)),

@@ -256,9 +256,9 @@ def _mutations(value: Any) -> Iterator[Any]:
     elif isinstance(value, list):
         for index, item in enumerate(value):
             for nested in _mutations(item):
-                changed = copy.deepcopy(value)
-                changed[index] = nested
-                yield changed
+                items = copy.deepcopy(value)
+                items[index] = nested
+                yield items
 
 
 @pytest.mark.parametrize(

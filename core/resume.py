@@ -1,0 +1,838 @@
+"""Resume reading: recognise a PDF or DOCX by content, extract its text, pull out profile fields.
+
+Pure apart from parsing the bytes it is given. Fields it cannot find stay None or empty: the
+parser never guesses. Failures raise ``UnreadableDocument`` with one of the ``REASON_*`` codes.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import struct
+import unicodedata
+import zipfile
+import zlib
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import UTC, date, datetime
+from itertools import islice
+from typing import Any, Final, Literal
+
+import docx
+from docx.document import Document as DocxDocument
+from docx.opc.exceptions import OpcError
+from docx.section import Section, _Footer, _Header
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+from pypdf import PageObject, PasswordType, PdfReader
+from pypdf.errors import DependencyError, PyPdfError
+from pypdf.generic import DictionaryObject, IndirectObject
+
+from core.domain import ParsedResume
+from core.errors import UnreadableDocument
+from core.skills import SkillTaxonomy
+
+DEFAULT_MAX_BYTES: Final = 10 * 1024 * 1024
+
+REASON_TOO_LARGE: Final = "too_large"
+REASON_UNSUPPORTED_TYPE: Final = "unsupported_type"
+REASON_CORRUPT: Final = "corrupt"
+REASON_ENCRYPTED: Final = "encrypted"
+REASON_EMPTY: Final = "empty"
+REASON_SCANNED: Final = "scanned"
+REASONS: Final = frozenset(
+    {
+        REASON_TOO_LARGE,
+        REASON_UNSUPPORTED_TYPE,
+        REASON_CORRUPT,
+        REASON_ENCRYPTED,
+        REASON_EMPTY,
+        REASON_SCANNED,
+    }
+)
+
+_DOCX_MAIN_PART: Final = "word/document.xml"
+_OLE_MAGIC: Final = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .doc, and encrypted Office files
+_OLE_ENCRYPTED_STREAM: Final = "EncryptedPackage".encode("utf-16-le")
+_MAX_PDF_PAGES: Final = 50  # a resume is a few pages; beyond this we stop reading
+_MAX_DOCX_UNPACKED: Final = 100 * 1024 * 1024  # zip-bomb guard on the sum of unpacked sizes
+# Scanners stamp a little text onto image pages ("Scanned by ..."); below this many letters and
+# digits a page set with images counts as a scan.
+_MIN_SCANNED_TEXT: Final = 40
+
+# What pypdf and python-docx (with zipfile and lxml below it) raise on malformed input, found by
+# feeding them thousands of damaged files; base classes cover their relatives (LookupError for
+# unknown codecs, RuntimeError for recursion limits and unsupported features).
+_ZIP_ERRORS: Final = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    NotImplementedError,  # an unsupported zip version or compression method
+    EOFError,
+    ValueError,
+    OSError,
+    zlib.error,
+)
+_PDF_ERRORS: Final = (
+    PyPdfError,
+    ValueError,  # with UnicodeError and binascii.Error
+    TypeError,
+    LookupError,
+    AttributeError,
+    AssertionError,
+    RuntimeError,
+    ArithmeticError,
+    MemoryError,
+    zlib.error,
+    struct.error,
+)
+_DOCX_ERRORS: Final = (
+    OpcError,
+    *_ZIP_ERRORS,
+    LookupError,
+    TypeError,
+    AttributeError,
+    RuntimeError,
+    SyntaxError,  # lxml.etree.XMLSyntaxError
+    MemoryError,
+)
+
+
+# --- file type and text extraction -------------------------------------------------------------
+
+
+def detect_type(data: bytes) -> Literal["pdf", "docx"] | None:
+    """The document type by content (never by file name): PDF magic, or a zip holding a Word
+    main part; a damaged zip that names the Word part still counts as DOCX."""
+    if b"%PDF-" in data[:1024]:
+        return "pdf"
+    if data[:4] not in (b"PK\x03\x04", b"PK\x05\x06"):
+        return None
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = set(archive.namelist())
+    except _ZIP_ERRORS:
+        return "docx" if _DOCX_MAIN_PART.encode() in data else None
+    return "docx" if _DOCX_MAIN_PART in names else None
+
+
+def extract_text(data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
+    """The document's text, normalised; raises ``UnreadableDocument`` with a reason code."""
+    if len(data) > max_bytes:
+        raise UnreadableDocument(REASON_TOO_LARGE, f"{len(data)} bytes, limit {max_bytes}")
+    if not data:
+        raise UnreadableDocument(REASON_EMPTY, "the file has no content")
+    kind = detect_type(data)
+    if kind == "pdf":
+        raw, has_images = _pdf_text(data)
+    elif kind == "docx":
+        raw, has_images = _docx_text(data)
+    elif data.startswith(_OLE_MAGIC) and _OLE_ENCRYPTED_STREAM in data:
+        raise UnreadableDocument(REASON_ENCRYPTED, "password-protected Office document")
+    else:
+        raise UnreadableDocument(REASON_UNSUPPORTED_TYPE, "neither PDF nor DOCX")
+    text = normalize_text(raw)
+    letters = sum(char.isalnum() for char in text)
+    if has_images and letters < _MIN_SCANNED_TEXT:
+        raise UnreadableDocument(REASON_SCANNED, "pages hold images but no text layer")
+    if not letters:
+        raise UnreadableDocument(REASON_EMPTY, "the document holds no text")
+    return text
+
+
+def normalize_text(text: str) -> str:
+    """Unicode-normalised text with plain spaces, one line per line, no runs of blank lines."""
+    text = unicodedata.normalize("NFKC", text)
+    text = text.translate({0x00AD: None, 0x200B: None, 0xFEFF: None, 0x00A0: 0x20})
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+def _pdf_text(data: bytes) -> tuple[str, bool]:
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and not _opens_with_empty_password(reader):
+            raise UnreadableDocument(REASON_ENCRYPTED, "the PDF needs a password")
+        pages = list(islice(reader.pages, _MAX_PDF_PAGES))
+        texts = [page.extract_text() for page in pages]
+        has_images = any(_page_has_images(page) for page in pages)
+    except _PDF_ERRORS as exc:
+        raise UnreadableDocument(REASON_CORRUPT, f"{type(exc).__name__}: {exc}") from exc
+    if not pages:
+        raise UnreadableDocument(REASON_CORRUPT, "the PDF has no pages")
+    return "\n".join(texts), has_images
+
+
+def _opens_with_empty_password(reader: PdfReader) -> bool:
+    try:
+        return reader.decrypt("") != PasswordType.NOT_DECRYPTED
+    except (DependencyError, NotImplementedError):
+        return False  # an encryption we cannot undo is, for the user, a password problem
+
+
+def _page_has_images(page: PageObject) -> bool:
+    return _resources_have_images(page.get("/Resources"), depth=0)
+
+
+def _resources_have_images(resources: Any, depth: int) -> bool:
+    resources = _resolve(resources)
+    if depth > 4 or not isinstance(resources, DictionaryObject):
+        return False
+    xobjects = _resolve(resources.get("/XObject"))
+    if not isinstance(xobjects, DictionaryObject):
+        return False
+    for reference in xobjects.values():
+        xobject = _resolve(reference)
+        if not isinstance(xobject, DictionaryObject):
+            continue
+        subtype = xobject.get("/Subtype")
+        if subtype == "/Image":
+            return True
+        if subtype == "/Form" and _resources_have_images(xobject.get("/Resources"), depth + 1):
+            return True
+    return False
+
+
+def _resolve(obj: Any) -> Any:
+    return obj.get_object() if isinstance(obj, IndirectObject) else obj
+
+
+def _docx_text(data: bytes) -> tuple[str, bool]:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+        if sum(member.file_size for member in members) > _MAX_DOCX_UNPACKED:
+            raise UnreadableDocument(REASON_TOO_LARGE, "the DOCX unpacks to too much data")
+        lines = list(_docx_lines(docx.Document(io.BytesIO(data))))
+    except _DOCX_ERRORS as exc:
+        raise UnreadableDocument(REASON_CORRUPT, f"{type(exc).__name__}: {exc}") from exc
+    has_images = any(member.filename.startswith("word/media/") for member in members)
+    return "\n".join(lines), has_images
+
+
+def _docx_lines(document: DocxDocument) -> Iterator[str]:
+    """Headers, then the body in document order (paragraphs, tables, text boxes), then footers."""
+    seen: list[Any] = []  # header/footer elements already read (linked sections share them)
+    for section in document.sections:
+        for header in _headers_or_footers(section, footer=False):
+            if not header.is_linked_to_previous and header._element not in seen:
+                seen.append(header._element)
+                for block in header.iter_inner_content():
+                    yield from _block_lines(block)
+    for block in document.iter_inner_content():
+        yield from _block_lines(block)
+    for section in document.sections:
+        for footer in _headers_or_footers(section, footer=True):
+            if not footer.is_linked_to_previous and footer._element not in seen:
+                seen.append(footer._element)
+                for block in footer.iter_inner_content():
+                    yield from _block_lines(block)
+
+
+def _headers_or_footers(section: Section, *, footer: bool) -> list[_Header | _Footer]:
+    first: _Header | _Footer
+    if footer:
+        parts: list[_Header | _Footer] = [section.footer]
+        first = section.first_page_footer
+    else:
+        parts = [section.header]
+        first = section.first_page_header
+    if section.different_first_page_header_footer:
+        parts.insert(0, first)
+    return parts
+
+
+def _block_lines(block: Paragraph | Table) -> Iterator[str]:
+    if isinstance(block, Paragraph):
+        yield block.text
+        # Text boxes (common in resume templates) are invisible to Paragraph.text; the
+        # mc:Fallback copy of each box is skipped so it is read once.
+        boxes = block._p.xpath(
+            ".//w:txbxContent[not(ancestor::*[local-name()='Fallback'])]//w:p"
+        )
+        for paragraph in boxes:
+            yield Paragraph(paragraph, block._parent).text
+        return
+    # Merged cells repeat in every row and column they span; read each once. The elements are
+    # kept (not their ids): lxml proxies are recreated, and ids reused, once released.
+    seen_cells: set[Any] = set()
+    for row in block.rows:
+        cells: list[list[str]] = []
+        for cell in row.cells:
+            if cell._tc in seen_cells:
+                continue
+            seen_cells.add(cell._tc)
+            lines = [line for inner in cell.iter_inner_content() for line in _block_lines(inner)]
+            cells.append([line for line in lines if line.strip()])
+        if all(len(lines) <= 1 for lines in cells):
+            # a row of one-liners ("2019 - today | Nurse | Hospital") reads as one line
+            yield " | ".join(lines[0] for lines in cells if lines)
+        else:
+            for lines in cells:
+                yield from lines
+
+
+# --- field extraction ---------------------------------------------------------------------------
+
+
+def parse_resume(
+    data: bytes,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    taxonomy: SkillTaxonomy | None = None,
+    *,
+    today: date | None = None,
+) -> ParsedResume:
+    """Read a PDF or DOCX resume; raises ``UnreadableDocument``."""
+    return parse_resume_text(extract_text(data, max_bytes), taxonomy, today=today)
+
+
+def parse_resume_text(
+    text: str, taxonomy: SkillTaxonomy | None = None, *, today: date | None = None
+) -> ParsedResume:
+    """Profile fields from resume text (extracted or pasted into the chat)."""
+    taxonomy = taxonomy or SkillTaxonomy.load()
+    today = today or _today()
+    text = normalize_text(text)
+    tagged = _tag_sections(text.split("\n"))
+    has_section = any(section == "experience" for section, _ in tagged)
+    # Without an experience heading (pasted text), read the lines outside any known section.
+    wanted = "experience" if has_section else None
+    experience = [line for section, line in tagged if section == wanted]
+    return ParsedResume(
+        name=_find_name(tagged, taxonomy),
+        email=_find_email(text),
+        phone=_find_phone([line for _, line in tagged]),
+        skills=taxonomy.find_in_text(text),
+        years_experience=experience_years("\n".join(experience), today) or _stated_years(text),
+        last_title=_last_title(experience, today, has_section),
+        languages=_find_languages(tagged),
+        text_chars=len(text),
+    )
+
+
+def _today() -> date:
+    return datetime.now(UTC).date()
+
+
+# Section headings, compared in lower case without decoration. Only experience, languages and
+# the boundaries between sections matter to the parser.
+_SECTION_HEADINGS: Final[dict[str, tuple[str, ...]]] = {
+    "experience": (
+        "experience", "work experience", "professional experience", "employment",
+        "employment history", "work history", "career history", "professional history",
+        "relevant experience", "professional background", "career", "berufserfahrung",
+        "beruflicher werdegang", "berufliche erfahrung", "berufliche stationen", "berufspraxis",
+        "praxiserfahrung", "werdegang", "berufliche laufbahn", "erfahrung", "arbeitserfahrung",
+        "berufliche tätigkeiten", "beruflicher hintergrund",
+    ),
+    "education": (
+        "education", "education and training", "academic background", "qualifications",
+        "certifications", "certificates", "licenses", "licenses and certifications",
+        "licenses & certifications", "courses", "training", "ausbildung", "schulbildung",
+        "schulische ausbildung", "bildungsweg", "studium", "akademische ausbildung",
+        "aus- und weiterbildung", "ausbildung und studium", "bildung", "berufsausbildung",
+        "schul- und berufsausbildung", "weiterbildung", "weiterbildungen",
+        "fort- und weiterbildungen", "fortbildungen", "zertifikate", "zertifizierungen", "kurse",
+    ),
+    "skills": (
+        "skills", "technical skills", "core skills", "key skills", "core competencies",
+        "competencies", "skills & tools", "skills and tools", "tools", "technologies",
+        "tech stack", "expertise", "skills & expertise", "soft skills", "hard skills",
+        "kenntnisse", "fähigkeiten", "kompetenzen", "fachkenntnisse", "it-kenntnisse",
+        "edv-kenntnisse", "edv kenntnisse", "fachliche kompetenzen", "besondere kenntnisse",
+        "fähigkeiten und kenntnisse", "kenntnisse und fähigkeiten", "qualifikationen",
+    ),
+    "languages": (
+        "languages", "language skills", "language", "spoken languages", "sprachen",
+        "sprachkenntnisse", "fremdsprachen", "fremdsprachenkenntnisse", "sprache",
+    ),
+    "summary": (
+        "summary", "profile", "professional summary", "about me", "about", "objective",
+        "career objective", "personal profile", "profil", "kurzprofil", "über mich",
+        "zusammenfassung", "persönliches profil",
+    ),
+    "personal": (
+        "personal details", "personal information", "persönliche daten",
+        "persönliche angaben", "contact", "contact details", "kontakt", "kontaktdaten",
+    ),
+    "other": (
+        "projects", "selected projects", "side projects", "projekte", "ausgewählte projekte",
+        "interests", "hobbies", "hobbies & interests", "interessen", "hobbys", "freizeit",
+        "hobbys und interessen", "interessen und hobbys", "references", "referenzen", "awards",
+        "auszeichnungen", "publications", "publikationen", "volunteering",
+        "volunteer experience", "ehrenamt", "ehrenamtliches engagement", "engagement",
+        "achievements", "erfolge", "sonstiges", "additional information",
+        "weitere informationen",
+    ),
+}
+_HEADING_TO_SECTION: Final = {
+    heading: section for section, headings in _SECTION_HEADINGS.items() for heading in headings
+}
+_LETTER_SPACED = re.compile(r"(?:\w ){2,}\w")
+
+
+def _heading(line: str) -> tuple[str, str] | None:
+    """(section, inline content) if the line is a section heading, alone or as "Label: ..."."""
+    label, colon, rest = line.partition(":")
+    if colon and rest.strip():
+        section = _HEADING_TO_SECTION.get(_heading_key(label))
+        return (section, rest.strip()) if section else None
+    section = _HEADING_TO_SECTION.get(_heading_key(line))
+    return (section, "") if section else None
+
+
+def _heading_key(text: str) -> str:
+    text = text.strip().strip("#*=_•|:-–— ").strip()
+    if _LETTER_SPACED.fullmatch(text):
+        text = text.replace(" ", "")  # "E X P E R I E N C E"
+    return " ".join(text.lower().split())
+
+
+def _tag_sections(lines: Sequence[str]) -> list[tuple[str | None, str]]:
+    """Each line with the section it sits in (None before the first heading); a heading line
+    becomes its inline content ("Sprachen: Deutsch") or a blank."""
+    tagged: list[tuple[str | None, str]] = []
+    section: str | None = None
+    for line in lines:
+        heading = _heading(line)
+        if heading is None:
+            tagged.append((section, line))
+            continue
+        section, inline = heading
+        tagged.append((section, inline))  # a heading alone leaves a blank, a boundary
+    return tagged
+
+
+# --- contact fields ------------------------------------------------------------------------------
+
+_EMAIL = re.compile(
+    r"(?<![\w.+-])[\w.+-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)*"
+    r"\.[A-Za-z]{2,}"
+)
+
+
+def _find_email(text: str) -> str | None:
+    match = _EMAIL.search(text)
+    return match.group().strip(".") if match else None
+
+
+_PHONE = re.compile(r"(?<![\w/.+-])(?:\+|00)?[\d(][\d ()./-]{5,24}\d(?![\w/])")
+_PHONE_LABEL = re.compile(
+    r"\b(?:tel|telefon|telephone|phone|mobile?|mobil|handy|cell|cellphone|fon|mob)\b",
+    re.IGNORECASE,
+)
+_CALENDAR_DATE = re.compile(r"\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b|\b\d{1,2}[./](?:19|20)\d{2}\b")
+_US_PHONE = re.compile(r"\d{3}[-. ]\d{3}[-. ]\d{4}")
+_NATIONAL_PHONE = re.compile(r"0\d{2,5}\s*[ /-]\s*\d[\d -]{4,}")
+_PHONE_TOP_LINES: Final = 25
+
+
+def _find_phone(lines: Sequence[str]) -> str | None:
+    """The best-evidenced phone number: labelled, then international, then national formats
+    near the top; date ranges and dates are never numbers."""
+    best: tuple[int, int, str] | None = None
+    for index, line in enumerate(lines):
+        for match in _PHONE.finditer(line):
+            candidate = match.group().strip()
+            rank = _phone_rank(candidate, line, near_top=index < _PHONE_TOP_LINES)
+            if rank is not None and (best is None or (rank, index) < best[:2]):
+                best = (rank, index, " ".join(candidate.split()))
+    return best[2] if best else None
+
+
+def _phone_rank(candidate: str, line: str, *, near_top: bool) -> int | None:
+    digits = sum(char.isdigit() for char in candidate)
+    if not 7 <= digits <= 15 or _RANGE.search(candidate) or _CALENDAR_DATE.search(candidate):
+        return None
+    if _PHONE_LABEL.search(line):
+        return 0
+    if candidate.startswith(("+", "00")):
+        return 1
+    if re.match(r"\(\d{2,5}\)", candidate):
+        return 2
+    if near_top and (_US_PHONE.fullmatch(candidate) or _NATIONAL_PHONE.fullmatch(candidate)):
+        return 3
+    return None
+
+
+_NAME_PARTICLES: Final = frozenset(
+    {"von", "van", "de", "der", "den", "da", "di", "del", "della", "du", "la", "le", "zu",
+     "zum", "ten", "ter", "bin", "al", "el", "y", "dos"}
+)
+_HONORIFICS: Final = frozenset({"dr.", "prof.", "dipl.-ing.", "mr.", "mrs.", "ms.", "mag."})
+_NOT_NAME_WORDS: Final = frozenset(
+    {
+        "curriculum", "vitae", "cv", "resume", "résumé", "lebenslauf", "bewerbung",
+        "bewerbungsunterlagen", "profile", "profil", "contact", "kontakt", "address", "adresse",
+        "street", "straße", "strasse", "road", "avenue", "germany", "deutschland", "email",
+        "phone", "telefon", "engineer", "developer", "manager", "nurse", "accountant",
+        "analyst", "consultant", "designer", "specialist", "assistant", "intern", "director",
+        "officer", "technician", "administrator", "architect", "scientist", "teacher",
+        "coordinator", "representative", "associate", "clerk", "lead", "senior", "junior",
+        "head", "entwickler", "entwicklerin", "ingenieur", "ingenieurin", "berater", "beraterin",
+        "buchhalter", "buchhalterin", "pflegefachkraft", "krankenpfleger", "krankenpflegerin",
+        "krankenschwester", "sachbearbeiter", "sachbearbeiterin", "leiter", "leiterin",
+        "mitarbeiter", "mitarbeiterin", "kauffrau", "kaufmann", "lehrer", "lehrerin",
+        "erzieher", "erzieherin", "and", "und", "the", "of", "for", "mit", "with",
+    }
+)
+_NAME_LABEL = re.compile(r"^(?:name|vor- und nachname|full name)\s*:\s*(.+)$", re.IGNORECASE)
+_NAME_SEGMENT_SPLIT = re.compile(r"\s+[|–—·•-]\s+|\s*\|\s*|,\s*")
+_NAME_SCAN_LINES: Final = 12
+_BODY_SECTIONS: Final = frozenset({"experience", "education", "skills", "languages", "other"})
+
+
+def _find_name(tagged: Sequence[tuple[str | None, str]], taxonomy: SkillTaxonomy) -> str | None:
+    """A "Name: ..." label near the top, else the first early line that reads as a name."""
+    for _, line in tagged[:40]:
+        labelled = _NAME_LABEL.match(line.strip())
+        if labelled and (name := _as_name(labelled.group(1), taxonomy)):
+            return name
+    scanned = 0
+    for section, line in tagged:
+        if section in _BODY_SECTIONS or scanned >= _NAME_SCAN_LINES:
+            break
+        if not line.strip():
+            continue
+        scanned += 1
+        first_segment = _NAME_SEGMENT_SPLIT.split(line.strip(), maxsplit=1)[0]
+        if name := _as_name(first_segment, taxonomy):
+            return name
+    return None
+
+
+def _as_name(text: str, taxonomy: SkillTaxonomy) -> str | None:
+    words = text.split()
+    if not 2 <= len(words) <= 5 or any(char.isdigit() or char in "@/:" for char in text):
+        return None
+    capitalised = 0
+    for word in words:
+        lowered = word.lower()
+        if lowered in _NOT_NAME_WORDS:
+            return None
+        if lowered in _NAME_PARTICLES or lowered in _HONORIFICS:
+            continue
+        if not _is_name_word(word):
+            return None
+        capitalised += 1
+    if capitalised < 2 or taxonomy.find_in_text(text):
+        return None
+    if text.isupper():
+        return " ".join("-".join(p.capitalize() for p in w.split("-")) for w in words)
+    return " ".join(words)
+
+
+def _is_name_word(word: str) -> bool:
+    if len(word) == 2 and word[0].isupper() and word[1] == ".":
+        return True  # an initial
+    core = word.replace("-", "").replace("'", "").replace("’", "")
+    return bool(core) and word[0].isupper() and core.isalpha()
+
+
+# --- experience ----------------------------------------------------------------------------------
+
+_MONTHS: Final = {
+    "jan": 1, "january": 1, "januar": 1, "jän": 1, "jänner": 1, "feb": 2, "february": 2,
+    "februar": 2, "mar": 3, "march": 3, "märz": 3, "maerz": 3, "mrz": 3, "apr": 4, "april": 4,
+    "may": 5, "mai": 5, "jun": 6, "june": 6, "juni": 6, "jul": 7, "july": 7, "juli": 7,
+    "aug": 8, "august": 8, "sep": 9, "sept": 9, "september": 9, "oct": 10, "october": 10,
+    "okt": 10, "oktober": 10, "nov": 11, "november": 11, "dec": 12, "december": 12, "dez": 12,
+    "dezember": 12,
+}
+_MONTH_NAME = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_YEAR = r"(?:19|20)\d{2}"
+_DATE = (
+    rf"(?:\d{{1,2}}\.\d{{1,2}}\.{_YEAR}|\d{{1,2}}\s*[/.-]\s*{_YEAR}"
+    rf"|(?:{_MONTH_NAME})\.?,?\s*{_YEAR}|{_YEAR})"
+)
+_PRESENT = (
+    r"(?:present|current(?:ly)?|now|today|ongoing|to\s+date|heute|jetzt|aktuell|dato"
+    r"|laufend|gegenwärtig|derzeit)"
+)
+_RANGE = re.compile(
+    rf"(?<![\w./])(?P<start>{_DATE})\s*(?:-|–|—|−|to|until|till|bis(?:\s+zum)?)\s*"
+    rf"(?P<end>{_DATE}|{_PRESENT})(?![\w/])",
+    re.IGNORECASE,
+)
+_SINCE = re.compile(rf"\b(?:since|seit|ab)\s+(?P<start>{_DATE})(?![\w/])", re.IGNORECASE)
+_PRESENT_RE = re.compile(_PRESENT, re.IGNORECASE)
+_DAY_MONTH_YEAR = re.compile(r"\d{1,2}\.(\d{1,2})\.(\d{4})")
+_MONTH_YEAR = re.compile(r"(\d{1,2})\s*[/.-]\s*(\d{4})")
+_NAMED_MONTH_YEAR = re.compile(r"([^\W\d]+)\.?,?\s*(\d{4})")
+_MAX_RANGE_MONTHS: Final = 60 * 12
+
+
+def experience_years(text: str, today: date | None = None) -> float | None:
+    """Years covered by the date ranges in ``text`` ("2018 - present", "01/2019 - 03/2022",
+    "seit 2020", "März 2019 - Juni 2021"), overlaps merged, one decimal; None without ranges.
+
+    Months count inclusively ("01/2019 - 03/2022" is 39 months); a bare end year counts up to
+    its January ("2015 - 2018" is 3 years) so adjacent year ranges do not double count;
+    "present" runs through the current month; a listed job lasts at least a month.
+    """
+    today = today or _today()
+    intervals = sorted(
+        interval
+        for _, _, start, end in _range_matches(text)
+        if (interval := _interval(start, end, today)) is not None
+    )
+    months = 0
+    covered_to = 0
+    for start, end in intervals:
+        if end > covered_to:
+            months += end - max(start, covered_to)
+            covered_to = end
+    return round(months / 12, 1) if months else None
+
+
+def _range_matches(text: str) -> list[tuple[int, int, str, str | None]]:
+    """(span start, span end, start date, end date or None when open) of each range."""
+    found: list[tuple[int, int, str, str | None]] = [
+        (match.start(), match.end(), match["start"], match["end"])
+        for match in _RANGE.finditer(text)
+    ]
+    for match in _SINCE.finditer(text):
+        if not any(start < match.end() and match.start() < end for start, end, _, _ in found):
+            found.append((match.start(), match.end(), match["start"], None))
+    return found
+
+
+def _interval(start_text: str, end_text: str | None, today: date) -> tuple[int, int] | None:
+    """Month indices [start, end) of one range, clipped to today; None if implausible."""
+    now = today.year * 12 + today.month  # the end of the current month
+    start = _month_index(start_text, end=False)
+    if end_text is None or _PRESENT_RE.fullmatch(end_text):
+        end: int | None = now
+    else:
+        end = _month_index(end_text, end=True)
+    if start is None or end is None or start >= now or end < start:
+        return None
+    end = max(min(end, now), start + 1)
+    return (start, end) if end - start <= _MAX_RANGE_MONTHS else None
+
+
+def _month_index(token: str, *, end: bool) -> int | None:
+    token = token.strip().lower()
+    month: int | None
+    if (found := _DAY_MONTH_YEAR.fullmatch(token)) or (found := _MONTH_YEAR.fullmatch(token)):
+        month, year = int(found[1]), int(found[2])
+    elif found := _NAMED_MONTH_YEAR.fullmatch(token):
+        month, year = _MONTHS.get(found[1]), int(found[2])
+    else:
+        return int(token) * 12 if token.isdigit() else None  # a bare year: its January
+    if month is None or not 1 <= month <= 12:
+        return None
+    return year * 12 + month - 1 + (1 if end else 0)
+
+
+_STATED_YEARS = (
+    re.compile(
+        r"(\d{1,2}(?:[.,]5)?)\s*\+?\s*(?:years?|yrs?)['’]?\s+(?:of\s+)?"
+        r"(?:[\w-]+\s+){0,3}?experience",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        r"(\d{1,2}(?:[.,]5)?)\s*\+?\s*jahren?\s+(?:[\w-]+\s+){0,2}?"
+        r"(?:berufserfahrung|erfahrung|berufspraxis|praxiserfahrung)",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        r"(\d{1,2})\s*-?\s*jährige[nrsm]?\s+(?:[\w-]+\s+)?"
+        r"(?:berufserfahrung|erfahrung|berufspraxis|praxiserfahrung)",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        r"(?:experience|berufserfahrung|erfahrung)\s*[:–-]\s*(?:over\s+|more\s+than\s+|über\s+"
+        r"|mehr\s+als\s+)?(\d{1,2}(?:[.,]5)?)\s*\+?\s*(?:years?|yrs?|jahren?)\b",
+        re.IGNORECASE,
+    ),
+)
+
+
+def _stated_years(text: str) -> float | None:
+    """The largest "X years of experience" / "X Jahre Berufserfahrung" claim in the text."""
+    claims = [
+        float(match.group(1).replace(",", "."))
+        for pattern in _STATED_YEARS
+        for match in pattern.finditer(text)
+    ]
+    return max(claims) if claims else None
+
+
+# --- last job title ------------------------------------------------------------------------------
+
+# English title words match whole words; German ones also inside compounds
+# ("Softwareentwickler", "Finanzbuchhalterin", "Stationsleitung").
+_TITLE_WORDS = re.compile(
+    r"\b(?:engineer|developer|programmer|manager|nurse|accountant|analyst|consultant|designer"
+    r"|specialist|assistant|intern|lead|head|director|officer|technician|administrator"
+    r"|architect|scientist|teacher|tutor|instructor|lecturer|professor|educator|coordinator"
+    r"|representative|associate|clerk|cashier|chef|cook|waiter|waitress|bartender|barista"
+    r"|driver|operator|worker|supervisor|executive|agent|advisor|adviser|recruiter|paralegal"
+    r"|lawyer|attorney|counsel|bookkeeper|auditor|controller|therapist|physician|pharmacist"
+    r"|caregiver|paramedic|midwife|electrician|plumber|carpenter|welder|mechanic|foreman"
+    r"|founder|owner|partner|president|cto|ceo|cfo|coo|vp|editor|writer|journalist"
+    r"|translator|marketer|strategist|researcher|student|trainee|apprentice|master"
+    r"|receptionist|housekeeper|secretary|dispatcher|planner|buyer|teller|picker|packer"
+    r"|janitor|cleaner|stylist|hairdresser|photographer|koch|maler)s?\b"
+    r"|entwickler|ingenieur|berater|leiter|leitung|pfleger|pflegefach|krankenschwester"
+    r"|fachkraft|buchhalter|sachbearbeiter|referent|assisten|techniker|meister|mitarbeiter"
+    r"|kauffrau|kaufmann|praktikant|praktikum|werkstudent|auszubildende|azubi|lehrer"
+    r"|erzieher|köchin|verkäufer|fahrer|helfer|arzt|ärztin|steuerfach|geschäftsführer"
+    r"|inhaber|therapeut|hebamme|sekretär|disponent|lagerist|monteur|elektriker|schreiner"
+    r"|tischler|friseur|servicekraft|kellner|rezeption|betreuer|beauftragte|manager",
+    re.IGNORECASE,
+)
+_COMPANY_MARKERS = re.compile(
+    r"\b(?:gmbh|ag|se|kg|ohg|ug|e\.\s?v\.|inc\.?|ltd\.?|llc|llp|corp\.?|corporation|plc"
+    r"|s\.a\.|b\.v\.|n\.v\.|co\.)(?!\w)"
+    r"|klinik|krankenhaus|hospital|universit|hochschule|sparkasse|kanzlei|stadtwerke",
+    re.IGNORECASE,
+)
+_TITLE_SPLIT = re.compile(r"\s+[|–—-]\s+|\s*\|\s*|,\s+|\s+(?:at|bei|@|im|am)\s+|\t")
+_GENDER_SUFFIX = re.compile(r"\s*\((?:[mwdfx])(?:\s*/\s*[mwdfx])*\)\s*$", re.IGNORECASE)
+_BULLET = re.compile(r"^\s*[•●▪◦*·>\-–—]\s*")
+_RANGE_LEADERS = re.compile(
+    r"^(?:von|vom|from|since|seit|ab|zeitraum|period)\b[\s:]*", re.IGNORECASE
+)
+_NOT_A_TITLE = re.compile(r"\d{4}|@")
+
+
+def _last_title(lines: Sequence[str], today: date, has_section: bool) -> str | None:
+    """The title of the most recent position: the entry whose date range ends last (then
+    starts last), its title from the same line, else the line above, else the line below;
+    undated sections list the newest entry first."""
+    best: tuple[tuple[int, int, int], int, str] | None = None
+    for index, line in enumerate(lines):
+        for span_start, span_end, start_text, end_text in _range_matches(line):
+            interval = _interval(start_text, end_text, today)
+            if interval is None:
+                continue
+            rank = (interval[1], interval[0], -index)
+            if best is None or rank > best[0]:
+                best = (rank, index, _remainder(line, span_start, span_end))
+    if best is None:
+        if not has_section:
+            return None
+        return next((title for line in lines if (title := _title_in(line, strict=True))), None)
+    _, index, remainder = best
+    candidates = (remainder, _neighbour(lines, index, -1), _neighbour(lines, index, 1))
+    for strict in (True, False):
+        for candidate in candidates:
+            if candidate and (title := _title_in(candidate, strict=strict)):
+                return title
+    return None
+
+
+def _remainder(line: str, span_start: int, span_end: int) -> str:
+    """The line without its date range and the words that introduce it."""
+    rest = f"{line[:span_start].strip()} | {line[span_end:].strip()}".strip(" |:–—-")
+    return _RANGE_LEADERS.sub("", rest).strip(" |:–—-")
+
+
+def _neighbour(lines: Sequence[str], index: int, step: int) -> str | None:
+    """The adjacent line if it can be the same entry's title (not blank, a bullet or a date)."""
+    position = index + step
+    if not 0 <= position < len(lines):
+        return None
+    line = lines[position].strip()
+    if not line or _BULLET.match(line) or _range_matches(line):
+        return None
+    return line
+
+
+def _title_in(text: str, *, strict: bool) -> str | None:
+    """The segment of a line that names a job; strict wants a title word, otherwise a short
+    phrase that is not a company, a date or a sentence will do."""
+    if _BULLET.match(text):
+        return None
+    segments = [s.strip(" .:;") for s in _TITLE_SPLIT.split(text)]
+    segments = [s for s in segments if s and not _NOT_A_TITLE.search(s)]
+    for segment in segments:
+        if _TITLE_WORDS.search(segment) and len(segment.split()) <= 8:
+            return _GENDER_SUFFIX.sub("", segment).strip()
+    if strict:
+        return None
+    for segment in segments:
+        if _COMPANY_MARKERS.search(segment):
+            continue
+        if len(segment.split()) <= 6 and not text.rstrip().endswith("."):
+            return _GENDER_SUFFIX.sub("", segment).strip() or None
+        return None
+    return None
+
+
+# --- spoken languages ----------------------------------------------------------------------------
+
+_LANGUAGE_NAMES: Final = {
+    "English": ("english", "englisch"),
+    "German": ("german", "deutsch"),
+    "Spanish": ("spanish", "spanisch", "español", "espanol"),
+    "French": ("french", "französisch", "franzoesisch", "français", "francais"),
+    "Italian": ("italian", "italienisch", "italiano"),
+    "Portuguese": ("portuguese", "portugiesisch", "português", "portugues"),
+    "Polish": ("polish", "polnisch", "polski"),
+    "Russian": ("russian", "russisch"),
+    "Turkish": ("turkish", "türkisch", "tuerkisch", "türkçe"),
+    "Arabic": ("arabic", "arabisch"),
+    "Chinese": ("chinese", "chinesisch", "mandarin"),
+    "Cantonese": ("cantonese", "kantonesisch"),
+    "Japanese": ("japanese", "japanisch"),
+    "Korean": ("korean", "koreanisch"),
+    "Dutch": ("dutch", "niederländisch", "holländisch", "nederlands"),
+    "Ukrainian": ("ukrainian", "ukrainisch"),
+    "Hindi": ("hindi",),
+    "Urdu": ("urdu",),
+    "Bengali": ("bengali", "bengalisch"),
+    "Punjabi": ("punjabi",),
+    "Tamil": ("tamil",),
+    "Greek": ("greek", "griechisch"),
+    "Swedish": ("swedish", "schwedisch"),
+    "Danish": ("danish", "dänisch"),
+    "Norwegian": ("norwegian", "norwegisch"),
+    "Finnish": ("finnish", "finnisch"),
+    "Czech": ("czech", "tschechisch"),
+    "Slovak": ("slovak", "slowakisch"),
+    "Hungarian": ("hungarian", "ungarisch"),
+    "Romanian": ("romanian", "rumänisch"),
+    "Bulgarian": ("bulgarian", "bulgarisch"),
+    "Croatian": ("croatian", "kroatisch"),
+    "Serbian": ("serbian", "serbisch"),
+    "Bosnian": ("bosnian", "bosnisch"),
+    "Albanian": ("albanian", "albanisch"),
+    "Persian": ("persian", "persisch", "farsi"),
+    "Kurdish": ("kurdish", "kurdisch"),
+    "Hebrew": ("hebrew", "hebräisch"),
+    "Vietnamese": ("vietnamese", "vietnamesisch"),
+    "Thai": ("thai",),
+    "Indonesian": ("indonesian", "indonesisch"),
+    "Tagalog": ("tagalog", "filipino"),
+    "Swahili": ("swahili",),
+    "Latin": ("latin", "latein"),
+}
+_LANGUAGE_BY_WORD: Final = {
+    word: name for name, words in _LANGUAGE_NAMES.items() for word in words
+}
+_WORD = re.compile(r"[^\W\d_]+")
+# Outside a languages section a language name counts only beside a proficiency ("fluent
+# German", "Englisch C1"), so "German Red Cross" or "English Literature" are not languages.
+_PROFICIENCY = re.compile(
+    r"\b(?:native|mother\s+tongue|first\s+language|fluent(?:ly)?|fluency|proficient|"
+    r"proficiency|bilingual|business|conversational|basic|intermediate|advanced|"
+    r"working\s+knowledge|muttersprache|muttersprachlich|fließend|fliessend|"
+    r"verhandlungssicher|grundkenntnisse|sehr\s+gut|gute?|kenntnisse|niveau|[abc][12])\b",
+    re.IGNORECASE,
+)
+
+
+def _find_languages(tagged: Iterable[tuple[str | None, str]]) -> tuple[str, ...]:
+    found: dict[str, None] = {}
+    for section, line in tagged:
+        in_section = section == "languages"
+        if not in_section and not _PROFICIENCY.search(line):
+            continue
+        for word in _WORD.findall(line):
+            if not in_section and not word[0].isupper():
+                continue
+            name = _LANGUAGE_BY_WORD.get(word.lower())
+            if name is not None:
+                found.setdefault(name)
+    return tuple(found)
