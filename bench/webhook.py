@@ -99,7 +99,7 @@ async def main(users: int) -> None:
     configure_logging("ERROR", "console")
     with tempfile.TemporaryDirectory() as data_dir:
         async with FakeTelegramAPI() as fake:
-            settings = Settings(  # type: ignore[call-arg]
+            settings = Settings(
                 _env_file=None,
                 data_dir=Path(data_dir),
                 telegram=fake.telegram_settings(webhook_secret=SecretStr(SECRET)),
@@ -126,7 +126,8 @@ async def main(users: int) -> None:
                         return await http.post(f"{base}/bench/echo", json=update, headers=headers)
 
                     async def to_webhook(update: dict[str, Any]) -> httpx.Response:
-                        return await http.post(f"{base}/webhooks/telegram", json=update, headers=headers)
+                        url = f"{base}/webhooks/telegram"
+                        return await http.post(url, json=update, headers=headers)
 
                     await run_users(to_webhook, fake, 5, ONBOARDING, first_user=900_000)  # warm-up
                     floor = await run_users(to_echo, fake, users, ECHO, first_user=100_000)

@@ -37,20 +37,20 @@ def to_inbound(
         "language_code": language_code,
     }
     if file is not None:
-        return InboundMessage(kind=MessageKind.DOCUMENT, file=file, **base)  # type: ignore[arg-type]
+        return InboundMessage(kind=MessageKind.DOCUMENT, file=file, **base)
     if text.startswith("/"):
         command, _, args = text[1:].partition(" ")
         return InboundMessage(
             kind=MessageKind.COMMAND, text=text, command=command.lower(), args=args.strip(), **base
-        )  # type: ignore[arg-type]
+        )
     if text.isdigit() and 1 <= int(text) <= len(buttons):
         return InboundMessage(
             kind=MessageKind.CALLBACK,
             text=buttons[int(text) - 1].data,
             callback_id=update_id,
             **base,
-        )  # type: ignore[arg-type]
-    return InboundMessage(kind=MessageKind.TEXT, text=text, **base)  # type: ignore[arg-type]
+        )
+    return InboundMessage(kind=MessageKind.TEXT, text=text, **base)
 
 
 def local_file(text: str) -> FileRef | None:

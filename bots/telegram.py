@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import datetime as dtm
 import functools
+import os
 import re
 import warnings
 from collections.abc import Awaitable, Callable, Mapping, Sequence

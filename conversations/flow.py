@@ -8,7 +8,7 @@ from typing import Any
 
 from conversations import answers
 from conversations.answers import Invalid
-from conversations.models import Conversation, Step
+from conversations.models import Step
 from conversations.texts import t
 from core.channels import Button
 from core.domain import Frequency, Profile, Seniority, WorkMode

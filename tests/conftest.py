@@ -47,7 +47,7 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture
-async def clean_redis(redis_url: str) -> AsyncIterator[str]:
+async def clean_redis(redis_url: str) -> str:
     client = Redis.from_url(redis_url)
     await client.flushall()
     await client.aclose()
@@ -69,7 +69,7 @@ def settings_factory(mongodb_url: str, clean_redis: str, tmp_path: Path) -> Any:
             "encryption_keys": SecretStr(key),
         }
         values.update(overrides)
-        return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+        return Settings(_env_file=None, **values)
 
     return make
 

@@ -67,7 +67,7 @@ CRON_JOBS = [cron(recover_inbound, second={0, 30}, run_at_startup=True, unique=T
 def build_worker(runtime: Runtime, *, poll_delay: float = 0.05, burst: bool = False) -> Worker:
     """A worker sharing an already started runtime (``jobscout run`` and the tests)."""
     return Worker(
-        functions=FUNCTIONS,  # type: ignore[arg-type]
+        functions=FUNCTIONS,
         cron_jobs=CRON_JOBS,
         redis_pool=runtime.queue.pool,
         ctx={"runtime": runtime},

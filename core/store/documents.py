@@ -11,7 +11,7 @@ from pymongo import ASCENDING, IndexModel
 
 
 class UserDoc(Document):
-    id: str = Field(alias="_id")  # user key, e.g. "telegram:12345"
+    id: str = Field(alias="_id")  # type: ignore[assignment]  # our own keys, not ObjectIds  # user key, e.g. "telegram:12345"
     channel: str
     platform_user_id: str
     chat_id: str
@@ -25,7 +25,7 @@ class UserDoc(Document):
 
 
 class ProfileDoc(Document):
-    id: str = Field(alias="_id")
+    id: str = Field(alias="_id")  # type: ignore[assignment]  # our own keys, not ObjectIds
     profile: dict[str, Any]
     updated_at: datetime
 
@@ -46,7 +46,7 @@ class ConsentDoc(Document):
 
 
 class ConversationDoc(Document):
-    id: str = Field(alias="_id")
+    id: str = Field(alias="_id")  # type: ignore[assignment]  # our own keys, not ObjectIds
     state: dict[str, Any]
     revision: int = 1
     updated_at: datetime
@@ -58,7 +58,7 @@ class ConversationDoc(Document):
 class ResumeDoc(Document):
     """The original file and the contact fields are Fernet ciphertext."""
 
-    id: str = Field(alias="_id")
+    id: str = Field(alias="_id")  # type: ignore[assignment]  # our own keys, not ObjectIds
     file_enc: bytes | None = None
     file_type: str | None = None
     file_size: int | None = None
@@ -76,7 +76,7 @@ class ResumeDoc(Document):
 class InboundDoc(Document):
     """One accepted update: pending until processed, then only its key is kept (idempotency)."""
 
-    id: str = Field(alias="_id")  # "<channel>:<update id>"
+    id: str = Field(alias="_id")  # type: ignore[assignment]  # our own keys, not ObjectIds  # "<channel>:<update id>"
     user_key: str | None = None
     message: dict[str, Any] | None = None
     status: str = "pending"  # pending | done
@@ -95,7 +95,7 @@ class InboundDoc(Document):
 class ErasureDoc(Document):
     """The minimal record kept after /delete: a keyed hash of the user key and the time."""
 
-    id: str = Field(alias="_id")
+    id: str = Field(alias="_id")  # type: ignore[assignment]  # our own keys, not ObjectIds
     erased_at: datetime
 
     class Settings:

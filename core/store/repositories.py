@@ -228,7 +228,7 @@ class MongoPersonalData:
     async def export(self, user_key: str) -> dict[str, Any]:
         data: dict[str, Any] = {"user_key": user_key}
         for document, field in PERSONAL:
-            name = document.get_settings().name
+            name = str(document.get_settings().name)
             if document is ResumeDoc:
                 continue
             rows = [
@@ -251,7 +251,7 @@ class MongoPersonalData:
         removed: dict[str, int] = {}
         for document, field in PERSONAL:
             result = await document.get_pymongo_collection().delete_many({field: user_key})
-            removed[document.get_settings().name] = result.deleted_count
+            removed[str(document.get_settings().name)] = result.deleted_count
         await ErasureDoc.get_pymongo_collection().find_one_and_update(
             {"_id": self.erasure_id(user_key)},
             {"$set": {"erased_at": now}},
