@@ -58,7 +58,7 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _keys_required_outside_development(self) -> Settings:
-        if self.environment == "production" and not self.fernet_keys:
+        if self.environment != "development" and not self.fernet_keys:
             raise ValueError("ENCRYPTION_KEYS must be set outside development")
         return self
 

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import structlog
-from core.resume import detect_type, parse_resume, parse_resume_text
 
 from core.channels import Channel, FileFetcher, FileRef, InboundMessage, MessageKind
 from core.errors import FileTooLarge, UnreadableDocument
+from core.resume import detect_type, parse_resume, parse_resume_text
 from core.store.repositories import MongoConversationRepository, MongoResumeRepository
 from webhooks.chat import ChatService
 
