@@ -7,8 +7,10 @@ import contextlib
 import shutil
 import socket
 import subprocess
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from redis.asyncio import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -54,10 +56,27 @@ class EmbeddedMongo:
         return self.url
 
     def stop(self) -> None:
-        if self._server is not None:
+        if self._server is None:
+            return
+        # The server's accept thread only notices the stop when a connection arrives; until
+        # then the kernel keeps the port listening. Knock until the stop has finished.
+        address = urlsplit(self.url)
+        stopped = threading.Event()
+
+        def knock() -> None:
+            while not stopped.wait(0.05):
+                with contextlib.suppress(OSError):
+                    socket.create_connection((address.hostname, address.port), timeout=0.2).close()
+
+        knocker = threading.Thread(target=knock, daemon=True)
+        knocker.start()
+        try:
             self._server.stop()  # type: ignore[attr-defined]
+        finally:
+            stopped.set()
+            knocker.join()
             self._server = None
-            log.info("embedded.mongodb.stopped")
+        log.info("embedded.mongodb.stopped")
 
 
 class EmbeddedRedis:
