@@ -28,7 +28,9 @@ def port_open(url: str) -> bool:
 
 async def test_embedded_default_starts_answers_ready_and_stops(tmp_path: Path) -> None:
     settings = Settings(
-        _env_file=None, environment="test", data_dir=tmp_path / "data",
+        _env_file=None,
+        environment="test",
+        data_dir=tmp_path / "data",
         encryption_keys=SecretStr(Fernet.generate_key().decode()),
     )
     runtime = await Runtime.start(settings)
@@ -43,7 +45,8 @@ async def test_embedded_default_starts_answers_ready_and_stops(tmp_path: Path) -
             ready = await http.get(f"{base}/ready")
             assert ready.status_code == 200
             assert ready.json() == {
-                "ready": True, "checks": {"mongodb": True, "redis": True, "qdrant": True}
+                "ready": True,
+                "checks": {"mongodb": True, "redis": True, "qdrant": True},
             }
             # Without a token there is no Telegram webhook to talk to.
             assert (await http.post(f"{base}/webhooks/telegram", json={})).status_code == 404

@@ -58,8 +58,10 @@ async def test_replies_print_with_numbered_options_and_documents_are_saved(tmp_p
     session = ConsoleSession(console=Console(file=out, width=100), export_dir=tmp_path)
     sender = ConsoleSender(session)
     await sender.send("local", Reply(text="Agree?", buttons=((BUTTONS[0],), (BUTTONS[1],))))
-    await sender.send("local", Reply(text="Here", document=OutgoingDocument(
-        file_name="export.json", content=b'{"a": 1}')))
+    await sender.send(
+        "local",
+        Reply(text="Here", document=OutgoingDocument(file_name="export.json", content=b'{"a": 1}')),
+    )
     printed = out.getvalue()
     assert "Agree?" in printed
     assert "[1] Yes" in printed
