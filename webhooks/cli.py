@@ -6,9 +6,12 @@ import asyncio
 import contextlib
 import json
 import os
+import signal
 import sys
+import threading
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import structlog
 import typer
@@ -40,16 +43,49 @@ def _settings(quiet: bool) -> Settings:
     return settings
 
 
+class _Server(uvicorn.Server):
+    """uvicorn without its own signal handling: ``_serve`` owns SIGINT/SIGTERM and cleans up."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+def _read_lines(session: ConsoleSession, lines: asyncio.Queue[str | None],
+                loop: asyncio.AbstractEventLoop) -> None:
+    """Runs in a daemon thread, so a pending read never holds up shutdown."""
+    while True:
+        try:
+            line: str | None = session.console.input("[cyan]> [/]")
+        except (EOFError, KeyboardInterrupt):
+            line = None
+        loop.call_soon_threadsafe(lines.put_nowait, line)
+        if line is None:
+            return
+
+
+async def _wait_while_reading_resume(runtime: Runtime, user_key: str) -> None:
+    """In the terminal the next prompt waits for the resume summary (at most a minute)."""
+    with contextlib.suppress(TimeoutError):
+        async with asyncio.timeout(60):
+            while True:
+                stored = await runtime.chat.conversations.load(user_key)
+                if stored is None or stored.state.get("step") != "resume_wait":
+                    return
+                await asyncio.sleep(0.1)
+
+
 async def _console_chat(runtime: Runtime, session: ConsoleSession) -> None:
     language = (os.environ.get("LANG") or "en").split(".")[0]
     session.console.print(
         "[bold]JobScout[/] in your terminal. Type /start to begin, Ctrl+D to quit."
     )
-    while True:
-        try:
-            line = await asyncio.to_thread(session.console.input, "[cyan]> [/]")
-        except EOFError:
-            return
+    lines: asyncio.Queue[str | None] = asyncio.Queue()
+    reader = threading.Thread(
+        target=_read_lines, args=(session, lines, asyncio.get_running_loop()), daemon=True
+    )
+    reader.start()
+    while (line := await lines.get()) is not None:
         msg = to_inbound(
             line,
             buttons=session.buttons,
@@ -59,19 +95,22 @@ async def _console_chat(runtime: Runtime, session: ConsoleSession) -> None:
         )
         if msg is not None:
             await runtime.chat.handle(msg)
+            await _wait_while_reading_resume(runtime, msg.user_key)
 
 
 async def _serve(settings: Settings, *, web: bool, chat: bool, work: bool = True) -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
     session = ConsoleSession(console=Console(), export_dir=settings.data_dir / "exports")
     runtime = await Runtime.start(
         settings,
         senders={Channel.CONSOLE: ConsoleSender(session)},
         files={Channel.CONSOLE: ConsoleFiles()},
     )
-    worker = build_worker(runtime)
-    # A web-only replica leaves the queue to the workers; it still answers webhooks at once.
-    worker_task = asyncio.create_task(worker.async_run() if work else asyncio.Event().wait())
-    server: uvicorn.Server | None = None
+    worker_task = asyncio.create_task(build_worker(runtime).async_run()) if work else None
+    server: _Server | None = None
     server_task: asyncio.Task[None] | None = None
     try:
         if runtime.telegram_bot is not None and settings.telegram.webhook_url:
@@ -92,23 +131,26 @@ async def _serve(settings: Settings, *, web: bool, chat: bool, work: bool = True
                 log_config=None,
                 access_log=False,
             )
-            server = uvicorn.Server(config)
+            server = _Server(config)
             server_task = asyncio.create_task(server.serve())
             log.info("web.started", url=f"http://{settings.host}:{settings.port}")
+        # Run until a signal, the end of the terminal chat, or a server or worker stopping.
+        waits: list[asyncio.Future[Any]] = [asyncio.create_task(stop.wait())]
         if chat:
-            await _console_chat(runtime, session)
-        elif server_task is not None:
-            await server_task
-        else:
-            await worker_task
+            waits.append(asyncio.create_task(_console_chat(runtime, session)))
+        waits.extend(task for task in (worker_task, server_task) if task is not None)
+        await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+        for task in waits[: 2 if chat else 1]:
+            task.cancel()
     finally:
         if server is not None and server_task is not None:
-            server.should_exit = True
-            await server_task
-        worker_task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await worker_task
+            server.should_exit = True  # finish the requests in flight
+            await asyncio.gather(server_task, return_exceptions=True)
+        if worker_task is not None:
+            worker_task.cancel()
+            await asyncio.gather(worker_task, return_exceptions=True)
         await runtime.stop()
+        log.info("jobscout.stopped")
 
 
 @app.command()

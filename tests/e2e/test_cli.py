@@ -1,0 +1,110 @@
+"""The ``jobscout`` command as a person runs it: the terminal chat, and ``run`` with a bot token."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+import pytest
+
+from core.embedded import free_port
+from tests.fakes.telegram_api import FakeTelegramAPI
+from tests.resume_files import SAMPLE_RESUME_EN, make_pdf
+
+pytestmark = pytest.mark.e2e
+
+JOBSCOUT = str(Path(sys.executable).with_name("jobscout"))
+
+
+def environment(data_dir: Path, **extra: str) -> dict[str, str]:
+    keep = {k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "SYSTEMROOT"}}
+    return {**keep, "DATA_DIR": str(data_dir), "LANG": "en_US.UTF-8", "COLUMNS": "120", **extra}
+
+
+def chat(data_dir: Path, lines: list[str]) -> str:
+    result = subprocess.run(
+        [JOBSCOUT, "chat"], input="\n".join(lines) + "\n", capture_output=True, text=True,
+        env=environment(data_dir), timeout=60, cwd=data_dir, check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_terminal_chat_onboards_and_remembers_across_runs(tmp_path: Path) -> None:
+    cv = tmp_path / "cv.pdf"
+    cv.write_bytes(make_pdf(SAMPLE_RESUME_EN))
+    first = chat(tmp_path, ["/start", "1", "Backend Developer", "1", "Berlin", "4", "skip", str(cv)])
+    assert "Privacy notice" in first
+    assert "[1] Yes, I agree" in first
+    assert "consent is recorded" in first
+    assert "How do you want to work?" in first
+    assert "reading your resume" in first
+    # The terminal waits for the parse, so the summary shows before the next prompt.
+    assert "This is what I read in your resume" in first
+    # Nothing of the terminal user's data leaks into logs on the screen.
+    assert "embedded.mongodb.started" not in first
+
+    # A second run finds the same conversation in the embedded database under DATA_DIR.
+    second = chat(tmp_path, ["/start"])
+    assert "This is what I read in your resume" in second
+    assert "[1] Looks right" in second
+    assert "Privacy notice" not in second
+
+
+def test_run_with_a_token_sets_the_webhook_serves_and_stops_cleanly(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        async with FakeTelegramAPI() as fake:
+            port = free_port()
+            env = environment(
+                tmp_path,
+                PORT=str(port),
+                TELEGRAM__BOT_TOKEN=fake.token,
+                TELEGRAM__API_BASE_URL=fake.base_url,
+                TELEGRAM__FILE_BASE_URL=fake.file_base_url,
+                TELEGRAM__WEBHOOK_URL="https://jobs.example.org/webhooks/telegram",
+                TELEGRAM__WEBHOOK_SECRET="cli-secret",
+            )
+            process = await asyncio.create_subprocess_exec(
+                JOBSCOUT, "run", stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE, env=env, cwd=tmp_path,
+            )
+            try:
+                async with asyncio.timeout(30):
+                    while fake.webhook is None:
+                        await asyncio.sleep(0.05)
+                assert fake.webhook["url"] == "https://jobs.example.org/webhooks/telegram"
+                assert fake.webhook["secret_token"] == "cli-secret"
+                async with httpx.AsyncClient() as http:
+                    async with asyncio.timeout(30):
+                        while True:
+                            try:
+                                ready = await http.get(f"http://127.0.0.1:{port}/ready")
+                                break
+                            except httpx.ConnectError:
+                                await asyncio.sleep(0.05)
+                    assert ready.json()["ready"] is True
+                    update = {"update_id": 1, "message": {
+                        "message_id": 1, "date": 1_790_000_000, "text": "/start",
+                        "chat": {"id": 31, "type": "private"},
+                        "from": {"id": 31, "is_bot": False, "first_name": "A"},
+                        "entities": [{"type": "bot_command", "offset": 0, "length": 6}]}}
+                    response = await http.post(
+                        f"http://127.0.0.1:{port}/webhooks/telegram", json=update,
+                        headers={"X-Telegram-Bot-Api-Secret-Token": "cli-secret"},
+                    )
+                    assert response.status_code == 200
+                    await fake.wait_for_messages(31, 1, timeout=20)
+            finally:
+                process.send_signal(signal.SIGTERM)
+                _, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
+            assert process.returncode == 0, stderr.decode()[-2000:]
+
+    asyncio.run(scenario())
+    # Every child it started is gone: no redis-server still serves this data folder.
+    leftovers = subprocess.run(["pgrep", "-f", str(tmp_path)], capture_output=True, check=False)
+    assert leftovers.stdout == b""
