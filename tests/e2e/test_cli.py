@@ -28,8 +28,14 @@ def environment(data_dir: Path, **extra: str) -> dict[str, str]:
 
 def chat(data_dir: Path, lines: list[str]) -> str:
     result = subprocess.run(
-        [JOBSCOUT, "chat"], input="\n".join(lines) + "\n", capture_output=True, text=True,
-        env=environment(data_dir), timeout=60, cwd=data_dir, check=False,
+        [JOBSCOUT, "chat"],
+        input="\n".join(lines) + "\n",
+        capture_output=True,
+        text=True,
+        env=environment(data_dir),
+        timeout=60,
+        cwd=data_dir,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     return result.stdout
@@ -38,7 +44,9 @@ def chat(data_dir: Path, lines: list[str]) -> str:
 def test_terminal_chat_onboards_and_remembers_across_runs(tmp_path: Path) -> None:
     cv = tmp_path / "cv.pdf"
     cv.write_bytes(make_pdf(SAMPLE_RESUME_EN))
-    first = chat(tmp_path, ["/start", "1", "Backend Developer", "1", "Berlin", "4", "skip", str(cv)])
+    first = chat(
+        tmp_path, ["/start", "1", "Backend Developer", "1", "Berlin", "4", "skip", str(cv)]
+    )
     assert "Privacy notice" in first
     assert "[1] Yes, I agree" in first
     assert "consent is recorded" in first
@@ -70,12 +78,18 @@ def test_run_with_a_token_sets_the_webhook_serves_and_stops_cleanly(tmp_path: Pa
                 TELEGRAM__WEBHOOK_SECRET="cli-secret",
             )
             process = await asyncio.create_subprocess_exec(
-                JOBSCOUT, "run", stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE, env=env, cwd=tmp_path,
+                JOBSCOUT,
+                "run",
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                env=env,
+                cwd=tmp_path,
             )
             try:
                 async with asyncio.timeout(30):
-                    while fake.webhook is None:
+                    # Another process sets it: nothing in this one to wait on but the fake's state.
+                    while fake.webhook is None:  # noqa: ASYNC110
                         await asyncio.sleep(0.05)
                 assert fake.webhook["url"] == "https://jobs.example.org/webhooks/telegram"
                 assert fake.webhook["secret_token"] == "cli-secret"
@@ -88,13 +102,20 @@ def test_run_with_a_token_sets_the_webhook_serves_and_stops_cleanly(tmp_path: Pa
                             except httpx.ConnectError:
                                 await asyncio.sleep(0.05)
                     assert ready.json()["ready"] is True
-                    update = {"update_id": 1, "message": {
-                        "message_id": 1, "date": 1_790_000_000, "text": "/start",
-                        "chat": {"id": 31, "type": "private"},
-                        "from": {"id": 31, "is_bot": False, "first_name": "A"},
-                        "entities": [{"type": "bot_command", "offset": 0, "length": 6}]}}
+                    update = {
+                        "update_id": 1,
+                        "message": {
+                            "message_id": 1,
+                            "date": 1_790_000_000,
+                            "text": "/start",
+                            "chat": {"id": 31, "type": "private"},
+                            "from": {"id": 31, "is_bot": False, "first_name": "A"},
+                            "entities": [{"type": "bot_command", "offset": 0, "length": 6}],
+                        },
+                    }
                     response = await http.post(
-                        f"http://127.0.0.1:{port}/webhooks/telegram", json=update,
+                        f"http://127.0.0.1:{port}/webhooks/telegram",
+                        json=update,
                         headers={"X-Telegram-Bot-Api-Secret-Token": "cli-secret"},
                     )
                     assert response.status_code == 200
