@@ -1,8 +1,9 @@
 """Webhook throughput and latency: N users onboard at once through the real HTTP webhook.
 
-The whole stack runs on its embedded default (SecantusDB, redis-server, Qdrant local mode)
-with the fake Bot API on loopback. In the same run an echo floor — the same stack with a route
-that only parses the update and replies — gives the ceiling to compare against.
+The stack runs in its own process on its embedded default (SecantusDB, redis-server, Qdrant
+local mode), as ``jobscout run`` would; this process plays the users and the fake Bot API.
+In the same run an echo floor — the same stack with a route that only parses the update and
+replies — gives the ceiling to compare against.
 
     .venv/bin/python -m bench.webhook --users 100
 """
@@ -13,27 +14,18 @@ import argparse
 import asyncio
 import contextlib
 import itertools
+import signal
 import statistics
-import tempfile
+import sys
 import time
 from collections.abc import Awaitable, Callable
-from pathlib import Path
 from typing import Any
 
 import httpx
-from fastapi import Request, Response
-from pydantic import SecretStr
 
-from bots.telegram import to_inbound
-from core.channels import Channel, Reply
-from core.logging import configure_logging
-from core.settings import Settings
-from tests.conftest import serve
+from core.embedded import free_port
 from tests.e2e import updates
 from tests.fakes.telegram_api import FakeTelegramAPI
-from webhooks.app import create_app
-from webhooks.runtime import Runtime
-from webhooks.worker import build_worker
 
 SECRET = "bench-secret"
 
@@ -96,47 +88,38 @@ async def run_users(
 
 
 async def main(users: int) -> None:
-    configure_logging("ERROR", "console")
-    with tempfile.TemporaryDirectory() as data_dir:
-        async with FakeTelegramAPI() as fake:
-            settings = Settings(
-                _env_file=None,
-                data_dir=Path(data_dir),
-                telegram=fake.telegram_settings(webhook_secret=SecretStr(SECRET)),
-            )
-            runtime = await Runtime.start(settings)
-            worker = build_worker(runtime)
-            worker_task = asyncio.create_task(worker.async_run())
-            app = create_app(settings, runtime)
-            sender = runtime.senders[Channel.TELEGRAM]
+    async with FakeTelegramAPI() as fake:
+        port = free_port()
+        server = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bench.webhook_server", "--port", str(port),
+            "--api", fake.base_url, "--files", fake.file_base_url, "--token", fake.token,
+            "--secret", SECRET,
+        )
+        base = f"http://127.0.0.1:{port}"
+        limits = httpx.Limits(max_connections=users + 10, max_keepalive_connections=users + 10)
+        try:
+            async with httpx.AsyncClient(timeout=60, limits=limits) as http:
+                async with asyncio.timeout(60):
+                    while True:
+                        with contextlib.suppress(httpx.TransportError):
+                            if (await http.get(f"{base}/ready")).status_code == 200:
+                                break
+                        await asyncio.sleep(0.1)
+                headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
 
-            @app.post("/bench/echo")
-            async def echo(request: Request) -> Response:
-                msg = to_inbound(await request.json())
-                if msg is not None:
-                    await sender.send(msg.chat_id, Reply(text=msg.text))
-                return Response(status_code=200)
+                async def to_echo(update: dict[str, Any]) -> httpx.Response:
+                    return await http.post(f"{base}/bench/echo", json=update, headers=headers)
 
-            limits = httpx.Limits(max_connections=users + 10)
-            try:
-                async with serve(app) as base, httpx.AsyncClient(timeout=60, limits=limits) as http:
-                    headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
+                async def to_webhook(update: dict[str, Any]) -> httpx.Response:
+                    url = f"{base}/webhooks/telegram"
+                    return await http.post(url, json=update, headers=headers)
 
-                    async def to_echo(update: dict[str, Any]) -> httpx.Response:
-                        return await http.post(f"{base}/bench/echo", json=update, headers=headers)
-
-                    async def to_webhook(update: dict[str, Any]) -> httpx.Response:
-                        url = f"{base}/webhooks/telegram"
-                        return await http.post(url, json=update, headers=headers)
-
-                    await run_users(to_webhook, fake, 5, ONBOARDING, first_user=900_000)  # warm-up
-                    floor = await run_users(to_echo, fake, users, ECHO, first_user=100_000)
-                    real = await run_users(to_webhook, fake, users, ONBOARDING, first_user=200_000)
-            finally:
-                worker_task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await worker_task
-                await runtime.stop()
+                await run_users(to_webhook, fake, 5, ONBOARDING, first_user=900_000)  # warm-up
+                floor = await run_users(to_echo, fake, users, ECHO, first_user=100_000)
+                real = await run_users(to_webhook, fake, users, ONBOARDING, first_user=200_000)
+        finally:
+            server.send_signal(signal.SIGTERM)
+            await asyncio.wait_for(server.wait(), timeout=60)
 
     def report(name: str, result: tuple[float, list[float], int]) -> float:
         wall, latencies, count = result
