@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib.util
 import shutil
 import socket
 import subprocess
-import threading
+import sys
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from redis.asyncio import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -32,51 +33,68 @@ def free_port() -> int:
 
 
 class EmbeddedMongo:
-    """SecantusDB in this process, on loopback; spoken to only over the wire."""
+    """SecantusDB as a child process on loopback, spoken to only over the wire.
+
+    A child process rather than a thread of ours: its Python server threads then use the
+    second core instead of competing with the app for one interpreter lock.
+    """
 
     def __init__(self, storage_path: Path) -> None:
         self.storage_path = storage_path
-        self._server: object | None = None
+        self._process: subprocess.Popen[bytes] | None = None
         self.url = ""
 
     def start(self) -> str:
-        try:
-            from secantus import SecantusDBServer
-        except ImportError as exc:  # the optional extra is missing
+        if importlib.util.find_spec("secantus") is None:
             raise EmbeddedServiceError(
                 "MONGODB_URL is not set and the embedded server is not installed "
                 "(install the 'embedded' extra)"
-            ) from exc
+            )
         self.storage_path.mkdir(parents=True, exist_ok=True)
-        server = SecantusDBServer(host="127.0.0.1", port=0, storage_path=str(self.storage_path))
-        server.start()
-        self._server = server
-        self.url = str(server.uri)
+        port = free_port()
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", "secantus", "--host", "127.0.0.1", "--port", str(port),
+             "--storage-path", str(self.storage_path), "--log-level", "WARNING"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        self.url = f"mongodb://127.0.0.1:{port}/"
+        try:
+            _wait_for_port(port, self._process, "SecantusDB")
+        except BaseException:
+            self.stop()
+            raise
         log.info("embedded.mongodb.started", url=self.url, path=str(self.storage_path))
         return self.url
 
     def stop(self) -> None:
-        if self._server is None:
+        if _terminate(self._process):
+            log.info("embedded.mongodb.stopped")
+        self._process = None
+
+
+def _wait_for_port(port: int, process: subprocess.Popen[bytes], name: str) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise EmbeddedServiceError(f"{name} exited with {process.returncode}")
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.2):
             return
-        # The server's accept thread only notices the stop when a connection arrives; until
-        # then the kernel keeps the port listening. Knock until the stop has finished.
-        address = urlsplit(self.url)
-        stopped = threading.Event()
+        time.sleep(0.02)
+    raise EmbeddedServiceError(f"{name} did not listen on port {port} within 30 s")
 
-        def knock() -> None:
-            while not stopped.wait(0.05):
-                with contextlib.suppress(OSError):
-                    socket.create_connection((address.hostname, address.port), timeout=0.2).close()
 
-        knocker = threading.Thread(target=knock, daemon=True)
-        knocker.start()
-        try:
-            self._server.stop()  # type: ignore[attr-defined]
-        finally:
-            stopped.set()
-            knocker.join()
-            self._server = None
-        log.info("embedded.mongodb.stopped")
+def _terminate(process: subprocess.Popen[bytes] | None) -> bool:
+    """Stop a child politely, then firmly; True when there was one to stop."""
+    if process is None or process.poll() is not None:
+        return False
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+    return True
 
 
 class EmbeddedRedis:
@@ -139,12 +157,7 @@ class EmbeddedRedis:
         return self.url
 
     def stop(self) -> None:
-        if self._process is not None and self._process.poll() is None:
-            self._process.terminate()
-            try:
-                self._process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self._process.kill()
+        if _terminate(self._process):
             log.info("embedded.redis.stopped")
         self._process = None
 
