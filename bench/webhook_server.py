@@ -10,6 +10,7 @@ import signal
 import tempfile
 from pathlib import Path
 
+import uvloop
 from fastapi import Request, Response
 from pydantic import SecretStr
 
@@ -69,4 +70,5 @@ if __name__ == "__main__":
     for name in ("--port", "--api", "--files", "--token", "--secret"):
         parser.add_argument(name, required=True)
     args = parser.parse_args()
-    asyncio.run(main(int(args.port), args.api, args.files, args.token, args.secret))
+    with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
+        runner.run(main(int(args.port), args.api, args.files, args.token, args.secret))

@@ -52,6 +52,7 @@ class InboundMessage(_Frozen):
     command: str | None = None  # without the leading slash, lower case
     args: str = ""
     callback_id: str | None = None
+    callback_answered: bool = False  # the webhook response already answered the button press
     file: FileRef | None = None
     language_code: str | None = None
     resume: ParsedResume | None = None  # RESUME_PARSED only

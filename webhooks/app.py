@@ -98,12 +98,20 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
             # Acknowledge so the platform stops resending something we can never read.
             log.warning("inbound.malformed", channel="telegram", size=len(body))
             return Response(status_code=200)
+        if msg.callback_id:
+            msg = msg.model_copy(update={"callback_answered": True})
         if not await rt.chat.accept(msg):
             log.info("inbound.duplicate", update_id=msg.update_id)
             return Response(status_code=200)
         task = asyncio.create_task(_process(rt, msg.user_key))
         request.app.state.tasks.add(task)
         task.add_done_callback(request.app.state.tasks.discard)
+        if msg.callback_id:
+            # Telegram runs a method given in the webhook's answer: the button's spinner stops
+            # without a Bot API request of our own.
+            return JSONResponse(
+                {"method": "answerCallbackQuery", "callback_query_id": msg.callback_id}
+            )
         return Response(status_code=200)
 
     return app

@@ -96,7 +96,7 @@ class ChatService:
 
     async def _process(self, msg: InboundMessage) -> None:
         sender = self.senders.get(msg.channel)
-        if msg.callback_id and sender is not None:
+        if msg.callback_id and not msg.callback_answered and sender is not None:
             try:
                 await sender.acknowledge(msg.callback_id)
             except (TransientError, RecipientBlocked):

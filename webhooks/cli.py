@@ -9,13 +9,14 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
 import structlog
 import typer
 import uvicorn
+import uvloop
 from rich.console import Console
 
 from bots.console import ConsoleFiles, ConsoleSender, ConsoleSession, local_file, to_inbound
@@ -33,6 +34,11 @@ app.add_typer(resume_app, name="resume")
 log = structlog.get_logger(__name__)
 
 EXIT_UNREADABLE = 2
+
+
+def _run(main: Coroutine[Any, Any, None]) -> None:
+    with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
+        runner.run(main)
 
 
 def _settings(quiet: bool) -> Settings:
@@ -167,28 +173,28 @@ def run(
     settings = _settings(quiet=True)
     if chat is None:
         chat = not settings.telegram_enabled and sys.stdin.isatty()
-    asyncio.run(_serve(settings, web=True, chat=chat))
+    _run(_serve(settings, web=True, chat=chat))
 
 
 @app.command("chat")
 def chat_command() -> None:
     """Talk to JobScout in this terminal (embedded stores when no URLs are set)."""
     settings = _settings(quiet=True)
-    asyncio.run(_serve(settings, web=False, chat=True))
+    _run(_serve(settings, web=False, chat=True))
 
 
 @app.command()
 def web() -> None:
     """Run only the web app (a replica behind a load balancer); workers run elsewhere."""
     settings = _settings(quiet=False)
-    asyncio.run(_serve(settings, web=True, chat=False, work=False))
+    _run(_serve(settings, web=True, chat=False, work=False))
 
 
 @app.command()
 def worker() -> None:
     """Run one more worker; point MONGODB_URL and REDIS_URL at the shared servers."""
     settings = _settings(quiet=False)
-    asyncio.run(_serve(settings, web=False, chat=False))
+    _run(_serve(settings, web=False, chat=False))
 
 
 @resume_app.command("parse")
