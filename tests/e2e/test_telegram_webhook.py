@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from core.logging import configure_logging
 from core.store.documents import DOCUMENTS, ResumeDoc
 from tests.conftest import Stack
 from tests.e2e import updates
@@ -239,3 +240,20 @@ async def test_export_then_delete_leaves_nothing_behind(stack: Stack) -> None:
         "erasures"
     ].count_documents({})
     assert erasures == 1
+
+
+async def test_logs_are_json_lines_bound_to_the_update_and_user(
+    stack: Stack, capsys: pytest.CaptureFixture[str]
+) -> None:
+    configure_logging("INFO", "json")
+    person = Person(stack, 8080)
+    await person.says("/start")
+    await settled(stack)
+    events = [
+        json.loads(line) for line in capsys.readouterr().err.splitlines() if line.startswith("{")
+    ]
+    step = next(event for event in events if event["event"] == "conversation.step.completed")
+    assert step["user"] == "telegram:8080"
+    assert step["update_id"].isdigit()
+    assert step["level"] == "info"
+    assert "timestamp" in step
