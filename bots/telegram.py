@@ -361,8 +361,8 @@ async def delete_webhook(bot: Bot) -> None:
 # --------------------------------------------------------------------------- outbound
 
 
-class TelegramSender:
-    """ReplySender over the Bot API: plain text, inline keyboards, documents."""
+class _BotClient:
+    """Calls the Bot API with retries on 429 (waiting ``retry_after``) and error translation."""
 
     def __init__(
         self,
@@ -376,6 +376,15 @@ class TelegramSender:
         self._sleep = sleep
         self._max_retries = max_retries
         self._max_wait = max_wait
+
+    async def _call(self, request: Callable[[], Awaitable[_T]]) -> _T:
+        return await _call_with_retries(
+            request, sleep=self._sleep, max_retries=self._max_retries, max_wait=self._max_wait
+        )
+
+
+class TelegramSender(_BotClient):
+    """ReplySender over the Bot API: plain text, inline keyboards, documents."""
 
     async def send(self, chat_id: str, reply: Reply) -> None:
         target = _chat_target(chat_id)
@@ -423,27 +432,9 @@ class TelegramSender:
                 raise
             _log.info("telegram.callback.expired", callback_id=callback_id)
 
-    async def _call(self, request: Callable[[], Awaitable[_T]]) -> _T:
-        return await _call_with_retries(
-            request, sleep=self._sleep, max_retries=self._max_retries, max_wait=self._max_wait
-        )
 
-
-class TelegramFiles:
+class TelegramFiles(_BotClient):
     """FileFetcher over getFile and the file download URL."""
-
-    def __init__(
-        self,
-        bot: Bot,
-        *,
-        sleep: Sleep = asyncio.sleep,
-        max_retries: int = 3,
-        max_wait: float = 30.0,
-    ) -> None:
-        self._bot = bot
-        self._sleep = sleep
-        self._max_retries = max_retries
-        self._max_wait = max_wait
 
     async def fetch(self, file: FileRef, max_bytes: int) -> bytes:
         if file.size is not None and file.size > max_bytes:
@@ -462,11 +453,6 @@ class TelegramFiles:
         if len(content) > max_bytes:
             raise FileTooLarge(len(content), max_bytes)
         return content
-
-    async def _call(self, request: Callable[[], Awaitable[_T]]) -> _T:
-        return await _call_with_retries(
-            request, sleep=self._sleep, max_retries=self._max_retries, max_wait=self._max_wait
-        )
 
 
 def split_text(text: str, limit: int = MAX_TEXT_LENGTH) -> list[str]:

@@ -5,14 +5,10 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from core.channels import FileRef, Reply
-from core.domain import ConsentRecord, Profile, ResumeSummary
-
-
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+from core.domain import ConsentRecord, Frozen, Profile, ResumeSummary
 
 
 class Step(StrEnum):
@@ -34,7 +30,7 @@ class Step(StrEnum):
     CONFIRM_DELETE = "confirm_delete"
 
 
-class Conversation(_Frozen):
+class Conversation(Frozen):
     """Everything the engine knows about one consented user; stored after every step."""
 
     lang: str = "en"
@@ -48,17 +44,17 @@ class Conversation(_Frozen):
     reachable: bool = True
 
 
-class RecordConsent(_Frozen):
+class RecordConsent(Frozen):
     kind: Literal["record_consent"] = "record_consent"
     records: tuple[ConsentRecord, ...]
 
 
-class SaveProfile(_Frozen):
+class SaveProfile(Frozen):
     kind: Literal["save_profile"] = "save_profile"
     profile: Profile
 
 
-class ParseResume(_Frozen):
+class ParseResume(Frozen):
     """Read a resume: an uploaded file or pasted text (exactly one of them)."""
 
     kind: Literal["parse_resume"] = "parse_resume"
@@ -66,15 +62,15 @@ class ParseResume(_Frozen):
     text: str | None = None
 
 
-class ExportData(_Frozen):
+class ExportData(Frozen):
     kind: Literal["export_data"] = "export_data"
 
 
-class EraseUser(_Frozen):
+class EraseUser(Frozen):
     kind: Literal["erase_user"] = "erase_user"
 
 
-class SetReachable(_Frozen):
+class SetReachable(Frozen):
     kind: Literal["set_reachable"] = "set_reachable"
     reachable: bool
 
@@ -85,7 +81,7 @@ Command = Annotated[
 ]
 
 
-class Transition(_Frozen):
+class Transition(Frozen):
     """The engine's answer: the state to store (None: store nothing), replies, commands."""
 
     conversation: Conversation | None

@@ -5,9 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Protocol
 
-from pydantic import BaseModel, ConfigDict
-
-from core.domain import ParsedResume
+from core.domain import Frozen, ParsedResume
 
 
 class Channel(StrEnum):
@@ -31,18 +29,14 @@ class MessageKind(StrEnum):
     RESUME_FAILED = "resume_failed"  # internal: the parse task could not read the file
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class FileRef(_Frozen):
+class FileRef(Frozen):
     file_id: str
     file_name: str | None = None
     mime_type: str | None = None
     size: int | None = None
 
 
-class InboundMessage(_Frozen):
+class InboundMessage(Frozen):
     channel: Channel
     chat_id: str
     user_id: str
@@ -63,24 +57,24 @@ class InboundMessage(_Frozen):
         return f"{self.channel}:{self.user_id}"
 
 
-class Button(_Frozen):
+class Button(Frozen):
     label: str
     data: str  # callback payload; Telegram allows 64 bytes
 
 
-class OutgoingDocument(_Frozen):
+class OutgoingDocument(Frozen):
     file_name: str
     content: bytes
     mime_type: str = "application/octet-stream"
 
 
-class Reply(_Frozen):
+class Reply(Frozen):
     text: str
     buttons: tuple[tuple[Button, ...], ...] = ()
     document: OutgoingDocument | None = None
 
 
-class ChatRef(_Frozen):
+class ChatRef(Frozen):
     channel: Channel
     chat_id: str
 

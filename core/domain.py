@@ -8,7 +8,9 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict, Field
 
 
-class _Frozen(BaseModel):
+class Frozen(BaseModel):
+    """Base of every value object: immutable, and no unknown fields."""
+
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
@@ -38,18 +40,18 @@ class ConsentPurpose(StrEnum):
     JOB_MESSAGES = "job_messages"
 
 
-class SalaryFloor(_Frozen):
+class SalaryFloor(Frozen):
     amount: int
     currency: str  # ISO 4217
     period: str = "year"
 
 
-class QuietHours(_Frozen):
+class QuietHours(Frozen):
     start: int = Field(ge=0, le=23)  # local hour, inclusive
     end: int = Field(ge=0, le=23)  # local hour, exclusive
 
 
-class ParsedResume(_Frozen):
+class ParsedResume(Frozen):
     """What the resume parser read; contact fields are PII and stored encrypted."""
 
     name: str | None = None
@@ -62,7 +64,7 @@ class ParsedResume(_Frozen):
     text_chars: int = 0
 
 
-class ResumeSummary(_Frozen):
+class ResumeSummary(Frozen):
     """The part of a resume the candidate confirms and matching uses."""
 
     skills: tuple[str, ...] = ()
@@ -70,7 +72,7 @@ class ResumeSummary(_Frozen):
     last_title: str | None = None
 
 
-class Profile(_Frozen):
+class Profile(Frozen):
     """A candidate's preferences; built up by the conversation."""
 
     roles: tuple[str, ...] = ()
@@ -85,7 +87,7 @@ class Profile(_Frozen):
     paused: bool = False
 
 
-class ConsentRecord(_Frozen):
+class ConsentRecord(Frozen):
     purpose: ConsentPurpose
     granted: bool
     version: str
