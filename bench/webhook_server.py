@@ -20,7 +20,7 @@ from core.logging import configure_logging
 from core.settings import Settings, TelegramSettings
 from webhooks.app import create_app
 from webhooks.cli import _Server
-from webhooks.runtime import Runtime
+from webhooks.runtime import Runtime, settle_memory
 from webhooks.worker import build_worker
 
 
@@ -37,6 +37,7 @@ async def main(port: int, api: str, files: str, token: str, secret: str) -> None
             ),
         )
         runtime = await Runtime.start(settings)
+        settle_memory()
         worker_task = asyncio.create_task(build_worker(runtime).async_run())
         app = create_app(settings, runtime)
         sender = runtime.senders[Channel.TELEGRAM]

@@ -332,7 +332,7 @@ def build_bot(settings: TelegramSettings) -> Bot:
         connect_timeout=5.0,
         read_timeout=15.0,
         write_timeout=15.0,
-        pool_timeout=5.0,
+        pool_timeout=30.0,  # under bursts, wait for a free connection rather than fail
         media_write_timeout=60.0,
     )
     return Bot(

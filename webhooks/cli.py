@@ -25,7 +25,7 @@ from core.errors import UnreadableDocument
 from core.logging import configure_logging
 from core.settings import Settings, load_settings
 from webhooks.app import create_app
-from webhooks.runtime import Runtime
+from webhooks.runtime import Runtime, settle_memory
 from webhooks.worker import build_worker
 
 app = typer.Typer(help="JobScout: job alerts through chat.", no_args_is_help=True)
@@ -115,6 +115,7 @@ async def _serve(settings: Settings, *, web: bool, chat: bool, work: bool = True
         senders={Channel.CONSOLE: ConsoleSender(session)},
         files={Channel.CONSOLE: ConsoleFiles()},
     )
+    settle_memory()
     worker_task = asyncio.create_task(build_worker(runtime).async_run()) if work else None
     server: _Server | None = None
     server_task: asyncio.Task[None] | None = None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,6 +31,19 @@ from webhooks.chat import ChatService
 from webhooks.resumes import ResumeIntake
 
 log = structlog.get_logger(__name__)
+
+
+def settle_memory() -> None:
+    """Call once start-up is done, in long-running processes.
+
+    Everything loaded so far (libraries, clients, models) lives as long as the process; freezing
+    it keeps the cyclic garbage collector from re-scanning it, and a larger first generation
+    makes collections rarer. Measured with bench/webhook.py: full collections over the start-up
+    heap stalled every request for ~200 ms.
+    """
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(200_000, 50, 1_000)
 
 
 @dataclass

@@ -166,6 +166,8 @@ class FakeTelegramAPI:
         self.bot_id = int(prefix) if prefix.isdigit() else 1
         self._lock = threading.Lock()
         self._sent: list[RecordedCall] = []
+        # Message-like calls per chat, so lookups stay cheap when a benchmark sends thousands.
+        self._by_chat: dict[str, list[RecordedCall]] = {}
         self._requests: list[ApiRequest] = []
         self._answered: list[str] = []
         self._downloads: list[str] = []
@@ -361,9 +363,8 @@ class FakeTelegramAPI:
         """Inline keyboard of the last message sent to the chat ([] when it had none)."""
         chat = str(chat_id)
         with self._lock:
-            for call in reversed(self._sent):
-                if call.chat_id == chat and call.method.lower() in _MESSAGE_METHODS:
-                    return [list(row) for row in call.reply_markup or []]
+            for call in reversed(self._by_chat.get(chat, [])):
+                return [list(row) for row in call.reply_markup or []]
         return []
 
     def requests_for(self, method: str) -> list[ApiRequest]:
@@ -399,12 +400,13 @@ class FakeTelegramAPI:
                     self._waiters.remove(waiter)
         return self.messages_to(chat)
 
+    def calls_to(self, chat_id: str | int) -> list[RecordedCall]:
+        """The message-like calls (sendMessage, sendDocument, editMessageText) to one chat."""
+        with self._lock:
+            return list(self._by_chat.get(str(chat_id), []))
+
     def _messages_locked(self, chat: str) -> list[str]:
-        return [
-            call.text or ""
-            for call in self._sent
-            if call.chat_id == chat and call.method.lower() in _MESSAGE_METHODS
-        ]
+        return [call.text or "" for call in self._by_chat.get(chat, [])]
 
     # ------------------------------------------------------------------ HTTP
 
@@ -657,10 +659,13 @@ class FakeTelegramAPI:
     def _record(self, call: RecordedCall) -> None:
         with self._lock:
             self._sent.append(call)
+            if call.chat_id is not None and call.method.lower() in _MESSAGE_METHODS:
+                self._by_chat.setdefault(call.chat_id, []).append(call)
             ready = [
                 waiter
                 for waiter in self._waiters
-                if len(self._messages_locked(waiter.chat_id)) >= waiter.count
+                if waiter.chat_id == call.chat_id
+                and len(self._by_chat.get(waiter.chat_id, [])) >= waiter.count
             ]
         for waiter in ready:
             waiter.loop.call_soon_threadsafe(_resolve, waiter.future)
