@@ -20,6 +20,32 @@ class TelegramSettings(BaseModel):
     max_file_bytes: int = 20 * 1024 * 1024
 
 
+class CrawlSettings(BaseModel):
+    user_agent: str = "JobScoutBot/0.1 (+https://github.com/jobscout/jobscout; jobs crawler)"
+    # Admin-added URLs resolving to loopback are refused unless this is set (tests, local dev).
+    allow_loopback: bool = False
+    per_domain_concurrency: int = 2
+    per_domain_delay_s: float = 1.0
+    request_timeout_s: float = 20.0
+    max_response_bytes: int = 5 * 1024 * 1024
+    chromium_path: str = "/usr/bin/chromium"
+    page_timeout_s: float = 20.0
+    breaker_failures: int = 5  # consecutive failures that pause a source
+    breaker_pause_s: int = 3600
+    default_interval_minutes: int = 60
+    auto_approve_confidence: float = 0.9
+    review_timeout_minutes: int = 20
+
+
+class LlmSettings(BaseModel):
+    """The model for pages without structured data, e.g. ``openai:gpt-4.1-mini``."""
+
+    model: str | None = None  # provider:model for LangChain's init_chat_model; unset: heuristics
+    api_key: SecretStr | None = None
+    base_url: str | None = None
+    temperature: float = 0.0
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_nested_delimiter="__",
@@ -40,6 +66,8 @@ class Settings(BaseSettings):
     log_format: Literal["json", "console"] = "json"
 
     telegram: TelegramSettings = Field(default_factory=TelegramSettings)
+    crawl: CrawlSettings = Field(default_factory=CrawlSettings)
+    llm: LlmSettings = Field(default_factory=LlmSettings)
     admins: Annotated[list[int], NoDecode] = Field(default_factory=list)
     encryption_keys: SecretStr | None = None
 
