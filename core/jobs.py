@@ -1,0 +1,126 @@
+"""Jobs: what sources yield (RawPosting) and what normalization makes of it (JobPosting).
+
+Shared by crawlers (which produce them) and matching (which reads them). A source turns a
+fetched response into ``RawPosting``s: the fields as the source gave them,
+nothing interpreted beyond what the format itself states. ``crawlers.normalize`` turns one
+``RawPosting`` into a ``JobPosting``: the same job in our vocabulary.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+
+from core.domain import Frozen, Seniority, WorkMode
+
+
+class SourceKind(StrEnum):
+    GREENHOUSE = "greenhouse"
+    LEVER = "lever"
+    ASHBY = "ashby"
+    WORKABLE = "workable"
+    SMARTRECRUITERS = "smartrecruiters"
+    PAGE = "page"  # a career page: JSON-LD / microdata first, then rendering, then an LLM
+
+
+class Extraction(StrEnum):
+    """How a posting was read, from most to least trustworthy."""
+
+    ATS_API = "ats_api"
+    STRUCTURED_DATA = "structured_data"  # schema.org JobPosting in JSON-LD or microdata
+    LLM = "llm"
+    HEURISTIC = "heuristic"
+
+
+class EmploymentType(StrEnum):
+    FULL_TIME = "full_time"
+    PART_TIME = "part_time"
+    CONTRACT = "contract"
+    TEMPORARY = "temporary"
+    INTERNSHIP = "internship"
+    APPRENTICESHIP = "apprenticeship"
+    VOLUNTEER = "volunteer"
+    OTHER = "other"
+
+
+class SalaryPeriod(StrEnum):
+    HOUR = "hour"
+    DAY = "day"
+    WEEK = "week"
+    MONTH = "month"
+    YEAR = "year"
+
+
+class RawSalary(Frozen):
+    """A structured compensation block, as given (MonetaryAmount, ATS compensation fields)."""
+
+    minimum: float | None = None
+    maximum: float | None = None
+    currency: str | None = None  # as given: "EUR", "€", "usd"
+    period: str | None = None  # as given: "YEAR", "per hour", "MONTHLY", "annual"
+
+
+class RawPosting(Frozen):
+    """One posting as a source gave it; strings are untrusted text from the outside world."""
+
+    source_kind: SourceKind
+    extraction: Extraction
+    external_id: str | None = None  # the source's own id, stable across crawls
+    title: str
+    company: str | None = None
+    url: str | None = None  # the posting's own page
+    apply_url: str | None = None
+    locations: tuple[str, ...] = ()  # "Berlin, Germany", "Remote - EU", "München"
+    country_codes: tuple[str, ...] = ()  # when the source states them (addressCountry, ...)
+    remote: bool | None = None  # an explicit remote flag (TELECOMMUTE, isRemote, ...)
+    workplace: str | None = None  # an explicit workplace type as given: "hybrid", "on-site"
+    employment_type: str | None = None  # as given: "FULL_TIME", "Full-time", "Vollzeit"
+    department: str | None = None
+    description_html: str | None = None  # HTML, already unescaped once if the API escapes it
+    description_text: str | None = None  # plain text, where there is no HTML
+    salary: RawSalary | None = None
+    salary_text: str | None = None  # a salary written in prose: "€60k–75k", "bis 70.000 €"
+    posted_at: str | None = None  # as given: ISO date/datetime, epoch millis as a string, ...
+    valid_through: str | None = None
+    language: str | None = None  # ISO 639-1 when the source says so
+    confidence: float = 1.0  # 0..1: how sure the extraction is that this is a real posting
+
+
+class Location(Frozen):
+    city: str | None = None
+    region: str | None = None
+    country: str | None = None  # ISO 3166-1 alpha-2, upper case
+    raw: str = ""
+
+
+class Salary(Frozen):
+    minimum: float | None = None
+    maximum: float | None = None
+    currency: str  # ISO 4217
+    period: SalaryPeriod
+    annual_minimum: float | None = None  # the same amounts per year (40 h weeks, 52 weeks)
+    annual_maximum: float | None = None
+
+
+class JobPosting(Frozen):
+    """A posting in our vocabulary: what dedupe, review and matching work with."""
+
+    source_kind: SourceKind
+    extraction: Extraction
+    external_id: str | None = None
+    title: str
+    company: str | None = None
+    url: str | None = None
+    apply_url: str | None = None
+    locations: tuple[Location, ...] = ()
+    work_mode: WorkMode | None = None
+    employment_type: EmploymentType | None = None
+    seniority: Seniority | None = None
+    salary: Salary | None = None
+    skills: tuple[str, ...] = ()  # canonical names from core.skills
+    description_md: str = ""
+    department: str | None = None
+    posted_at: date | None = None
+    valid_through: date | None = None
+    language: str | None = None
+    confidence: float = 1.0
