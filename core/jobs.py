@@ -8,7 +8,7 @@ nothing interpreted beyond what the format itself states. ``crawlers.normalize``
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 
 from core.domain import Frozen, Seniority, WorkMode
@@ -124,3 +124,59 @@ class JobPosting(Frozen):
     valid_through: date | None = None
     language: str | None = None
     confidence: float = 1.0
+
+
+class JobStatus(StrEnum):
+    DRAFT = "draft"
+    PENDING_REVIEW = "pending_review"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    CLOSED = "closed"
+
+
+class Validators(Frozen):
+    """What the last crawl saw, so an unchanged source costs one cheap request."""
+
+    etag: str | None = None
+    last_modified: str | None = None
+    content_hash: str | None = None
+
+
+class Source(Frozen):
+    """A career page or ATS board that admins added, with its crawl health."""
+
+    id: str
+    kind: SourceKind
+    locator: str  # the board token for an ATS, the page URL for a page
+    name: str
+    trusted: bool = False
+    interval_minutes: int = 60
+    paused: bool = False
+    pause_reason: str | None = None
+    added_by: str | None = None
+    created_at: datetime
+    last_crawl_at: datetime | None = None
+    next_crawl_at: datetime | None = None
+    validators: Validators = Validators()
+    consecutive_failures: int = 0
+    opened_until: datetime | None = None  # circuit breaker: no crawl before this
+    failures_total: int = 0
+    last_error: str | None = None
+    jobs_count: int = 0
+
+
+class StoredJob(Frozen):
+    """A job as the store keeps it: the posting plus identity, status and history."""
+
+    id: str
+    source_ids: tuple[str, ...]
+    posting: JobPosting
+    status: JobStatus
+    fingerprint: str
+    canonical_url: str | None = None
+    signature: tuple[int, ...] = ()
+    revision: int = 1
+    review_reason: str | None = None
+    first_seen_at: datetime
+    last_seen_at: datetime
+    closed_at: datetime | None = None

@@ -35,6 +35,8 @@ class CrawlSettings(BaseModel):
     default_interval_minutes: int = 60
     auto_approve_confidence: float = 0.9
     review_timeout_minutes: int = 20
+    # Where each ATS API lives, by kind; only tests and mirrors change these.
+    ats_base_urls: dict[str, str] = Field(default_factory=dict)
 
 
 class LlmSettings(BaseModel):

@@ -14,6 +14,7 @@ from typing import Any
 
 import httpx
 import pytest
+import structlog
 import uvicorn
 from cryptography.fernet import Fernet
 from pydantic import SecretStr
@@ -29,6 +30,13 @@ from webhooks.worker import build_worker
 
 WEBHOOK_SECRET = "test-webhook-secret"
 os.environ.setdefault("PTB_TIMEDELTA", "true")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_logging() -> Iterator[None]:
+    """A test that configures logging (level, format) does not leak it into the next one."""
+    yield
+    structlog.reset_defaults()
 
 
 @pytest.fixture(scope="session")

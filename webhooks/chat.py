@@ -37,6 +37,7 @@ from core.store.repositories import (
     MongoUserRepository,
     json_default,
 )
+from webhooks.admin import AdminService
 
 log = structlog.get_logger(__name__)
 
@@ -59,6 +60,7 @@ class ChatService:
     redis: Redis
     dead_letters: MongoDeadLetters
     clock: Callable[[], datetime] = utc_now
+    admin: AdminService | None = None
 
     async def accept(self, msg: InboundMessage) -> bool:
         """Durably accept an update; False for a resend of one accepted before."""
@@ -101,6 +103,11 @@ class ChatService:
                 await sender.acknowledge(msg.callback_id)
             except (TransientError, RecipientBlocked):
                 log.warning("callback.ack_failed")
+        if self.admin is not None:
+            admin_replies = await self.admin.handle(msg)
+            if admin_replies is not None:
+                await self.send(msg.channel, msg.chat_id, admin_replies, user_key=msg.user_key)
+                return
         now = self.clock()
         stored = await self.conversations.load(msg.user_key)
         before = Conversation.model_validate(stored.state) if stored else None
@@ -200,9 +207,7 @@ class ChatService:
                 if attempt >= MAX_SEND_ATTEMPTS:
                     log.error("send.dead_letter", error=str(exc), remaining=len(rest))
                     await self.dead_letters.add(
-                        "send_replies",
-                        {"channel": str(channel), "chat_id": chat_id, "count": len(rest)},
-                        str(exc),
+                        "send_replies", [str(channel), chat_id, user_key, rest, 1], str(exc),
                         self.clock(),
                     )
                     return

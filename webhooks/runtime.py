@@ -6,6 +6,7 @@ import asyncio
 import gc
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 import structlog
@@ -16,8 +17,11 @@ from redis.asyncio import Redis
 from core.channels import Channel, FileFetcher, ReplySender
 from core.crypto import Cipher
 from core.embedded import EmbeddedStack
-from core.queue import ArqQueue, connect_queue
+from core.queue import ArqQueue, TaskQueue, connect_queue
 from core.settings import Settings
+from core.skills import SkillTaxonomy
+from core.store.admins import MongoAdminRepository, MongoReviewRepository
+from core.store.ingest import MongoAuditLog, MongoJobRepository, MongoSourceRepository
 from core.store.mongo import connect
 from core.store.repositories import (
     MongoConversationRepository,
@@ -27,6 +31,12 @@ from core.store.repositories import (
     MongoResumeRepository,
     MongoUserRepository,
 )
+from crawlers.crawl import Crawler
+from crawlers.fetch import HttpFetcher
+from crawlers.ingest import Ingestor
+from crawlers.llm import LlmExtractor, build_chat_model
+from crawlers.render import PageRenderer
+from webhooks.admin import AdminService
 from webhooks.chat import ChatService
 from webhooks.resumes import ResumeIntake
 
@@ -58,6 +68,8 @@ class Runtime:
     files: dict[Channel, FileFetcher]
     chat: ChatService
     resumes: ResumeIntake
+    admin: AdminService
+    crawler: Crawler
     telegram_bot: Any = None
     _closers: list[Any] = field(default_factory=list)
 
@@ -119,6 +131,33 @@ class Runtime:
             redis=redis,
             dead_letters=MongoDeadLetters(),
         )
+        queue_port: TaskQueue = queue
+        admin = AdminService(
+            admins=MongoAdminRepository([f"{Channel.TELEGRAM}:{uid}" for uid in settings.admins]),
+            reviews=MongoReviewRepository(),
+            sources=MongoSourceRepository(),
+            jobs=MongoJobRepository(),
+            audit=MongoAuditLog(),
+            dead_letters=chat.dead_letters,
+            queue=queue_port,
+            senders=all_senders,
+            clock=chat.clock,
+            review_timeout=timedelta(minutes=settings.crawl.review_timeout_minutes),
+            default_interval_minutes=settings.crawl.default_interval_minutes,
+        )
+        chat.admin = admin
+        chat_model = build_chat_model(settings.llm)
+        crawler = Crawler(
+            fetcher=HttpFetcher(settings.crawl),
+            sources=admin.sources,
+            ingestor=Ingestor(
+                admin.jobs, SkillTaxonomy.load(), settings.crawl.auto_approve_confidence
+            ),
+            settings=settings.crawl,
+            clock=chat.clock,
+            renderer=PageRenderer(settings.crawl),
+            llm=LlmExtractor(chat_model) if chat_model is not None else None,
+        )
         intake = ResumeIntake(
             chat=chat,
             conversations=conversations,
@@ -139,6 +178,8 @@ class Runtime:
             chat=chat,
             resumes=intake,
             telegram_bot=bot,
+            admin=admin,
+            crawler=crawler,
         )
 
     async def readiness(self) -> dict[str, bool]:
@@ -159,6 +200,9 @@ class Runtime:
 
     async def stop(self) -> None:
         """Close every client, then stop what this runtime started (reverse order)."""
+        await self.crawler.fetcher.close()
+        if self.crawler.renderer is not None:
+            await self.crawler.renderer.close()
         if self.telegram_bot is not None:
             await self.telegram_bot.shutdown()
         await self.qdrant.close()

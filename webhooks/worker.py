@@ -11,6 +11,7 @@ from arq.worker import Worker, func
 
 from core.channels import Channel, Reply
 from core.errors import TransientError
+from webhooks.admin import crawl_job_id
 from webhooks.runtime import Runtime
 
 log = structlog.get_logger(__name__)
@@ -53,6 +54,45 @@ async def send_replies(
     await runtime.chat.send(Channel(channel), chat_id, parsed, user_key=user_key, attempt=attempt)
 
 
+async def crawl_source(ctx: WorkerCtx, source_id: str) -> str:
+    """Crawl one source; tell the admins about new reviews and about a source that paused."""
+    runtime: Runtime = ctx["runtime"]
+    try:
+        result = await runtime.crawler.crawl(source_id)
+    except TransientError as exc:
+        if ctx["job_try"] >= MAX_TRIES:
+            await runtime.chat.dead_letters.add(
+                "crawl_source", [source_id], str(exc), runtime.chat.clock()
+            )
+            return "dead_letter"
+        raise Retry(defer=ctx["job_try"] * 30) from exc
+    if result.breaker_opened:
+        await runtime.admin.notify(
+            f"Source {source_id} is paused after repeated failures: {result.error}. "
+            f"It is tried again later; /resumesource {source_id} retries now."
+        )
+    if result.report.pending:
+        await runtime.admin.assign_reviews(result.report.pending)
+    return str(result.outcome)
+
+
+async def enqueue_due_sources(ctx: WorkerCtx) -> int:
+    """Every minute: one crawl job per due source (the job id makes it happen once per slot)."""
+    runtime: Runtime = ctx["runtime"]
+    now = runtime.chat.clock()
+    due = await runtime.admin.sources.due(now)
+    for source in due:
+        slot = source.next_crawl_at or now
+        await runtime.queue.enqueue("crawl_source", source.id, job_id=crawl_job_id(source.id, slot))
+    return len(due)
+
+
+async def review_reminders(ctx: WorkerCtx) -> dict[str, int]:
+    """Every minute: remind admins of reviews about to time out; reassign the overdue ones."""
+    runtime: Runtime = ctx["runtime"]
+    return await runtime.admin.remind_and_reassign()
+
+
 async def recover_inbound(ctx: WorkerCtx) -> int:
     """Finish updates that were accepted but not processed (the web process died mid-way)."""
     runtime: Runtime = ctx["runtime"]
@@ -60,8 +100,16 @@ async def recover_inbound(ctx: WorkerCtx) -> int:
 
 
 # Every worker registers exactly this set (``jobscout run`` in-process, ``jobscout worker`` alone).
-FUNCTIONS = [func(parse_resume, max_tries=MAX_TRIES), func(send_replies, max_tries=1)]
-CRON_JOBS = [cron(recover_inbound, second={0, 30}, run_at_startup=True, unique=True)]
+FUNCTIONS = [
+    func(parse_resume, max_tries=MAX_TRIES),
+    func(send_replies, max_tries=1),
+    func(crawl_source, max_tries=MAX_TRIES, timeout=600),
+]
+CRON_JOBS = [
+    cron(recover_inbound, second={0, 30}, run_at_startup=True, unique=True),
+    cron(enqueue_due_sources, second={5}, run_at_startup=True, unique=True),
+    cron(review_reminders, second={15}, unique=True),
+]
 
 
 def build_worker(runtime: Runtime, *, poll_delay: float = 0.05, burst: bool = False) -> Worker:

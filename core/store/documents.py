@@ -104,12 +104,111 @@ class ErasureDoc(Document):
 
 class DeadLetterDoc(Document):
     task: str
-    args: dict[str, Any]
+    args: list[Any]  # positional, as the task takes them: a retry enqueues them again
     error: str
     failed_at: datetime
 
     class Settings:
         name = "dead_letters"
+
+
+class SourceDoc(Document):
+    id: str = Field(alias="_id")  # type: ignore[assignment]  # our own keys, not ObjectIds
+    kind: str
+    locator: str
+    state: dict[str, Any]  # the Source, as JSON
+
+    class Settings:
+        name = "sources"
+        indexes: ClassVar = [
+            IndexModel([("kind", ASCENDING), ("locator", ASCENDING)], unique=True),
+            IndexModel([("state.next_crawl_at", ASCENDING)]),
+        ]
+
+
+class JobDoc(Document):
+    id: str = Field(alias="_id")  # type: ignore[assignment]  # our own keys, not ObjectIds
+    source_ids: list[str]
+    external_keys: list[str]  # "<source id>:<external id>" for each source that lists it
+    fingerprint: str
+    canonical_url: str | None = None
+    company_key: str
+    status: str
+    posting: dict[str, Any]
+    signature: list[int]
+    revision: int = 1
+    review_reason: str | None = None
+    first_seen_at: datetime
+    last_seen_at: datetime
+    closed_at: datetime | None = None
+
+    class Settings:
+        name = "jobs"
+        indexes: ClassVar = [
+            IndexModel([("external_keys", ASCENDING)]),
+            IndexModel([("fingerprint", ASCENDING)]),
+            IndexModel([("canonical_url", ASCENDING)]),
+            IndexModel([("company_key", ASCENDING)]),
+            IndexModel([("source_ids", ASCENDING), ("status", ASCENDING)]),
+            IndexModel([("status", ASCENDING), ("first_seen_at", ASCENDING)]),
+        ]
+
+
+class JobRevisionDoc(Document):
+    job_id: str
+    revision: int
+    changed: list[str]
+    before: dict[str, Any]
+    after: dict[str, Any]
+    at: datetime
+
+    class Settings:
+        name = "job_revisions"
+        indexes: ClassVar = [
+            IndexModel([("job_id", ASCENDING), ("revision", ASCENDING)], unique=True)
+        ]
+
+
+class AdminDoc(Document):
+    """Admins granted in the bot (those in the ADMINS setting need no row), and their duty."""
+
+    id: str = Field(alias="_id")  # type: ignore[assignment]  # our own keys, not ObjectIds
+    granted_by: str | None = None
+    granted_at: datetime | None = None
+    on_duty: bool = True
+    missed_reviews: int = 0
+    last_assigned_at: datetime | None = None
+    editing_job: str | None = None  # an Edit or Reject flow in progress
+    editing_field: str | None = None
+
+    class Settings:
+        name = "admins"
+
+
+class ReviewDoc(Document):
+    """Who must review a pending job, since when, and whether they were reminded."""
+
+    id: str = Field(alias="_id")  # type: ignore[assignment]  # the job id
+    assignee: str | None = None
+    assigned_at: datetime
+    reminded: bool = False
+
+    class Settings:
+        name = "reviews"
+        indexes: ClassVar = [IndexModel([("assigned_at", ASCENDING)])]
+
+
+class AuditDoc(Document):
+    actor: str
+    action: str
+    target: str
+    before: dict[str, Any] | None = None
+    after: dict[str, Any] | None = None
+    at: datetime
+
+    class Settings:
+        name = "audit_log"
+        indexes: ClassVar = [IndexModel([("at", ASCENDING)])]
 
 
 DOCUMENTS: list[type[Document]] = [
@@ -121,6 +220,12 @@ DOCUMENTS: list[type[Document]] = [
     InboundDoc,
     ErasureDoc,
     DeadLetterDoc,
+    SourceDoc,
+    JobDoc,
+    JobRevisionDoc,
+    AuditDoc,
+    AdminDoc,
+    ReviewDoc,
 ]
 
 # Collections that hold something about a user, and the field that names them.

@@ -10,12 +10,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from bson import ObjectId
 from pymongo import ASCENDING, ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
 from core.channels import Channel, ChatRef, InboundMessage
 from core.crypto import Cipher
-from core.domain import ConsentPurpose, ConsentRecord, ParsedResume, Profile
+from core.domain import ConsentPurpose, ConsentRecord, Frozen, ParsedResume, Profile
 from core.errors import ConcurrentUpdate
 from core.store.documents import (
     PERSONAL,
@@ -264,13 +265,32 @@ class MongoPersonalData:
         return hmac.new(self._erasure_key, user_key.encode(), hashlib.sha256).hexdigest()
 
 
+class DeadLetter(Frozen):
+    id: str
+    task: str
+    args: list[Any]
+    error: str
+    failed_at: datetime
+
+
 class MongoDeadLetters:
     """Work that failed for good: kept for admins to see and retry."""
 
-    async def add(self, task: str, args: dict[str, Any], error: str, now: datetime) -> None:
+    async def add(self, task: str, args: list[Any], error: str, now: datetime) -> None:
         await DeadLetterDoc.get_pymongo_collection().insert_one(
-            {"task": task, "args": args, "error": error, "failed_at": now}
+            {"task": task, "args": args, "error": error[:500], "failed_at": now}
         )
+
+    async def recent(self, limit: int = 20) -> list[DeadLetter]:
+        cursor = DeadLetterDoc.get_pymongo_collection().find({}).sort("failed_at", -1).limit(limit)
+        return [
+            DeadLetter(id=str(raw["_id"]), task=raw["task"], args=raw["args"], error=raw["error"],
+                       failed_at=raw["failed_at"])
+            async for raw in cursor
+        ]
+
+    async def remove(self, letter_id: str) -> None:
+        await DeadLetterDoc.get_pymongo_collection().delete_one({"_id": ObjectId(letter_id)})
 
     async def count(self) -> int:
         return int(await DeadLetterDoc.get_pymongo_collection().count_documents({}))

@@ -1,0 +1,144 @@
+"""Admins (from settings or granted in the bot), their duty rota, and pending reviews."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from pymongo import ASCENDING, ReturnDocument
+
+from core.domain import Frozen
+from core.store.documents import AdminDoc, ReviewDoc
+
+
+class Admin(Frozen):
+    key: str  # user key, e.g. "telegram:42"
+    from_settings: bool = False
+    on_duty: bool = True
+    missed_reviews: int = 0
+    editing_job: str | None = None
+    editing_field: str | None = None
+
+
+class Review(Frozen):
+    job_id: str
+    assignee: str | None
+    assigned_at: datetime
+    reminded: bool = False
+
+
+class MongoAdminRepository:
+    def __init__(self, settings_admins: list[str]) -> None:
+        self._fixed = settings_admins  # user keys of the ADMINS setting
+
+    async def is_admin(self, user_key: str) -> bool:
+        if user_key in self._fixed:
+            return True
+        return await AdminDoc.get_pymongo_collection().find_one({"_id": user_key}) is not None
+
+    async def get(self, user_key: str) -> Admin | None:
+        if not await self.is_admin(user_key):
+            return None
+        raw = await AdminDoc.get_pymongo_collection().find_one({"_id": user_key}) or {}
+        return Admin(
+            key=user_key,
+            from_settings=user_key in self._fixed,
+            on_duty=raw.get("on_duty", True),
+            missed_reviews=raw.get("missed_reviews", 0),
+            editing_job=raw.get("editing_job"),
+            editing_field=raw.get("editing_field"),
+        )
+
+    async def all(self) -> list[Admin]:
+        granted = [raw["_id"] async for raw in AdminDoc.get_pymongo_collection().find({})]
+        admins = [await self.get(key) for key in dict.fromkeys([*self._fixed, *granted])]
+        return [admin for admin in admins if admin is not None]
+
+    async def grant(self, user_key: str, by: str, now: datetime) -> bool:
+        result = await AdminDoc.get_pymongo_collection().update_one(
+            {"_id": user_key},
+            {
+                "$setOnInsert": {
+                    "granted_by": by,
+                    "granted_at": now,
+                    "on_duty": True,
+                    "missed_reviews": 0,
+                }
+            },
+            upsert=True,
+        )
+        return result.upserted_id is not None
+
+    async def revoke(self, user_key: str) -> bool:
+        result = await AdminDoc.get_pymongo_collection().delete_one({"_id": user_key})
+        return result.deleted_count == 1
+
+    async def _update(self, user_key: str, changes: dict[str, object]) -> None:
+        await AdminDoc.get_pymongo_collection().update_one(
+            {"_id": user_key}, {"$set": changes}, upsert=True
+        )
+
+    async def set_duty(self, user_key: str, on_duty: bool) -> None:
+        await self._update(user_key, {"on_duty": on_duty})
+
+    async def set_editing(self, user_key: str, job_id: str | None, field: str | None) -> None:
+        await self._update(user_key, {"editing_job": job_id, "editing_field": field})
+
+    async def missed(self, user_key: str) -> None:
+        await AdminDoc.get_pymongo_collection().update_one(
+            {"_id": user_key}, {"$inc": {"missed_reviews": 1}}, upsert=True
+        )
+
+    async def next_on_duty(self, now: datetime, exclude: str | None = None) -> str | None:
+        """Round robin: the on-duty admin assigned longest ago; marks them assigned now."""
+        collection = AdminDoc.get_pymongo_collection()
+        for key in self._fixed:  # admins from settings get a row the first time they count
+            await collection.update_one(
+                {"_id": key}, {"$setOnInsert": {"on_duty": True, "missed_reviews": 0}}, upsert=True
+            )
+        query: dict[str, object] = {"on_duty": True}
+        if exclude is not None:
+            query["_id"] = {"$ne": exclude}
+        raw = await collection.find_one_and_update(
+            query,
+            {"$set": {"last_assigned_at": now}},
+            sort=[("last_assigned_at", ASCENDING), ("_id", ASCENDING)],
+            return_document=ReturnDocument.AFTER,
+        )
+        return None if raw is None else str(raw["_id"])
+
+
+class MongoReviewRepository:
+    async def assign(self, job_id: str, assignee: str | None, now: datetime) -> None:
+        await ReviewDoc.get_pymongo_collection().update_one(
+            {"_id": job_id},
+            {"$set": {"assignee": assignee, "assigned_at": now, "reminded": False}},
+            upsert=True,
+        )
+
+    async def get(self, job_id: str) -> Review | None:
+        raw = await ReviewDoc.get_pymongo_collection().find_one({"_id": job_id})
+        return None if raw is None else _review(raw)
+
+    async def done(self, job_id: str) -> None:
+        await ReviewDoc.get_pymongo_collection().delete_one({"_id": job_id})
+
+    async def reminded(self, job_id: str) -> None:
+        await ReviewDoc.get_pymongo_collection().update_one(
+            {"_id": job_id}, {"$set": {"reminded": True}}
+        )
+
+    async def assigned_before(self, moment: datetime) -> list[Review]:
+        cursor = ReviewDoc.get_pymongo_collection().find({"assigned_at": {"$lte": moment}})
+        return [_review(raw) async for raw in cursor.sort("assigned_at", ASCENDING)]
+
+    async def waiting(self) -> int:
+        return int(await ReviewDoc.get_pymongo_collection().count_documents({}))
+
+
+def _review(raw: dict[str, object]) -> Review:
+    return Review.model_validate({**raw, "job_id": raw["_id"]})
+
+
+def remind_at(assigned_at: datetime, timeout: timedelta) -> datetime:
+    """Reminders go out five minutes before a review is reassigned."""
+    return assigned_at + max(timeout - timedelta(minutes=5), timedelta(0))

@@ -1,0 +1,133 @@
+"""From raw postings to stored jobs: normalize, drop, dedupe, revise, approve or queue them."""
+
+from __future__ import annotations
+
+import re
+import secrets
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from core.jobs import JobPosting, JobStatus, RawPosting, Source, StoredJob
+from core.skills import SkillTaxonomy
+from core.store.ingest import MongoJobRepository
+from crawlers.dedupe import canonical_url, changed_fields, fingerprint, similarity, text_signature
+from crawlers.normalize import Dropped, normalize
+
+NEAR_DUPLICATE = 0.85
+
+
+@dataclass
+class IngestReport:
+    created: list[str] = field(default_factory=list)
+    revised: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    closed: int = 0
+    approved: list[str] = field(default_factory=list)
+    pending: list[str] = field(default_factory=list)
+    dropped: Counter[str] = field(default_factory=Counter)
+
+
+def company_key(name: str) -> str:
+    folded = unicodedata.normalize("NFKD", name.lower())
+    folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    folded = re.sub(
+        r"\b(gmbh|ag|inc|ltd|llc|s\.?a\.?|s\.?l\.?|se|co|corp|plc|bv|kg)\b\.?", "", folded
+    )
+    return re.sub(r"[^a-z0-9]+", "", folded)
+
+
+def review_decision(
+    source: Source, posting: JobPosting, threshold: float
+) -> tuple[JobStatus, str | None]:
+    """Trusted sources with confident parses go live; everything else waits for an admin."""
+    if source.trusted and posting.confidence >= threshold:
+        return JobStatus.APPROVED, None
+    if not source.trusted:
+        return JobStatus.PENDING_REVIEW, "source not trusted"
+    return JobStatus.PENDING_REVIEW, f"parse confidence {posting.confidence:.2f} < {threshold:.2f}"
+
+
+@dataclass
+class Ingestor:
+    jobs: MongoJobRepository
+    taxonomy: SkillTaxonomy
+    auto_approve_confidence: float = 0.9
+
+    async def ingest(
+        self, source: Source, raws: Iterable[RawPosting], now: datetime, *, complete: bool
+    ) -> IngestReport:
+        """Store what one crawl found; ``complete``: the crawl saw the whole listing."""
+        report = IngestReport()
+        seen: set[str] = set()
+        for raw in raws:
+            result = normalize(raw, today=now.date(), taxonomy=self.taxonomy)
+            if isinstance(result, Dropped):
+                report.dropped[result.reason] += 1
+                continue
+            job_id = await self._one(source, result, now, report)
+            seen.add(job_id)
+        if complete:
+            gone = await self.jobs.open_ids_of_source(source.id) - seen
+            report.closed = await self.jobs.vanished(source.id, gone, now)
+        return report
+
+    async def _one(
+        self, source: Source, posting: JobPosting, now: datetime, report: IngestReport
+    ) -> str:
+        fp = fingerprint(posting)
+        url = canonical_url(posting.url) if posting.url else None
+        external_key = f"{source.id}:{posting.external_id or url or fp}"
+        signature = text_signature(posting.description_md)
+        company = company_key(posting.company or source.name)
+        existing = await self.jobs.find_by_keys(external_key, url, fp)
+        if existing is None and signature:
+            existing = next(
+                (
+                    job
+                    for job in await self.jobs.open_of_company(company)
+                    if job.signature and similarity(job.signature, signature) >= NEAR_DUPLICATE
+                ),
+                None,
+            )
+        if existing is not None:
+            await self.jobs.seen_again(existing, source.id, external_key, now)
+            changed = changed_fields(existing.posting, posting)
+            if not changed and existing.status is not JobStatus.CLOSED:
+                report.unchanged += 1
+                return existing.id
+            status = existing.status
+            if status is JobStatus.CLOSED:  # back on the board: decide again
+                status, _ = review_decision(source, posting, self.auto_approve_confidence)
+            updated = existing.model_copy(
+                update={
+                    "posting": posting,
+                    "signature": signature,
+                    "status": status,
+                    "last_seen_at": now,
+                    "closed_at": None,
+                    "source_ids": tuple(dict.fromkeys((*existing.source_ids, source.id))),
+                }
+            )
+            await self.jobs.revise(existing, updated, changed or ("status",), now)
+            report.revised.append(existing.id)
+            return existing.id
+        status, reason = review_decision(source, posting, self.auto_approve_confidence)
+        job = StoredJob(
+            id=secrets.token_hex(4),
+            source_ids=(source.id,),
+            posting=posting,
+            status=status,
+            fingerprint=fp,
+            canonical_url=url,
+            signature=signature,
+            review_reason=reason,
+            first_seen_at=now,
+            last_seen_at=now,
+        )
+        await self.jobs.insert(job, external_key, company)
+        report.created.append(job.id)
+        (report.approved if status is JobStatus.APPROVED else report.pending).append(job.id)
+        return job.id
