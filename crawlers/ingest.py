@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from core.jobs import JobPosting, JobStatus, RawPosting, Source, StoredJob
+from core.jobs import Extraction, JobPosting, JobStatus, RawPosting, Source, StoredJob
 from core.skills import SkillTaxonomy
 from core.store.ingest import MongoJobRepository
 from crawlers.dedupe import canonical_url, changed_fields, fingerprint, similarity, text_signature
@@ -48,6 +48,15 @@ def review_decision(
     if not source.trusted:
         return JobStatus.PENDING_REVIEW, "source not trusted"
     return JobStatus.PENDING_REVIEW, f"parse confidence {posting.confidence:.2f} < {threshold:.2f}"
+
+
+def _may_revise(job: StoredJob, source: Source, posting: JobPosting) -> bool:
+    """The job's posting is the version of its first source, unless a more trustworthy
+    extraction (``Extraction`` is ordered from most to least) of it comes along."""
+    if job.source_ids[:1] == (source.id,):
+        return True
+    order = list(Extraction)
+    return order.index(posting.extraction) < order.index(job.posting.extraction)
 
 
 @dataclass
@@ -94,21 +103,32 @@ class Ingestor:
             )
         if existing is not None:
             await self.jobs.seen_again(existing, source.id, external_key, now)
+            closed = existing.status is JobStatus.CLOSED
             changed = changed_fields(existing.posting, posting)
-            if not changed and existing.status is not JobStatus.CLOSED:
+            if not closed and not (changed and _may_revise(existing, source, posting)):
+                # Unchanged, or another source's copy of a job this source does not own: that
+                # only joins the job, or two versions would overwrite each other every crawl.
                 report.unchanged += 1
                 return existing.id
-            status = existing.status
-            if status is JobStatus.CLOSED:  # back on the board: decide again
-                status, _ = review_decision(source, posting, self.auto_approve_confidence)
+            status, reason = existing.status, existing.review_reason
+            if closed:  # back on the board: decide again, and a review is needed again
+                status, reason = review_decision(source, posting, self.auto_approve_confidence)
+                (report.approved if status is JobStatus.APPROVED else report.pending).append(
+                    existing.id
+                )
+            others = (source_id for source_id in existing.source_ids if source_id != source.id)
             updated = existing.model_copy(
                 update={
                     "posting": posting,
                     "signature": signature,
+                    # Found again under what it is now, by any source.
+                    "fingerprint": fp,
+                    "canonical_url": url or existing.canonical_url,
                     "status": status,
+                    "review_reason": reason,
                     "last_seen_at": now,
                     "closed_at": None,
-                    "source_ids": tuple(dict.fromkeys((*existing.source_ids, source.id))),
+                    "source_ids": (source.id, *others),  # the first source owns the posting
                 }
             )
             await self.jobs.revise(existing, updated, changed or ("status",), now)

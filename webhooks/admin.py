@@ -134,9 +134,13 @@ class AdminService:
             return [await self._decide(actor, first, JobStatus.APPROVED, None)]
         if command == "reject":
             reason = " ".join(args[1:]).strip()
-            if not reason:
-                return [Reply(text="Please give a reason: /reject ID reason")]
-            return [await self._decide(actor, first, JobStatus.REJECTED, reason)]
+            if reason:
+                return [await self._decide(actor, first, JobStatus.REJECTED, reason)]
+            if await self.jobs.get(first) is None:
+                return [Reply(text=f"No job {first or '(no id)'}. Use /reject ID reason.")]
+            # Like the Reject button: the admin's next message is the reason.
+            await self.admins.set_editing(actor, first, "reject_reason")
+            return [Reply(text=EDIT_PROMPTS["reject_reason"])]
         if command == "duty":
             if first not in {"on", "off"}:
                 return [Reply(text="Use /duty on or /duty off.")]
@@ -231,8 +235,6 @@ class AdminService:
             before={"status": str(before.status)},
             after={"status": str(status), "reason": reason},
         )
-        if status is JobStatus.APPROVED:
-            await self.queue.enqueue("job_approved", job_id, job_id=f"approved:{job_id}")
         verb = "Approved" if status is JobStatus.APPROVED else f"Rejected ({reason})"
         return Reply(text=f"{verb}: {after.posting.title if after else job_id}.")
 

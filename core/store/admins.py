@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import time
 from datetime import datetime, timedelta
 
-from pymongo import ASCENDING, ReturnDocument
+from pymongo import ASCENDING, DESCENDING, ReturnDocument
 
 from core.domain import Frozen
 from core.store.documents import AdminDoc, ReviewDoc
@@ -27,13 +28,25 @@ class Review(Frozen):
 
 
 class MongoAdminRepository:
+    # Every message asks "is this an admin?"; granted admins are read at most this often.
+    CACHE_SECONDS = 10.0
+
     def __init__(self, settings_admins: list[str]) -> None:
         self._fixed = settings_admins  # user keys of the ADMINS setting
+        self._granted: frozenset[str] = frozenset()
+        self._read_at = float("-inf")
 
     async def is_admin(self, user_key: str) -> bool:
         if user_key in self._fixed:
             return True
-        return await AdminDoc.get_pymongo_collection().find_one({"_id": user_key}) is not None
+        if time.monotonic() - self._read_at > self.CACHE_SECONDS:
+            cursor = AdminDoc.get_pymongo_collection().find({}, {"_id": 1})
+            self._granted = frozenset([str(raw["_id"]) async for raw in cursor])
+            self._read_at = time.monotonic()
+        return user_key in self._granted
+
+    def _forget(self) -> None:
+        self._read_at = float("-inf")
 
     async def get(self, user_key: str) -> Admin | None:
         if not await self.is_admin(user_key):
@@ -66,10 +79,12 @@ class MongoAdminRepository:
             },
             upsert=True,
         )
+        self._forget()
         return result.upserted_id is not None
 
     async def revoke(self, user_key: str) -> bool:
         result = await AdminDoc.get_pymongo_collection().delete_one({"_id": user_key})
+        self._forget()
         return result.deleted_count == 1
 
     async def _update(self, user_key: str, changes: dict[str, object]) -> None:
@@ -95,12 +110,20 @@ class MongoAdminRepository:
             await collection.update_one(
                 {"_id": key}, {"$setOnInsert": {"on_duty": True, "missed_reviews": 0}}, upsert=True
             )
+        # One batch of assignments shares `now` (and MongoDB keeps milliseconds): stamps must
+        # still grow, or ties would send every later review to the same admin.
+        latest = await collection.find_one(
+            {"last_assigned_at": {"$ne": None}}, sort=[("last_assigned_at", DESCENDING)]
+        )
+        stamp = now
+        if latest is not None:
+            stamp = max(now, latest["last_assigned_at"] + timedelta(milliseconds=1))
         query: dict[str, object] = {"on_duty": True}
         if exclude is not None:
             query["_id"] = {"$ne": exclude}
         raw = await collection.find_one_and_update(
             query,
-            {"$set": {"last_assigned_at": now}},
+            {"$set": {"last_assigned_at": stamp}},
             sort=[("last_assigned_at", ASCENDING), ("_id", ASCENDING)],
             return_document=ReturnDocument.AFTER,
         )
@@ -136,7 +159,8 @@ class MongoReviewRepository:
 
 
 def _review(raw: dict[str, object]) -> Review:
-    return Review.model_validate({**raw, "job_id": raw["_id"]})
+    fields = {name: value for name, value in raw.items() if name != "_id"}
+    return Review.model_validate({**fields, "job_id": raw["_id"]})
 
 
 def remind_at(assigned_at: datetime, timeout: timedelta) -> datetime:

@@ -67,9 +67,10 @@ class MongoSourceRepository:
 
 
 def _job_from(raw: dict[str, Any]) -> StoredJob:
-    return StoredJob.model_validate(
-        {**raw, "id": raw["_id"], "source_ids": raw["source_ids"], "signature": raw["signature"]}
-    )
+    # The document also holds lookup keys (_id, external_keys, company_key, auto_approved)
+    # that are no part of the domain object, which forbids unknown fields.
+    fields = {name: raw[name] for name in StoredJob.model_fields if name in raw}
+    return StoredJob.model_validate({**fields, "id": raw["_id"]})
 
 
 class MongoJobRepository:
