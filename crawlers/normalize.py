@@ -19,12 +19,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
 
 import pycountry
-from bs4 import BeautifulSoup, Tag
-from bs4.builder import builder_registry
-from markdownify import MarkdownConverter
 
 from core.domain import Frozen, Seniority, WorkMode
 from core.jobs import (
@@ -37,6 +33,7 @@ from core.jobs import (
     SalaryPeriod,
 )
 from core.skills import SkillTaxonomy
+from crawlers.markdown import html_to_markdown as _lxml_markdown
 
 _DATA_FILE = Path(__file__).parent / "data" / "cities.json"
 
@@ -1404,55 +1401,6 @@ def _period_by_size(usd: float) -> SalaryPeriod:
 # --- description -------------------------------------------------------------------------------
 
 
-class _Converter(MarkdownConverter):
-    """markdownify, minus what a job description must not carry: scripts, frames, forms,
-    images and links that are not http(s) or mailto (``javascript:``, relative paths)."""
-
-    def convert_a(self, el: Any, text: str, **_options: object) -> str:
-        href = el.get("href")
-        if not text.strip():
-            return text if not text else " "
-        if not isinstance(href, str) or not _SAFE_HREF.match(href.strip()):
-            return text
-        href = href.strip().replace(" ", "%20").replace(")", "%29")
-        label = text.strip()
-        prefix = " " if text[:1].isspace() else ""
-        suffix = " " if text[-1:].isspace() else ""
-        if label.replace("\\_", "_") == href:
-            return f"{prefix}<{href}>{suffix}"
-        return f"{prefix}[{label}]({href}){suffix}"
-
-    def convert(self, html: str) -> str:
-        return self.convert_soup(BeautifulSoup(html, _PARSER, element_classes={Tag: _Tag}))
-
-    def _drop(self, *_args: object, **_options: object) -> str:
-        return ""
-
-    convert_img = convert_iframe = convert_frame = convert_noscript = convert_object = _drop
-    convert_embed = convert_svg = convert_canvas = convert_form = convert_button = _drop
-    convert_input = convert_select = convert_textarea = convert_template = convert_head = _drop
-    convert_title = convert_meta = convert_link = convert_video = convert_audio = _drop
-    convert_picture = convert_source = convert_script = convert_style = _drop
-
-
-class _Tag(Tag):
-    """bs4's Tag with a quick ``find_parent(name)``: markdownify asks it of every element, and
-    bs4's general matcher made that a fifth of the conversion time."""
-
-    def find_parent(self, name: Any = None, attrs: Any = None, **kwargs: Any) -> Any:
-        if not isinstance(name, str) or attrs or kwargs:
-            return super().find_parent(name, attrs, **kwargs)
-        node = self.parent
-        while node is not None and node.name != name:
-            node = node.parent
-        return node
-
-
-_SAFE_HREF = re.compile(r"^(?:https?://|mailto:)", re.IGNORECASE)
-# lxml (there through extruct) parses faster and mends unclosed tags ("<li>a<li>b") better.
-_PARSER = "lxml" if builder_registry.lookup("lxml") is not None else "html.parser"
-_CONVERTER = _Converter(heading_style="atx", bullets="-", escape_misc=False)
-_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>", re.IGNORECASE)
 _TRAILING_SPACES = re.compile(r"[ \t]+$", re.MULTILINE)
 _INNER_SPACES = re.compile(r"[ \t\u00a0]+")
 _LINE_EDGES = re.compile(r"^ +| +$", re.MULTILINE)
@@ -1487,8 +1435,7 @@ _CACHED_HTML_LIMIT = 64_000
 
 
 def _convert(source: str) -> str:
-    markdown = _CONVERTER.convert(_XML_DECLARATION.sub("", source))
-    return _tidy(markdown.replace("\u00a0", " "))
+    return _tidy(_lxml_markdown(source))
 
 
 _converted = functools.lru_cache(maxsize=1024)(_convert)
