@@ -14,7 +14,7 @@ from core.jobs import RawPosting, Source, SourceKind, Validators
 from core.settings import CrawlSettings
 from core.store.ingest import MongoSourceRepository
 from crawlers.breaker import BreakerState, record_failure, record_success
-from crawlers.fetch import FetchResult, HttpFetcher
+from crawlers.fetch import FetchFailed, FetchResult, HttpFetcher
 from crawlers.ingest import Ingestor, IngestReport
 from crawlers.llm import LlmExtractor
 from crawlers.render import PageRenderer
@@ -118,9 +118,18 @@ class Crawler:
             request = pending.pop(0)
             # Only the first listing page is compared with the last crawl: when it did not
             # change, the board did not either, and one request is all this crawl costs.
-            result = await self.fetcher.fetch(
-                request.url, source.validators if first else None, check_robots=False
-            )
+            try:
+                result = await self.fetcher.fetch(
+                    request.url, source.validators if first else None, check_robots=False
+                )
+            except FetchFailed as exc:
+                if request.purpose != "detail" or exc.status not in (404, 410):
+                    raise
+                # Unpublished between the listing and this request: the posting is gone, which
+                # must not fail (and count against) the whole board.
+                requests += 1
+                log.info("crawl.detail_gone", source=source.id, url=request.url)
+                continue
             requests += 1
             if first:
                 validators = _validators(result)
@@ -138,6 +147,7 @@ class Crawler:
         if result.not_modified:
             return Collected([], source.validators, True, 1)
         html = result.body.decode(_charset(result.content_type), errors="replace")
+        validators = _validators(result)
         postings = list(extract_structured(html, result.url))
         if not postings and self.renderer is not None:
             # No structured data in the HTML as served: the jobs may appear only after
@@ -145,11 +155,14 @@ class Crawler:
             rendered = await self.renderer.render(result.url)
             postings = list(extract_structured(rendered, result.url))
             html = rendered if not postings else html
+            # What was read came from the rendered page, whose scripts may load another list
+            # from an unchanged HTML shell: the shell's validators cannot say "unchanged".
+            validators = Validators()
         if not postings and self.llm is not None:
             postings = list(await self.llm.extract(html, result.url))
         if not postings:
             postings = list(extract_heuristic(html, result.url))
-        return Collected(postings, _validators(result), False, 1)
+        return Collected(postings, validators, False, 1)
 
     async def _failed(
         self, source: Source, exc: AppError, now: datetime, next_crawl: datetime

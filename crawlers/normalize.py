@@ -536,6 +536,7 @@ def _parse_piece(text: str) -> _Piece:
         tokens = [whole]
     else:
         tokens = [token for part in _LOC_PARTS.split(text) if (token := _classify(part))]
+        tokens = _codes_beside_a_named_country(tokens)
     drafts: list[_Draft] = []
     current = _Draft()
     understood, known, work = True, False, False
@@ -558,6 +559,19 @@ def _parse_piece(text: str) -> _Piece:
     for draft in drafts:
         draft.raw = text if len(drafts) == 1 else ", ".join(draft.parts)
     return _Piece(drafts, understood and bool(tokens), known, work)
+
+
+def _codes_beside_a_named_country(tokens: list[_Token]) -> list[_Token]:
+    """In "Stuttgart, BW, Germany" the short code is a region (Baden-Württemberg), not the
+    country it also spells (Botswana). Where a country is named in full, a short code that
+    reads as a country is dropped: it is a region, or it repeats the named country."""
+    if not any(t.country and not _is_code(t) for t in tokens):
+        return tokens
+    return [t for t in tokens if not (_is_code(t) and t.country)]
+
+
+def _is_code(token: _Token) -> bool:
+    return len(token.text) in (2, 3) and token.text.isupper() and token.city is None
 
 
 def _classify(part: str) -> _Token | None:

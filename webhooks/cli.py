@@ -22,6 +22,7 @@ from rich.console import Console
 from bots.console import ConsoleFiles, ConsoleSender, ConsoleSession, local_file, to_inbound
 from core.channels import Channel
 from core.errors import UnreadableDocument
+from core.jobs import RawPosting, Salary, SourceKind
 from core.logging import configure_logging
 from core.settings import Settings, load_settings
 from webhooks.app import create_app
@@ -224,6 +225,214 @@ def resume_parse(
     else:
         for key, value in parsed.model_dump().items():
             typer.echo(f"{key}: {value}")
+
+
+jobs_app = typer.Typer(help="Job source tools.", no_args_is_help=True)
+app.add_typer(jobs_app, name="jobs")
+
+_HTML_SUFFIXES = frozenset({".html", ".htm"})
+# Where relative links on a saved page point when the page does not say where it came from:
+# the reserved .invalid domain never resolves, so no one mistakes it for the real site.
+SAVED_PAGE_BASE = "https://saved-page.invalid/"
+
+
+def _unreadable(reason: str) -> typer.Exit:
+    """Print the one-line reason; raise the returned ``Exit`` (code 2)."""
+    typer.echo(f"unreadable: {' '.join(reason.split())}", err=True)
+    return typer.Exit(EXIT_UNREADABLE)
+
+
+def _raw_postings_from_file(path: Path, kind: SourceKind | None) -> list[RawPosting]:
+    """What a saved API reply or HTML page yields, read the way the crawler reads it."""
+    from core.errors import AppError
+    from crawlers.sources import ats
+    from crawlers.sources.base import FetchRequest
+    from crawlers.sources.errors import load_json
+    from crawlers.sources.page import extract_heuristic, extract_structured
+
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise _unreadable(f"{path}: {exc.strerror or exc}") from exc
+    if not data.strip():
+        raise _unreadable(f"{path} is empty")
+    if kind is None:
+        if path.suffix.lower() not in _HTML_SUFFIXES:
+            raise _unreadable(f"cannot tell what kind of source {path.name} is: pass --kind")
+        kind = SourceKind.PAGE
+    if kind is SourceKind.PAGE:
+        html = data.decode("utf-8", errors="replace")
+        base = _saved_page_base(html)
+        return list(extract_structured(html, base) or extract_heuristic(html, base))
+    api = ats.SOURCES[kind]
+    board = "".join(ch if ch.isalnum() or ch in "._-" else "-" for ch in path.stem) or "board"
+    (request,) = api.start(board)
+    try:
+        reply = load_json(data, str(kind))
+        if kind is SourceKind.SMARTRECRUITERS and not (
+            isinstance(reply, dict) and "content" in reply
+        ):
+            request = FetchRequest(url=request.url, purpose="detail")  # one posting's detail
+        page = api.parse(request, data)
+    except AppError as exc:
+        raise _unreadable(f"{path}: {exc}") from exc
+    if page.follow and not page.postings:
+        typer.echo(
+            f"{path.name} lists {len(page.follow)} postings whose details are separate "
+            "requests: pass the board's URL to read them",
+            err=True,
+        )
+    return list(page.postings)
+
+
+def _saved_page_base(html: str) -> str:
+    """The page's own address if it states one (<base>, canonical link, og:url)."""
+    import lxml.etree
+    import lxml.html
+
+    try:
+        tree = lxml.html.fromstring(html.encode("utf-8"))
+    except (lxml.etree.ParserError, ValueError):
+        return SAVED_PAGE_BASE
+    stated = tree.xpath(
+        "//base/@href | //link[@rel='canonical']/@href | //meta[@property='og:url']/@content"
+    )
+    return next(
+        (str(url) for url in stated if str(url).startswith(("http://", "https://"))),
+        SAVED_PAGE_BASE,
+    )
+
+
+def _raw_postings_from_url(
+    url: str, kind: SourceKind | None, settings: Settings
+) -> list[RawPosting]:
+    """Fetch one source the way the crawler does (politely, guarded), storing nothing."""
+    from datetime import UTC, datetime
+
+    from core.errors import AppError
+    from core.jobs import Source
+    from core.skills import SkillTaxonomy
+    from core.store.ingest import MongoJobRepository, MongoSourceRepository
+    from crawlers.crawl import Collected, Crawler
+    from crawlers.fetch import HttpFetcher
+    from crawlers.ingest import Ingestor
+    from crawlers.llm import LlmExtractor, build_chat_model
+    from crawlers.render import PageRenderer
+    from crawlers.sources.detect import detect_source
+
+    try:
+        detected, locator = detect_source(url)
+    except ValueError as exc:
+        raise _unreadable(str(exc)) from exc
+    if kind is SourceKind.PAGE and detected is not SourceKind.PAGE:
+        detected, locator = SourceKind.PAGE, url.strip()  # the board's own HTML page
+    elif kind is not None and kind is not detected:
+        raise _unreadable(f"{url} is a {detected} source, not {kind}")
+    now = datetime.now(UTC)
+    source = Source(id="cli", kind=detected, locator=locator, name=locator, created_at=now)
+
+    async def collect() -> Collected:
+        model = build_chat_model(settings.llm)
+        async with (
+            HttpFetcher(settings.crawl) as fetcher,
+            PageRenderer(settings.crawl) as renderer,
+        ):
+            crawler = Crawler(
+                fetcher=fetcher,
+                # Never touched by collect(): nothing is stored.
+                sources=MongoSourceRepository(),
+                ingestor=Ingestor(MongoJobRepository(), SkillTaxonomy.load()),
+                settings=settings.crawl,
+                clock=lambda: now,
+                renderer=renderer,
+                llm=LlmExtractor(model) if model is not None else None,
+            )
+            return await crawler.collect(source)
+
+    try:
+        with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
+            return list(runner.run(collect()).postings)
+    except AppError as exc:
+        raise _unreadable(str(exc)) from exc
+
+
+@jobs_app.command("extract")
+def jobs_extract(
+    file_or_url: Annotated[
+        str,
+        typer.Argument(
+            metavar="FILE_OR_URL",
+            help="A saved job-board API reply or HTML page, or an http(s) link to a job board "
+            "or career page.",
+        ),
+    ],
+    kind: Annotated[
+        SourceKind | None,
+        typer.Option(
+            "--kind",
+            help="What the file is (default: page for .html/.htm, required otherwise).",
+        ),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the jobs as JSON.")] = False,
+) -> None:
+    """Print the normalized jobs one source yields (nothing is stored); exit 2 if unreadable."""
+    from collections import Counter
+    from datetime import UTC, datetime
+
+    from core.skills import SkillTaxonomy
+    from crawlers.normalize import Dropped, normalize
+
+    settings = _settings(quiet=True)
+    if file_or_url.lower().startswith(("http://", "https://")):
+        raws = _raw_postings_from_url(file_or_url, kind, settings)
+    else:
+        raws = _raw_postings_from_file(Path(file_or_url), kind)
+    taxonomy, today = SkillTaxonomy.load(), datetime.now(UTC).date()
+    jobs, dropped = [], Counter[str]()
+    for raw in raws:
+        result = normalize(raw, today=today, taxonomy=taxonomy)
+        if isinstance(result, Dropped):
+            dropped[result.reason] += 1
+        else:
+            jobs.append(result)
+    if dropped:
+        reasons = ", ".join(f"{reason}: {n}" for reason, n in sorted(dropped.items()))
+        typer.echo(f"dropped {dropped.total()} ({reasons})", err=True)
+    if as_json:
+        rows = [job.model_dump(mode="json") for job in jobs]
+        typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    for job in jobs:
+        typer.echo(f"{job.title}" + (f" — {job.company}" if job.company else ""))
+        places = "; ".join(
+            ", ".join(part for part in (loc.city, loc.region, loc.country) if part) or loc.raw
+            for loc in job.locations
+        )
+        facts = [
+            ("where", " · ".join(x for x in (places, job.work_mode) if x)),
+            ("type", " · ".join(x for x in (job.employment_type, job.seniority) if x)),
+            ("salary", _salary_text(job.salary)),
+            ("skills", ", ".join(job.skills)),
+            ("url", job.url or ""),
+            ("read by", f"{job.extraction} (confidence {job.confidence:.2f})"),
+        ]
+        for label, value in facts:
+            if value:
+                typer.echo(f"  {label}: {value}")
+    typer.echo(f"{len(jobs)} job(s)" if jobs else "no jobs found")
+
+
+def _salary_text(salary: Salary | None) -> str:
+    low, high = (salary.minimum, salary.maximum) if salary else (None, None)
+    if salary is None or (low is None and high is None):
+        return ""
+    if low is not None and high is not None and low != high:
+        amount = f"{low:,.0f}–{high:,.0f}"
+    elif low is not None:
+        amount = f"{low:,.0f}" if high == low else f"from {low:,.0f}"
+    else:
+        amount = f"up to {high:,.0f}"
+    return f"{amount} {salary.currency} per {salary.period}"
 
 
 def main() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import structlog
@@ -116,7 +117,9 @@ def build_worker(runtime: Runtime, *, poll_delay: float = 0.05, burst: bool = Fa
     """A worker sharing an already started runtime (``jobscout run`` and the tests)."""
     return Worker(
         functions=FUNCTIONS,
-        cron_jobs=CRON_JOBS,
+        # arq keeps each cron job's schedule (next_run) on the CronJob itself: every worker
+        # gets fresh ones, or a second worker in one process skips its start-up runs.
+        cron_jobs=[dataclasses.replace(job, next_run=None) for job in CRON_JOBS],
         redis_pool=runtime.queue.pool,
         ctx={"runtime": runtime},
         handle_signals=False,

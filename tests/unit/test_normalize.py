@@ -1098,3 +1098,18 @@ def test_taxonomy_defaults_to_the_packaged_one() -> None:
     result = normalize(raw(title="Python Developer"), today=TODAY)
     assert isinstance(result, JobPosting)
     assert result.skills == ("Python",)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Stuttgart, BW, Germany", [("Stuttgart", "DE")]),  # BW: a region, not Botswana
+        ("Brno, JM, Czech Republic", [("Brno", "CZ")]),  # JM: a region, not Jamaica
+        ("Berlin, DE, Germany", [("Berlin", "DE")]),  # a code repeating the country
+        ("London, UK", [("London", "GB")]),
+    ],
+)
+def test_a_short_code_beside_a_named_country_is_a_region(
+    raw: str, expected: list[tuple[str, str]]
+) -> None:
+    assert [(loc.city, loc.country) for loc in parse_locations([raw])] == expected
