@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-import socket
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
@@ -15,7 +14,6 @@ from typing import Any
 import httpx
 import pytest
 import structlog
-import uvicorn
 from cryptography.fernet import Fernet
 from pydantic import SecretStr
 from redis.asyncio import Redis
@@ -23,6 +21,7 @@ from redis.asyncio import Redis
 from core.embedded import EmbeddedMongo, EmbeddedRedis
 from core.logging import configure_logging
 from core.settings import Settings
+from tests.fakes.loopback import start_server, stop_server
 from tests.fakes.telegram_api import FakeTelegramAPI
 from webhooks.app import create_app
 from webhooks.runtime import Runtime
@@ -111,29 +110,14 @@ class Stack:
         )
 
 
-class _QuietServer(uvicorn.Server):
-    @contextlib.contextmanager
-    def capture_signals(self) -> Iterator[None]:
-        yield
-
-
 @contextlib.asynccontextmanager
 async def serve(app: Any) -> AsyncIterator[str]:
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = _QuietServer(uvicorn.Config(app, log_config=None, access_log=False, lifespan="on"))
-    task = asyncio.create_task(server.serve(sockets=[sock]))
-    async with asyncio.timeout(10):
-        while not server.started:
-            if task.done():
-                task.result()
-            await asyncio.sleep(0.005)
+    """The app on a free loopback port, lifespan included, for the length of the block."""
+    server, task, port = await start_server(app, "app-under-test", lifespan="on")
     try:
         yield f"http://127.0.0.1:{port}"
     finally:
-        server.should_exit = True
-        await asyncio.wait_for(task, timeout=10)
+        await stop_server(server, task)
 
 
 @pytest.fixture

@@ -21,23 +21,21 @@ Every board is served under the path its real API uses, so the crawler's own req
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import hashlib
 import json
-import socket
 from collections import deque
-from collections.abc import Generator
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Final
 from urllib.parse import parse_qs, quote
 
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
+
+from tests.fakes.loopback import QuietServer, start_server, stop_server
 
 FIXTURES: Final = Path(__file__).resolve().parent.parent / "fixtures" / "ats"
 SMARTRECRUITERS_MAX_LIMIT: Final = 100
@@ -85,19 +83,12 @@ class _State:
     log: list[ApiRequest] = field(default_factory=list)
 
 
-class _Server(uvicorn.Server):
-    @contextlib.contextmanager
-    def capture_signals(self) -> Generator[None, None, None]:
-        # The test runner owns SIGINT/SIGTERM; a fake server must not take them over.
-        yield
-
-
 class FakeAtsApi:
     """Greenhouse, Lever, Ashby, Workable and SmartRecruiters job-board APIs on loopback."""
 
     def __init__(self) -> None:
         self._state = _State()
-        self._server: _Server | None = None
+        self._server: QuietServer | None = None
         self._task: asyncio.Task[None] | None = None
         self._port: int | None = None
         self._app = Starlette(routes=[Route("/{path:path}", self._handle, methods=["GET"])])
@@ -107,32 +98,13 @@ class FakeAtsApi:
     async def start(self) -> None:
         if self._task is not None:
             raise RuntimeError("the fake ATS API is already running")
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.bind(("127.0.0.1", 0))
-        self._port = sock.getsockname()[1]
-        config = uvicorn.Config(
-            self._app,
-            log_level="warning",
-            log_config=None,
-            access_log=False,
-            lifespan="off",
-            timeout_graceful_shutdown=2,
-        )
-        self._server = _Server(config)
-        self._task = asyncio.create_task(self._server.serve(sockets=[sock]), name="fake-ats")
-        async with asyncio.timeout(10):
-            while not self._server.started:  # uvicorn offers no "started" event
-                if self._task.done():
-                    self._task.result()
-                    raise RuntimeError("the fake ATS API stopped during start-up")
-                await asyncio.sleep(0.005)
+        self._server, self._task, self._port = await start_server(self._app, "fake-ats")
 
     async def stop(self) -> None:
         if self._server is None or self._task is None:
             return
-        self._server.should_exit = True
         try:
-            await asyncio.wait_for(self._task, timeout=10)
+            await stop_server(self._server, self._task)
         finally:
             self._server = None
             self._task = None

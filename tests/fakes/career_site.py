@@ -26,22 +26,22 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import socket
 import time
 from collections import deque
-from collections.abc import AsyncIterator, Generator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from email.utils import format_datetime, parsedate_to_datetime
 from types import TracebackType
 from typing import Final
 
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response, StreamingResponse
 from starlette.routing import Route
 from starlette.types import Message, Receive, Scope, Send
+
+from tests.fakes.loopback import QuietServer, start_server, stop_server
 
 DEFAULT_ROBOTS: Final = "User-agent: *\nDisallow: /private/\n"
 DEFAULT_JOBS: Final = (
@@ -118,13 +118,6 @@ class _Counters:
     log: list[SiteRequest] = field(default_factory=list)
 
 
-class _Server(uvicorn.Server):
-    @contextlib.contextmanager
-    def capture_signals(self) -> Generator[None, None, None]:
-        # The test runner owns SIGINT/SIGTERM; a fake server must not take them over.
-        yield
-
-
 class CareerSite:
     """A career site on loopback with a request log and fault injection."""
 
@@ -138,7 +131,7 @@ class CareerSite:
         self._faults: dict[str, deque[_Fault]] = {}
         self._counters = _Counters()
         self._closing = asyncio.Event()  # set: slow and hanging handlers answer at once
-        self._server: _Server | None = None
+        self._server: QuietServer | None = None
         self._task: asyncio.Task[None] | None = None
         self._port: int | None = None
         self._app = Starlette(routes=[Route("/{path:path}", self._handle, methods=["GET", "HEAD"])])
@@ -148,36 +141,17 @@ class CareerSite:
     async def start(self) -> None:
         if self._task is not None:
             raise RuntimeError("the career site is already running")
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # no 40 ms Nagle stalls
-        sock.bind(("127.0.0.1", 0))
-        self._port = sock.getsockname()[1]
-        config = uvicorn.Config(
-            self._asgi,
-            interface="asgi3",  # a bound method fools uvicorn's ASGI2/3 detection
-            log_level="warning",
-            log_config=None,
-            access_log=False,
-            lifespan="off",
-            timeout_graceful_shutdown=2,
+        # interface: a bound method fools uvicorn's ASGI2/3 detection
+        self._server, self._task, self._port = await start_server(
+            self._asgi, "career-site", interface="asgi3"
         )
-        self._server = _Server(config)
-        self._task = asyncio.create_task(self._server.serve(sockets=[sock]), name="career-site")
-        async with asyncio.timeout(10):
-            # uvicorn offers no "started" event; this loop ends within a few ticks.
-            while not self._server.started:
-                if self._task.done():
-                    self._task.result()
-                    raise RuntimeError("the career site stopped during start-up")
-                await asyncio.sleep(0.005)
 
     async def stop(self) -> None:
         if self._server is None or self._task is None:
             return
         self._closing.set()  # wakes /hang and slow pages so shutdown does not wait for them
-        self._server.should_exit = True
         try:
-            await asyncio.wait_for(self._task, timeout=10)
+            await stop_server(self._server, self._task)
         finally:
             self._server = None
             self._task = None

@@ -20,20 +20,17 @@ event loop (waiters are woken with ``call_soon_threadsafe``).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import itertools
 import json
 import re
-import socket
 import threading
 import time
-from collections.abc import Generator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any, Final
 from urllib.parse import parse_qsl, unquote
 
-import uvicorn
 from pydantic import SecretStr
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -41,6 +38,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from core.settings import TelegramSettings
+from tests.fakes.loopback import QuietServer, start_server, stop_server
 
 DEFAULT_TOKEN: Final = "123456:TEST-fake-token"
 MAX_DOWNLOAD_BYTES: Final = 20 * 1024 * 1024  # what the real Bot API lets bots download
@@ -142,13 +140,6 @@ class _ApiError(Exception):
         self.retry_after = retry_after
 
 
-class _Server(uvicorn.Server):
-    @contextlib.contextmanager
-    def capture_signals(self) -> Generator[None, None, None]:
-        # The test runner owns SIGINT/SIGTERM; a fake server must not take them over.
-        yield
-
-
 class FakeTelegramAPI:
     """A fake Bot API server on 127.0.0.1 with a recording and fault-injection API."""
 
@@ -178,7 +169,7 @@ class FakeTelegramAPI:
         self._waiters: list[_Waiter] = []
         self._webhook: dict[str, Any] | None = None
         self._message_ids = itertools.count(1)
-        self._server: _Server | None = None
+        self._server: QuietServer | None = None
         self._task: asyncio.Task[None] | None = None
         self._port: int | None = None
         self.app = Starlette(
@@ -193,36 +184,13 @@ class FakeTelegramAPI:
     async def start(self) -> None:
         if self._task is not None:
             raise RuntimeError("the fake Telegram API is already running")
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.bind(("127.0.0.1", 0))
-        self._port = sock.getsockname()[1]
-        config = uvicorn.Config(
-            self.app,
-            host="127.0.0.1",
-            port=self._port,
-            log_level="warning",
-            log_config=None,
-            access_log=False,
-            lifespan="off",
-            timeout_graceful_shutdown=2,
-        )
-        server = _Server(config)
-        self._server = server
-        self._task = asyncio.create_task(server.serve(sockets=[sock]), name="fake-telegram-api")
-        async with asyncio.timeout(10):
-            # uvicorn offers no "started" event; this loop ends within a few ticks.
-            while not server.started:
-                if self._task.done():
-                    self._task.result()
-                    raise RuntimeError("the fake Telegram API stopped during start-up")
-                await asyncio.sleep(0.005)
+        self._server, self._task, self._port = await start_server(self.app, "fake-telegram-api")
 
     async def stop(self) -> None:
         if self._server is None or self._task is None:
             return
-        self._server.should_exit = True
         try:
-            await asyncio.wait_for(self._task, timeout=10)
+            await stop_server(self._server, self._task)
         finally:
             self._server = None
             self._task = None
