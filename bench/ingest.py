@@ -28,7 +28,6 @@ import json
 import os
 import platform
 import random
-import socket
 import statistics
 import time
 from collections.abc import Iterator, Sequence
@@ -581,23 +580,12 @@ def crawl_settings(**overrides: Any) -> CrawlSettings:
 
 
 class LoopbackSite(CareerSite):
-    """The fixture career site with Nagle's algorithm off, counting the bytes it answers."""
+    """The fixture career site, counting the bytes it answers."""
 
     def __init__(self) -> None:
         super().__init__()
         self.bytes_sent = 0  # response headers (as the app sent them) and bodies
         self.clients: list[tuple[str, int]] = []  # each request's client address and port
-
-    async def start(self) -> None:
-        await super().start()
-        # CareerSite binds a socket made without IPPROTO_TCP, so asyncio does not set
-        # TCP_NODELAY on the connections it accepts: on a kept-alive connection every response
-        # after the first then waits ~40 ms for a delayed ACK between its headers and body.
-        # Accepted sockets inherit the option from the listening one.
-        assert self._server is not None
-        for server in self._server.servers:
-            for sock in server.sockets:
-                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
     async def _asgi(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope.get("client"):
