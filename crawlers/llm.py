@@ -19,9 +19,9 @@ from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 from pydantic import BaseModel, Field, ValidationError
 
 from core.errors import AppError, TransientError
+from core.jobs import Extraction, RawPosting, SourceKind
 from core.logging import get_logger
 from core.settings import LlmSettings
-from crawlers.models import Extraction, RawPosting, SourceKind
 from crawlers.sources.page import page_text
 
 log = get_logger(__name__)

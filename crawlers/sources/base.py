@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from core.domain import Frozen
-from crawlers.models import RawPosting, SourceKind
+from core.jobs import RawPosting, SourceKind
 
 
 class FetchRequest(Frozen):

@@ -12,7 +12,7 @@ import ipaddress
 import re
 from urllib.parse import SplitResult, parse_qs, unquote, urlsplit
 
-from crawlers.models import SourceKind
+from core.jobs import SourceKind
 from crawlers.sources.lever import EU_PREFIX
 
 # Hosts (without "www.") whose first path segment names the board.

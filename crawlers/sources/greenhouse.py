@@ -12,7 +12,7 @@ import html
 from typing import Any
 from urllib.parse import quote
 
-from crawlers.models import Extraction, RawPosting, RawSalary, SourceKind
+from core.jobs import Extraction, RawPosting, RawSalary, SourceKind
 from crawlers.sources.base import FetchRequest, PageResult
 from crawlers.sources.errors import (
     api_root,

@@ -19,8 +19,8 @@ import lxml.html
 import pycountry
 from extruct.jsonld import JsonLdExtractor
 
+from core.jobs import Extraction, RawPosting, RawSalary, SourceKind
 from core.logging import get_logger
-from crawlers.models import Extraction, RawPosting, RawSalary, SourceKind
 
 log = get_logger(__name__)
 

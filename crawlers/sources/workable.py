@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
-from crawlers.models import Extraction, RawPosting, SourceKind
+from core.jobs import Extraction, RawPosting, SourceKind
 from crawlers.sources.base import FetchRequest, PageResult
 from crawlers.sources.errors import (
     api_root,

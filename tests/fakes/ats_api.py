@@ -20,13 +20,11 @@ Every board is served under the path its real API uses, so the crawler's own req
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import json
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import TracebackType
 from typing import Any, Final
 from urllib.parse import parse_qs, quote
 
@@ -35,7 +33,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
-from tests.fakes.loopback import QuietServer, start_server, stop_server
+from tests.fakes.loopback import LoopbackFake
 
 FIXTURES: Final = Path(__file__).resolve().parent.parent / "fixtures" / "ats"
 SMARTRECRUITERS_MAX_LIMIT: Final = 100
@@ -83,49 +81,24 @@ class _State:
     log: list[ApiRequest] = field(default_factory=list)
 
 
-class FakeAtsApi:
+class FakeAtsApi(LoopbackFake):
     """Greenhouse, Lever, Ashby, Workable and SmartRecruiters job-board APIs on loopback."""
 
     def __init__(self) -> None:
+        super().__init__()
         self._state = _State()
-        self._server: QuietServer | None = None
-        self._task: asyncio.Task[None] | None = None
-        self._port: int | None = None
         self._app = Starlette(routes=[Route("/{path:path}", self._handle, methods=["GET"])])
 
     # ------------------------------------------------------------------ lifecycle
 
-    async def start(self) -> None:
-        if self._task is not None:
-            raise RuntimeError("the fake ATS API is already running")
-        self._server, self._task, self._port = await start_server(self._app, "fake-ats")
+    label = "fake ATS API"
 
-    async def stop(self) -> None:
-        if self._server is None or self._task is None:
-            return
-        try:
-            await stop_server(self._server, self._task)
-        finally:
-            self._server = None
-            self._task = None
-
-    async def __aenter__(self) -> FakeAtsApi:
-        await self.start()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        await self.stop()
+    def _asgi_app(self) -> tuple[Any, dict[str, Any]]:
+        return self._app, {}
 
     @property
     def base_url(self) -> str:
-        if self._port is None:
-            raise RuntimeError("start the fake ATS API first")
-        return f"http://127.0.0.1:{self._port}"
+        return self.origin
 
     @property
     def base_urls(self) -> dict[str, str]:

@@ -32,8 +32,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from email.utils import format_datetime, parsedate_to_datetime
-from types import TracebackType
-from typing import Final
+from typing import Any, Final
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -41,7 +40,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response, Strea
 from starlette.routing import Route
 from starlette.types import Message, Receive, Scope, Send
 
-from tests.fakes.loopback import QuietServer, start_server, stop_server
+from tests.fakes.loopback import LoopbackFake
 
 DEFAULT_ROBOTS: Final = "User-agent: *\nDisallow: /private/\n"
 DEFAULT_JOBS: Final = (
@@ -118,10 +117,11 @@ class _Counters:
     log: list[SiteRequest] = field(default_factory=list)
 
 
-class CareerSite:
+class CareerSite(LoopbackFake):
     """A career site on loopback with a request log and fault injection."""
 
     def __init__(self, *, robots: str | None = DEFAULT_ROBOTS) -> None:
+        super().__init__()
         self._initial_robots = robots
         self.robots = robots
         self.jobs: list[dict[str, str]] = [dict(job) for job in DEFAULT_JOBS]
@@ -131,48 +131,22 @@ class CareerSite:
         self._faults: dict[str, deque[_Fault]] = {}
         self._counters = _Counters()
         self._closing = asyncio.Event()  # set: slow and hanging handlers answer at once
-        self._server: QuietServer | None = None
-        self._task: asyncio.Task[None] | None = None
-        self._port: int | None = None
         self._app = Starlette(routes=[Route("/{path:path}", self._handle, methods=["GET", "HEAD"])])
 
     # ------------------------------------------------------------------ lifecycle
 
-    async def start(self) -> None:
-        if self._task is not None:
-            raise RuntimeError("the career site is already running")
+    label = "career site"
+
+    def _asgi_app(self) -> tuple[Any, dict[str, Any]]:
         # interface: a bound method fools uvicorn's ASGI2/3 detection
-        self._server, self._task, self._port = await start_server(
-            self._asgi, "career-site", interface="asgi3"
-        )
+        return self._asgi, {"interface": "asgi3"}
 
-    async def stop(self) -> None:
-        if self._server is None or self._task is None:
-            return
+    def _before_stop(self) -> None:
         self._closing.set()  # wakes /hang and slow pages so shutdown does not wait for them
-        try:
-            await stop_server(self._server, self._task)
-        finally:
-            self._server = None
-            self._task = None
-
-    async def __aenter__(self) -> CareerSite:
-        await self.start()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        await self.stop()
 
     @property
     def base_url(self) -> str:
-        if self._port is None:
-            raise RuntimeError("start the career site first")
-        return f"http://127.0.0.1:{self._port}"
+        return self.origin
 
     def url(self, path: str) -> str:
         return f"{self.base_url}{path}"

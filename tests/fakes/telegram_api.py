@@ -27,7 +27,6 @@ import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from types import TracebackType
 from typing import Any, Final
 from urllib.parse import parse_qsl, unquote
 
@@ -38,7 +37,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from core.settings import TelegramSettings
-from tests.fakes.loopback import QuietServer, start_server, stop_server
+from tests.fakes.loopback import LoopbackFake
 
 DEFAULT_TOKEN: Final = "123456:TEST-fake-token"
 MAX_DOWNLOAD_BYTES: Final = 20 * 1024 * 1024  # what the real Bot API lets bots download
@@ -140,7 +139,7 @@ class _ApiError(Exception):
         self.retry_after = retry_after
 
 
-class FakeTelegramAPI:
+class FakeTelegramAPI(LoopbackFake):
     """A fake Bot API server on 127.0.0.1 with a recording and fault-injection API."""
 
     def __init__(
@@ -150,6 +149,7 @@ class FakeTelegramAPI:
         bot_username: str = "JobScoutBot",
         bot_name: str = "JobScout",
     ) -> None:
+        super().__init__()
         self.token = token
         self.bot_username = bot_username
         self.bot_name = bot_name
@@ -169,9 +169,6 @@ class FakeTelegramAPI:
         self._waiters: list[_Waiter] = []
         self._webhook: dict[str, Any] | None = None
         self._message_ids = itertools.count(1)
-        self._server: QuietServer | None = None
-        self._task: asyncio.Task[None] | None = None
-        self._port: int | None = None
         self.app = Starlette(
             routes=[
                 Route("/bot{token}/{method}", self._handle_api, methods=["GET", "POST"]),
@@ -181,37 +178,10 @@ class FakeTelegramAPI:
 
     # ------------------------------------------------------------------ lifecycle
 
-    async def start(self) -> None:
-        if self._task is not None:
-            raise RuntimeError("the fake Telegram API is already running")
-        self._server, self._task, self._port = await start_server(self.app, "fake-telegram-api")
+    label = "fake Telegram API"
 
-    async def stop(self) -> None:
-        if self._server is None or self._task is None:
-            return
-        try:
-            await stop_server(self._server, self._task)
-        finally:
-            self._server = None
-            self._task = None
-
-    async def __aenter__(self) -> FakeTelegramAPI:
-        await self.start()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        await self.stop()
-
-    @property
-    def origin(self) -> str:
-        if self._port is None:
-            raise RuntimeError("start the fake Telegram API first")
-        return f"http://127.0.0.1:{self._port}"
+    def _asgi_app(self) -> tuple[Any, dict[str, Any]]:
+        return self.app, {}
 
     @property
     def base_url(self) -> str:

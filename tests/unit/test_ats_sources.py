@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from crawlers.models import Extraction, RawPosting, RawSalary, SourceKind
+from core.jobs import Extraction, RawPosting, RawSalary, SourceKind
 from crawlers.sources.ashby import AshbySource
 from crawlers.sources.base import AtsSource, FetchRequest, PageResult
 from crawlers.sources.errors import SourceFormatError

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from crawlers.models import SourceKind
+from core.jobs import SourceKind
 from crawlers.sources.detect import detect_source
 
 GH = SourceKind.GREENHOUSE

@@ -18,6 +18,7 @@ from pydantic import SecretStr
 from structlog.testing import capture_logs
 
 from core.errors import TransientError
+from core.jobs import Extraction, RawPosting, SourceKind
 from core.settings import LlmSettings
 from crawlers.llm import (
     LlmConfigError,
@@ -26,7 +27,6 @@ from crawlers.llm import (
     LlmProviderError,
     build_chat_model,
 )
-from crawlers.models import Extraction, RawPosting, SourceKind
 from tests.fakes.chat_model import ScriptedChatModel, raw_tool_call_message, tool_call_message
 
 PAGES = Path(__file__).parents[1] / "fixtures" / "pages"

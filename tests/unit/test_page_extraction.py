@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from structlog.testing import capture_logs
 
-from crawlers.models import Extraction, RawPosting, RawSalary, SourceKind
+from core.jobs import Extraction, RawPosting, RawSalary, SourceKind
 from crawlers.sources.page import extract_heuristic, extract_structured, page_text
 
 PAGES = Path(__file__).parents[1] / "fixtures" / "pages"
