@@ -89,11 +89,14 @@ class ConsoleSender:
         del chat_id
         session = self._session
         body = reply.text
-        flat = [button for row in reply.buttons for button in row]
+        links = [button for row in reply.buttons for button in row if button.url]
+        flat = [button for row in reply.buttons for button in row if not button.url]
         if flat:
             session.buttons = flat
             options = "\n".join(f"  [{i}] {button.label}" for i, button in enumerate(flat, 1))
             body = f"{body}\n\n{options}"
+        if links:
+            body += "\n" + "\n".join(f"  🔗 {button.label}: {button.url}" for button in links)
         if reply.document is not None:
             session.export_dir.mkdir(parents=True, exist_ok=True)
             path = session.export_dir / reply.document.file_name

@@ -501,7 +501,12 @@ def _utf16_len(text: str) -> int:
 
 def _keyboard(buttons: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMarkup | None:
     rows = [
-        [InlineKeyboardButton(button.label, callback_data=button.data) for button in row]
+        [
+            InlineKeyboardButton(button.label, url=button.url)
+            if button.url
+            else InlineKeyboardButton(button.label, callback_data=button.data)
+            for button in row
+        ]
         for row in buttons
         if row
     ]

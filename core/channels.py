@@ -58,8 +58,11 @@ class InboundMessage(Frozen):
 
 
 class Button(Frozen):
+    """A button under a message: pressing it sends ``data`` back, or opens ``url``."""
+
     label: str
-    data: str  # callback payload; Telegram allows 64 bytes
+    data: str = ""  # callback payload; Telegram allows 64 bytes
+    url: str | None = None  # a link button (Apply) instead of a callback
 
 
 class OutgoingDocument(Frozen):

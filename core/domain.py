@@ -29,6 +29,17 @@ class Seniority(StrEnum):
     PRINCIPAL = "principal"
 
 
+class EmploymentType(StrEnum):
+    FULL_TIME = "full_time"
+    PART_TIME = "part_time"
+    CONTRACT = "contract"
+    TEMPORARY = "temporary"
+    INTERNSHIP = "internship"
+    APPRENTICESHIP = "apprenticeship"
+    VOLUNTEER = "volunteer"
+    OTHER = "other"
+
+
 class Frequency(StrEnum):
     INSTANT = "instant"
     DAILY = "daily"
@@ -80,6 +91,7 @@ class Profile(Frozen):
     work_modes: tuple[WorkMode, ...] = ()
     seniority: Seniority | None = None
     salary_floor: SalaryFloor | None = None
+    employment_types: tuple[EmploymentType, ...] = ()  # empty: any
     resume: ResumeSummary | None = None
     frequency: Frequency = Frequency.DAILY
     timezone: str = "UTC"

@@ -11,6 +11,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
+# EmploymentType lives in core.domain (profiles filter on it) and is re-exported here.
+from core.domain import EmploymentType as EmploymentType
 from core.domain import Frozen, Seniority, WorkMode
 
 
@@ -30,17 +32,6 @@ class Extraction(StrEnum):
     STRUCTURED_DATA = "structured_data"  # schema.org JobPosting in JSON-LD or microdata
     LLM = "llm"
     HEURISTIC = "heuristic"
-
-
-class EmploymentType(StrEnum):
-    FULL_TIME = "full_time"
-    PART_TIME = "part_time"
-    CONTRACT = "contract"
-    TEMPORARY = "temporary"
-    INTERNSHIP = "internship"
-    APPRENTICESHIP = "apprenticeship"
-    VOLUNTEER = "volunteer"
-    OTHER = "other"
 
 
 class SalaryPeriod(StrEnum):

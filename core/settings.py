@@ -48,6 +48,39 @@ class LlmSettings(BaseModel):
     temperature: float = 0.0
 
 
+class MatchingSettings(BaseModel):
+    """Embeddings, scoring weights and delivery of matches (``MATCHING__...``)."""
+
+    # "onnx": all-MiniLM-L6-v2 int8 on the CPU, offline. "openai": an OpenAI-compatible
+    # embeddings endpoint through LangChain (embedding_model, api_key, base_url below).
+    embedder: Literal["onnx", "openai"] = "onnx"
+    embedding_model: str = "text-embedding-3-small"
+    api_key: SecretStr | None = None
+    base_url: str | None = None
+    embed_batch_size: int = 32
+    # Score = weighted sum of the parts; weights need not add up to 1 (the score is divided by
+    # their sum).
+    weight_semantic: float = 0.45
+    weight_skills: float = 0.30
+    weight_title: float = 0.15
+    weight_recency: float = 0.10
+    threshold: float = 0.45  # nothing under this is sent
+    no_salary_penalty: float = 0.05  # a job without salary is kept but ranked lower
+    disliked_kind_penalty: float = 0.25  # "not interested in this kind of role"
+    similar_to_disliked_penalty: float = 0.15  # very close to a job marked not interested
+    recency_half_life_days: float = 14.0
+    max_candidates_per_job: int = 5000  # how many candidate vectors one new job looks at
+    # Digests: the local hour they go out, the weekday of weekly ones (0 = Monday), their size.
+    digest_hour: int = Field(default=9, ge=0, le=23)
+    weekly_digest_weekday: int = Field(default=0, ge=0, le=6)
+    digest_size: int = 5
+    # Delivery limits, as Telegram states them; all workers share them through Redis.
+    telegram_per_second: float = 30.0
+    telegram_per_chat_per_second: float = 1.0
+    delivery_max_tries: int = 6
+    followup_after_days: int = 7  # "heard back?" after an application
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_nested_delimiter="__",
@@ -70,6 +103,10 @@ class Settings(BaseSettings):
     telegram: TelegramSettings = Field(default_factory=TelegramSettings)
     crawl: CrawlSettings = Field(default_factory=CrawlSettings)
     llm: LlmSettings = Field(default_factory=LlmSettings)
+    matching: MatchingSettings = Field(default_factory=MatchingSettings)
+    # Where people reach this service from outside: the Apply links (/r/{token}) start with it.
+    # Unset: http://HOST:PORT.
+    public_url: str | None = None
     admins: Annotated[list[int], NoDecode] = Field(default_factory=list)
     encryption_keys: SecretStr | None = None
 

@@ -19,6 +19,10 @@ class UserDoc(Document):
     role: str = "candidate"
     reachable: bool = True
     created_at: datetime
+    # Other user keys of the same person (another channel): delivery falls back to them when
+    # this one is unreachable.
+    linked: list[str] = Field(default_factory=list)
+    last_digest_at: datetime | None = None
 
     class Settings:
         name = "users"
@@ -211,6 +215,108 @@ class AuditDoc(Document):
         indexes: ClassVar = [IndexModel([("at", ASCENDING)])]
 
 
+class OutboxDoc(Document):
+    """One message to deliver: user × job × kind, unique by its id, rendered when queued."""
+
+    id: str = Field(alias="_id")  # type: ignore[assignment]  # "<kind>|<user key>|<job id>"
+    user_key: str
+    channel: str
+    chat_id: str
+    kind: str  # alert | digest | followup
+    job_id: str | None = None
+    replies: list[dict[str, Any]]  # core.channels.Reply as JSON, sent in order
+    seq: int = 0  # order among rows queued together for one user (a digest's cards)
+    status: str = "pending"  # pending | sending | sent | skipped | dead
+    attempts: int = 0
+    not_before: datetime
+    lease_until: datetime | None = None  # a "sending" row past this is claimable again
+    worker: str | None = None
+    last_error: str | None = None
+    created_at: datetime
+    sent_at: datetime | None = None
+
+    class Settings:
+        name = "outbox"
+        indexes: ClassVar = [
+            IndexModel([("status", ASCENDING), ("not_before", ASCENDING)]),
+            IndexModel([("user_key", ASCENDING)]),
+            IndexModel([("kind", ASCENDING), ("sent_at", ASCENDING)]),
+        ]
+
+
+class MatchDoc(Document):
+    """A job that fits a user (it passed the filters and the threshold), and what became of it."""
+
+    id: str = Field(alias="_id")  # type: ignore[assignment]  # "<user key>|<job id>"
+    user_key: str
+    job_id: str
+    score: float
+    match: dict[str, Any]  # core.matches.Match as JSON
+    state: str = "new"  # new | alerted | digested | dropped
+    created_at: datetime
+    delivered_at: datetime | None = None
+
+    class Settings:
+        name = "matches"
+        indexes: ClassVar = [
+            IndexModel([("user_key", ASCENDING), ("state", ASCENDING), ("score", ASCENDING)]),
+            IndexModel([("job_id", ASCENDING)]),
+            IndexModel([("created_at", ASCENDING)]),
+        ]
+
+
+class ApplicationDoc(Document):
+    """The application tracker: a saved or applied job and its stage."""
+
+    id: str = Field(alias="_id")  # type: ignore[assignment]  # "<user key>|<job id>"
+    user_key: str
+    job_id: str
+    stage: str  # saved | applied | interviewing | offer | rejected
+    history: list[dict[str, Any]] = Field(default_factory=list)  # {"stage", "at"}
+    applied_at: datetime | None = None
+    followup_queued: bool = False
+    updated_at: datetime
+
+    class Settings:
+        name = "applications"
+        indexes: ClassVar = [
+            IndexModel([("user_key", ASCENDING), ("updated_at", ASCENDING)]),
+            IndexModel([("stage", ASCENDING), ("applied_at", ASCENDING)]),
+        ]
+
+
+class LinkDoc(Document):
+    """A tracked Apply link: /r/{token} redirects to the job's apply URL and counts clicks."""
+
+    id: str = Field(alias="_id")  # type: ignore[assignment]  # the random token
+    user_key: str
+    job_id: str
+    url: str
+    clicks: int = 0
+    created_at: datetime
+    first_click_at: datetime | None = None
+
+    class Settings:
+        name = "links"
+        indexes: ClassVar = [
+            IndexModel([("user_key", ASCENDING), ("job_id", ASCENDING)], unique=True),
+            IndexModel([("created_at", ASCENDING)]),
+        ]
+
+
+class FeedbackDoc(Document):
+    """What a user is not interested in: jobs, companies, kinds of role."""
+
+    id: str = Field(alias="_id")  # type: ignore[assignment]  # the user key
+    not_interested: list[str] = Field(default_factory=list)
+    companies: list[str] = Field(default_factory=list)
+    role_kinds: list[str] = Field(default_factory=list)
+    updated_at: datetime
+
+    class Settings:
+        name = "feedback"
+
+
 DOCUMENTS: list[type[Document]] = [
     UserDoc,
     ProfileDoc,
@@ -226,6 +332,11 @@ DOCUMENTS: list[type[Document]] = [
     AuditDoc,
     AdminDoc,
     ReviewDoc,
+    OutboxDoc,
+    MatchDoc,
+    ApplicationDoc,
+    LinkDoc,
+    FeedbackDoc,
 ]
 
 # Collections that hold something about a user, and the field that names them.
@@ -236,4 +347,9 @@ PERSONAL: list[tuple[type[Document], str]] = [
     (ConversationDoc, "_id"),
     (ResumeDoc, "_id"),
     (InboundDoc, "user_key"),
+    (OutboxDoc, "user_key"),
+    (MatchDoc, "user_key"),
+    (ApplicationDoc, "user_key"),
+    (LinkDoc, "user_key"),
+    (FeedbackDoc, "_id"),
 ]

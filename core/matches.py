@@ -1,0 +1,107 @@
+"""Matching vocabulary shared by matching/ (which computes it), conversations/ (which renders it)
+and the service layer (which stores and delivers it). Frozen values, no I/O.
+
+A ``Candidate`` is a consented user's profile in the shape matching needs: locations resolved to
+places, skills canonical. A ``Match`` is one candidate × one job: whether the hard filters pass,
+the score and its parts, and the reasons a person reads.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from core.domain import (
+    EmploymentType,
+    Frequency,
+    Frozen,
+    QuietHours,
+    SalaryFloor,
+    Seniority,
+    WorkMode,
+)
+from core.jobs import JobPosting, Location
+
+
+class Candidate(Frozen):
+    user_key: str
+    lang: str = "en"
+    roles: tuple[str, ...] = ()  # the titles they asked for, as typed
+    title: str | None = None  # their last title, from the resume
+    skills: tuple[str, ...] = ()  # canonical names from core.skills
+    years_experience: float | None = None
+    work_modes: tuple[WorkMode, ...] = ()  # empty: any
+    places: tuple[Location, ...] = ()  # resolved from the profile's locations; empty: anywhere
+    seniority: Seniority | None = None
+    salary_floor: SalaryFloor | None = None
+    employment_types: tuple[EmploymentType, ...] = ()  # empty: any
+    paused: bool = False
+    frequency: Frequency = Frequency.DAILY
+    timezone: str = "UTC"
+    quiet_hours: QuietHours | None = None
+
+
+class JobForMatching(Frozen):
+    """A job as matching sees it: our id and the normalized posting."""
+
+    id: str
+    posting: JobPosting
+
+
+class Feedback(Frozen):
+    """What a candidate told us about earlier matches; lowers similar jobs."""
+
+    not_interested: tuple[str, ...] = ()  # job ids
+    companies: tuple[str, ...] = ()  # company keys (crawlers.ingest.company_key form: lower case)
+    role_kinds: tuple[str, ...] = ()  # title families (matching.titles.role_family)
+
+
+class Exclusion(StrEnum):
+    """The first hard filter a job failed for a candidate."""
+
+    PAUSED = "paused"
+    WORK_MODE = "work_mode"
+    LOCATION = "location"
+    SALARY = "salary"
+    SENIORITY = "seniority"
+    EMPLOYMENT_TYPE = "employment_type"
+    COMPANY = "company"  # "not interested in this company"
+    SEEN = "seen"  # already sent, or marked not interested
+
+
+class SalaryFit(StrEnum):
+    MEETS = "meets"  # the job's minimum reaches the floor
+    OVERLAPS = "overlaps"  # the range reaches the floor only at its top
+    BELOW = "below"  # the whole range is under the floor (excluded)
+    UNKNOWN = "unknown"  # no salary given, or no floor set, or no rate for the currency
+
+
+class LocationFit(StrEnum):
+    REMOTE = "remote"  # remote, open to the candidate's country (or anywhere)
+    CITY = "city"  # in one of the candidate's cities
+    COUNTRY = "country"  # in one of the candidate's countries
+    ANYWHERE = "anywhere"  # the candidate gave no location
+    NONE = "none"  # excluded
+
+
+class Reasons(Frozen):
+    matched_skills: tuple[str, ...] = ()  # required or nice-to-have skills the candidate has
+    missing_skills: tuple[str, ...] = ()  # required skills the candidate lacks: the skill gap
+    missing_nice: tuple[str, ...] = ()  # nice-to-have skills the candidate lacks
+    title_match: bool = False
+    salary: SalaryFit = SalaryFit.UNKNOWN
+    location: LocationFit = LocationFit.ANYWHERE
+    seniority_exact: bool | None = None  # None: either side did not say
+
+
+class Match(Frozen):
+    user_key: str
+    job_id: str
+    score: float  # 0..1 after penalties; meaningful only when passes
+    semantic: float = 0.0  # cosine of profile text vs job text
+    skills: float = 0.0  # skill coverage 0..1
+    title: float = 0.0  # title match 0..1
+    recency: float = 0.0  # 1 when posted today, decaying
+    penalty: float = 0.0  # total subtracted (no salary, disliked kinds, similar to disliked)
+    excluded: Exclusion | None = None
+    would_send: bool = False  # passes the filters and the threshold
+    reasons: Reasons = Reasons()
