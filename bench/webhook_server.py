@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import signal
 import tempfile
 from pathlib import Path
@@ -21,7 +20,7 @@ from core.settings import Settings, TelegramSettings
 from webhooks.app import create_app
 from webhooks.cli import _Server
 from webhooks.runtime import Runtime, settle_memory
-from webhooks.worker import build_worker
+from webhooks.worker import build_worker, stop_worker
 
 
 async def main(port: int, api: str, files: str, token: str, secret: str) -> None:
@@ -38,7 +37,8 @@ async def main(port: int, api: str, files: str, token: str, secret: str) -> None
         )
         runtime = await Runtime.start(settings)
         settle_memory()
-        worker_task = asyncio.create_task(build_worker(runtime).async_run())
+        worker = build_worker(runtime)
+        worker_task = asyncio.create_task(worker.async_run())
         app = create_app(settings, runtime)
         sender = runtime.senders[Channel.TELEGRAM]
 
@@ -60,9 +60,7 @@ async def main(port: int, api: str, files: str, token: str, secret: str) -> None
         try:
             await server.serve()
         finally:
-            worker_task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await worker_task
+            await stop_worker(worker, worker_task)
             await runtime.stop()
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cache
 from zoneinfo import available_timezones
 
-from core.domain import QuietHours, SalaryFloor, Seniority, WorkMode
+from core.domain import EmploymentType, QuietHours, SalaryFloor, Seniority, WorkMode
 
 
 @dataclass(frozen=True)
@@ -96,6 +96,54 @@ def parse_work_modes(text: str) -> tuple[WorkMode, ...] | Invalid:
     if not chosen:
         return Invalid("invalid_work_mode")
     return tuple(sorted(chosen, key=list(WorkMode).index))
+
+
+_FULL, _PART, _CONTRACT = (
+    EmploymentType.FULL_TIME, EmploymentType.PART_TIME, EmploymentType.CONTRACT
+)
+_TEMPORARY, _INTERNSHIP = EmploymentType.TEMPORARY, EmploymentType.INTERNSHIP
+_APPRENTICESHIP, _VOLUNTEER = EmploymentType.APPRENTICESHIP, EmploymentType.VOLUNTEER
+# Folded, with hyphens and underscores as spaces: "Full-time" and "full_time" read as "full time".
+_EMPLOYMENT_TYPES: dict[str, EmploymentType] = {
+    "full time": _FULL, "fulltime": _FULL, "ft": _FULL, "vollzeit": _FULL, "voll": _FULL,
+    "tiempo completo": _FULL, "jornada completa": _FULL, "completo": _FULL,
+    "part time": _PART, "parttime": _PART, "pt": _PART, "teilzeit": _PART, "teil": _PART,
+    "minijob": _PART, "medio tiempo": _PART, "media jornada": _PART, "tiempo parcial": _PART,
+    "jornada parcial": _PART, "parcial": _PART,
+    "contract": _CONTRACT, "contractor": _CONTRACT, "freelance": _CONTRACT,
+    "freelancer": _CONTRACT, "projekt": _CONTRACT, "freiberuflich": _CONTRACT,
+    "selbstandig": _CONTRACT, "contrato": _CONTRACT, "por proyecto": _CONTRACT,
+    "autonomo": _CONTRACT,
+    "temporary": _TEMPORARY, "temp": _TEMPORARY, "befristet": _TEMPORARY,
+    "temporal": _TEMPORARY,
+    "internship": _INTERNSHIP, "intern": _INTERNSHIP, "praktikum": _INTERNSHIP,
+    "werkstudent": _INTERNSHIP, "practicas": _INTERNSHIP, "pasantia": _INTERNSHIP,
+    "becario": _INTERNSHIP,
+    "apprenticeship": _APPRENTICESHIP, "apprentice": _APPRENTICESHIP,
+    "ausbildung": _APPRENTICESHIP, "azubi": _APPRENTICESHIP, "formacion dual": _APPRENTICESHIP,
+    "aprendiz": _APPRENTICESHIP,
+    "volunteer": _VOLUNTEER, "ehrenamt": _VOLUNTEER, "ehrenamtlich": _VOLUNTEER,
+    "voluntariado": _VOLUNTEER, "voluntario": _VOLUNTEER,
+}
+_ANY_EMPLOYMENT = {"any", "all", "any of these", "anything", "egal", "alle", "cualquiera",
+                   "todos", "todas"}
+
+
+def parse_employment_types(text: str) -> tuple[EmploymentType, ...] | Invalid:
+    """One or more kinds of employment; "any" (in any language) is the empty tuple."""
+    chosen: list[EmploymentType] = []
+    for part in split_list(text) or [text]:
+        key = " ".join(re.sub(r"[-_]", " ", _fold(part)).split())
+        if key in _ANY_EMPLOYMENT:
+            return ()
+        kind = _EMPLOYMENT_TYPES.get(key)
+        if kind is None:
+            return Invalid("invalid_employment_type")
+        if kind not in chosen:
+            chosen.append(kind)
+    if not chosen:
+        return Invalid("invalid_employment_type")
+    return tuple(sorted(chosen, key=list(EmploymentType).index))
 
 
 ANYWHERE = {"anywhere", "worldwide", "everywhere", "uberall", "weltweit", "egal", "cualquier lugar",

@@ -11,7 +11,7 @@ from conversations.answers import Invalid
 from conversations.models import Step
 from conversations.texts import t
 from core.channels import Button
-from core.domain import Frequency, Profile, Seniority, WorkMode
+from core.domain import EmploymentType, Frequency, Profile, Seniority, WorkMode
 
 Rows = tuple[tuple[Button, ...], ...]
 
@@ -46,6 +46,10 @@ _FREQUENCIES = {
 
 def parse_frequency(text: str) -> Frequency | Invalid:
     return _FREQUENCIES.get(answers._fold(text), Invalid("invalid_frequency"))
+
+
+def _employment(*kinds: EmploymentType) -> tuple[tuple[str, str], ...]:
+    return tuple((f"btn_employment_{kind}", str(kind)) for kind in kinds)
 
 
 @dataclass(frozen=True)
@@ -100,6 +104,19 @@ QUESTIONS: dict[Step, Question] = {
             "salary_floor",
         ),
         Question(
+            Step.EMPLOYMENT_TYPE,
+            "ask_employment_type",
+            lambda lang: _buttons(
+                Step.EMPLOYMENT_TYPE,
+                lang,
+                _employment(EmploymentType.FULL_TIME, EmploymentType.PART_TIME),
+                _employment(EmploymentType.CONTRACT, EmploymentType.INTERNSHIP),
+                (("btn_any", "any"),),
+            ),
+            answers.parse_employment_types,
+            "employment_types",
+        ),
+        Question(
             Step.FREQUENCY,
             "ask_frequency",
             lambda lang: _buttons(
@@ -139,11 +156,25 @@ ONBOARDING: tuple[Step, ...] = (
     Step.QUIET_HOURS,
 )
 
-# What /prefs offers to change, in menu order.
-EDITABLE: tuple[Step, ...] = ONBOARDING
+# What /prefs offers to change, in menu order: onboarding's questions and a few more.
+EDITABLE: tuple[Step, ...] = (
+    Step.ROLES,
+    Step.WORK_MODE,
+    Step.LOCATIONS,
+    Step.SENIORITY,
+    Step.SALARY,
+    Step.EMPLOYMENT_TYPE,
+    Step.RESUME,
+    Step.FREQUENCY,
+    Step.TIMEZONE,
+    Step.QUIET_HOURS,
+)
 
 
 def next_step(step: Step) -> Step | None:
+    """The onboarding question after ``step``; None after the last, or off the onboarding path."""
+    if step not in ONBOARDING:
+        return None
     index = ONBOARDING.index(step)
     return ONBOARDING[index + 1] if index + 1 < len(ONBOARDING) else None
 
@@ -179,6 +210,8 @@ def profile_summary(profile: Profile, lang: str) -> str:
         locations=", ".join(profile.locations) or t(lang, "anywhere"),
         seniority=t(lang, f"btn_{profile.seniority}") if profile.seniority else none,
         salary=salary,
+        employment=", ".join(t(lang, f"btn_employment_{kind}") for kind in profile.employment_types)
+        or t(lang, "employment_any"),
         skills=", ".join(profile.resume.skills if profile.resume else ()) or none,
         frequency=t(lang, f"btn_{profile.frequency}"),
         timezone=profile.timezone,

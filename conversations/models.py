@@ -17,6 +17,7 @@ class Step(StrEnum):
     LOCATIONS = "locations"
     SENIORITY = "seniority"
     SALARY = "salary"
+    EMPLOYMENT_TYPE = "employment_type"  # offered in /prefs, not asked during onboarding
     RESUME = "resume"
     RESUME_WAIT = "resume_wait"
     RESUME_CONFIRM = "resume_confirm"

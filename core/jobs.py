@@ -8,6 +8,8 @@ nothing interpreted beyond what the format itself states. ``crawlers.normalize``
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from datetime import date, datetime
 from enum import StrEnum
 
@@ -171,3 +173,13 @@ class StoredJob(Frozen):
     first_seen_at: datetime
     last_seen_at: datetime
     closed_at: datetime | None = None
+
+
+def company_key(name: str) -> str:
+    """A company name folded for comparison: "ACME GmbH" and "Acme" give "acme"."""
+    folded = unicodedata.normalize("NFKD", name.lower())
+    folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    folded = re.sub(
+        r"\b(gmbh|ag|inc|ltd|llc|s\.?a\.?|s\.?l\.?|se|co|corp|plc|bv|kg)\b\.?", "", folded
+    )
+    return re.sub(r"[^a-z0-9]+", "", folded)

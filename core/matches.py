@@ -51,8 +51,18 @@ class Feedback(Frozen):
     """What a candidate told us about earlier matches; lowers similar jobs."""
 
     not_interested: tuple[str, ...] = ()  # job ids
-    companies: tuple[str, ...] = ()  # company keys (crawlers.ingest.company_key form: lower case)
+    companies: tuple[str, ...] = ()  # company keys (core.jobs.company_key)
     role_kinds: tuple[str, ...] = ()  # title families (matching.titles.role_family)
+
+
+class ApplicationStage(StrEnum):
+    """The application tracker's stages, in the order a job moves through them."""
+
+    SAVED = "saved"
+    APPLIED = "applied"
+    INTERVIEWING = "interviewing"
+    OFFER = "offer"
+    REJECTED = "rejected"
 
 
 class Exclusion(StrEnum):

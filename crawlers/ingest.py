@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-import re
 import secrets
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from core.jobs import Extraction, JobPosting, JobStatus, RawPosting, Source, StoredJob
+from core.jobs import (
+    Extraction,
+    JobPosting,
+    JobStatus,
+    RawPosting,
+    Source,
+    StoredJob,
+    company_key,
+)
 from core.skills import SkillTaxonomy
 from core.store.ingest import MongoJobRepository
 from crawlers.dedupe import canonical_url, changed_fields, fingerprint, similarity, text_signature
@@ -25,18 +31,10 @@ class IngestReport:
     revised: list[str] = field(default_factory=list)
     unchanged: int = 0
     closed: int = 0
+    closed_ids: list[str] = field(default_factory=list)
     approved: list[str] = field(default_factory=list)
     pending: list[str] = field(default_factory=list)
     dropped: Counter[str] = field(default_factory=Counter)
-
-
-def company_key(name: str) -> str:
-    folded = unicodedata.normalize("NFKD", name.lower())
-    folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
-    folded = re.sub(
-        r"\b(gmbh|ag|inc|ltd|llc|s\.?a\.?|s\.?l\.?|se|co|corp|plc|bv|kg)\b\.?", "", folded
-    )
-    return re.sub(r"[^a-z0-9]+", "", folded)
 
 
 def review_decision(
@@ -80,7 +78,8 @@ class Ingestor:
             seen.add(job_id)
         if complete:
             gone = await self.jobs.open_ids_of_source(source.id) - seen
-            report.closed = await self.jobs.vanished(source.id, gone, now)
+            report.closed_ids = await self.jobs.vanished(source.id, gone, now)
+            report.closed = len(report.closed_ids)
         return report
 
     async def _one(

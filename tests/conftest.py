@@ -25,7 +25,7 @@ from tests.fakes.loopback import start_server, stop_server
 from tests.fakes.telegram_api import FakeTelegramAPI
 from webhooks.app import create_app
 from webhooks.runtime import Runtime
-from webhooks.worker import build_worker
+from webhooks.worker import build_worker, stop_worker
 
 WEBHOOK_SECRET = "test-webhook-secret"
 os.environ.setdefault("PTB_TIMEDELTA", "true")
@@ -137,7 +137,5 @@ async def stack(settings_factory: Any, fake_telegram: FakeTelegramAPI) -> AsyncI
         ):
             yield Stack(settings, runtime, fake_telegram, http, base_url, itertools.count(1000))
     finally:
-        worker_task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await worker_task
+        await stop_worker(worker, worker_task)
         await runtime.stop()

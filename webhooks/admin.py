@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import secrets
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -86,6 +86,8 @@ class AdminService:
     clock: Callable[[], datetime]
     review_timeout: timedelta = timedelta(minutes=20)
     default_interval_minutes: int = 60
+    # Lines about matches for /stats (sent, click-through, apply rate), from the match service.
+    match_stats: Callable[[datetime], Awaitable[list[str]]] | None = None
 
     async def handle(self, msg: InboundMessage) -> list[Reply] | None:
         """Replies for an admin matter; None when this message is not one (or not an admin's)."""
@@ -235,6 +237,12 @@ class AdminService:
             before={"status": str(before.status)},
             after={"status": str(status), "reason": reason},
         )
+        # Matching runs in the worker: alerts for an approved job, out of the index otherwise.
+        revision = after.revision if after else 0
+        if status is JobStatus.APPROVED:
+            await self.queue.enqueue("match_job", job_id, job_id=f"match:{job_id}:{revision}")
+        else:
+            await self.queue.enqueue("unindex_job", job_id, job_id=f"unindex:{job_id}:{revision}")
         verb = "Approved" if status is JobStatus.APPROVED else f"Rejected ({reason})"
         return Reply(text=f"{verb}: {after.posting.title if after else job_id}.")
 
@@ -283,6 +291,8 @@ class AdminService:
         lines.append(f"Reviews waiting: {await self.reviews.waiting()}")
         rate = f"{auto / found:.0%}" if found else "n/a"
         lines.append(f"Last 14 days: {found} jobs found, auto-approved {auto} ({rate})")
+        if self.match_stats is not None:
+            lines += await self.match_stats(since)
         chart = await asyncio.to_thread(jobs_per_day_png, rows, {s.id: s.name for s in sources})
         return Reply(
             text="\n".join(lines),

@@ -5,13 +5,15 @@ from __future__ import annotations
 import asyncio
 import hmac
 import json
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 
 import structlog
 from fastapi import Depends, FastAPI, Request, Response
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse
 
 from bots.telegram import to_inbound
 from core.settings import Settings
@@ -35,6 +37,24 @@ async def read_limited(request: Request, limit: int) -> bytes:
         if len(body) > limit:
             raise BodyTooLarge
     return bytes(body)
+
+
+# Tokens come from secrets.token_urlsafe(12): 16 URL-safe characters. Anything else is not ours.
+LINK_TOKEN = re.compile(r"[A-Za-z0-9_-]{8,64}")
+# The capability in the path must not follow the user to the employer's site, and every visit
+# must reach us to be counted.
+REDIRECT_HEADERS = {"Referrer-Policy": "no-referrer", "Cache-Control": "no-store"}
+
+
+def redirectable(url: str) -> bool:
+    """Only absolute http(s) URLs with a host, and nothing that could bend a header."""
+    if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in url):
+        return False
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return parts.scheme.lower() in {"http", "https"} and bool(parts.hostname)
 
 
 def get_runtime(request: Request) -> Runtime:
@@ -73,6 +93,16 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
             {"ready": all(checks.values()), "checks": checks},
             status_code=200 if all(checks.values()) else 503,
         )
+
+    @app.get("/r/{token}")
+    async def tracked_redirect(token: str, rt: RuntimeDep) -> Response:
+        # No auth: the random token is the capability.
+        url = await rt.links.click(token, rt.chat.clock()) if LINK_TOKEN.fullmatch(token) else None
+        if url is None or not redirectable(url):
+            return PlainTextResponse(
+                "This link is not valid.", status_code=404, headers=REDIRECT_HEADERS
+            )
+        return RedirectResponse(url, status_code=307, headers=REDIRECT_HEADERS)
 
     @app.post("/webhooks/telegram")
     async def telegram_webhook(request: Request, rt: RuntimeDep) -> Response:

@@ -38,6 +38,7 @@ from core.store.repositories import (
     json_default,
 )
 from webhooks.admin import AdminService
+from webhooks.matches import MatchService
 
 log = structlog.get_logger(__name__)
 
@@ -61,6 +62,7 @@ class ChatService:
     dead_letters: MongoDeadLetters
     clock: Callable[[], datetime] = utc_now
     admin: AdminService | None = None
+    matches: MatchService | None = None
 
     async def accept(self, msg: InboundMessage) -> bool:
         """Durably accept an update; False for a resend of one accepted before."""
@@ -111,6 +113,12 @@ class ChatService:
         now = self.clock()
         stored = await self.conversations.load(msg.user_key)
         before = Conversation.model_validate(stored.state) if stored else None
+        if self.matches is not None and before is not None:
+            # Buttons under a job card and /applications: the match service, not the engine.
+            match_replies = await self.matches.handle(msg, before.lang)
+            if match_replies is not None:
+                await self.send(msg.channel, msg.chat_id, match_replies, user_key=msg.user_key)
+                return
         transition = advance(before, msg, now)
         after = transition.conversation
         if after is not None and after != before:
@@ -143,6 +151,11 @@ class ChatService:
             await self.users.record_consents(key, command.records)
         elif isinstance(command, SaveProfile):
             await self.users.save_profile(key, command.profile, now)
+            # Re-index once the burst of edits settles (one job per user and second).
+            await self.queue.enqueue(
+                "index_candidate", key, job_id=f"candidate:{key}:{int(now.timestamp())}",
+                defer_by=1.0,
+            )
         elif isinstance(command, SetReachable):
             await self.users.set_reachable(key, command.reachable)
         elif isinstance(command, ParseResume):
@@ -160,6 +173,8 @@ class ChatService:
             return [await self._export(key, now)]
         elif isinstance(command, EraseUser):
             removed = await self.personal.erase(key, now)
+            if self.matches is not None:
+                await self.matches.forget(key)
             log.info("user.erased", removed=removed)
         return []
 

@@ -27,7 +27,7 @@ from core.logging import configure_logging
 from core.settings import Settings, load_settings
 from webhooks.app import create_app
 from webhooks.runtime import Runtime, settle_memory
-from webhooks.worker import build_worker
+from webhooks.worker import build_worker, stop_worker
 
 app = typer.Typer(help="JobScout: job alerts through chat.", no_args_is_help=True)
 resume_app = typer.Typer(help="Resume tools.", no_args_is_help=True)
@@ -117,7 +117,8 @@ async def _serve(settings: Settings, *, web: bool, chat: bool, work: bool = True
         files={Channel.CONSOLE: ConsoleFiles()},
     )
     settle_memory()
-    worker_task = asyncio.create_task(build_worker(runtime).async_run()) if work else None
+    worker = build_worker(runtime) if work else None
+    worker_task = asyncio.create_task(worker.async_run()) if worker else None
     server: _Server | None = None
     server_task: asyncio.Task[None] | None = None
     try:
@@ -154,9 +155,8 @@ async def _serve(settings: Settings, *, web: bool, chat: bool, work: bool = True
         if server is not None and server_task is not None:
             server.should_exit = True  # finish the requests in flight
             await asyncio.gather(server_task, return_exceptions=True)
-        if worker_task is not None:
-            worker_task.cancel()
-            await asyncio.gather(worker_task, return_exceptions=True)
+        if worker is not None and worker_task is not None:
+            await stop_worker(worker, worker_task)
         await runtime.stop()
         log.info("jobscout.stopped")
 
@@ -433,6 +433,78 @@ def _salary_text(salary: Salary | None) -> str:
     else:
         amount = f"up to {high:,.0f}"
     return f"{amount} {salary.currency} per {salary.period}"
+
+
+index_app = typer.Typer(help="The vector index (Qdrant).", no_args_is_help=True)
+app.add_typer(index_app, name="index")
+match_app = typer.Typer(help="Matching tools.", no_args_is_help=True)
+app.add_typer(match_app, name="match")
+
+
+@index_app.command("rebuild")
+def index_rebuild() -> None:
+    """Re-embed every approved job and every onboarded candidate from MongoDB into Qdrant."""
+    from rich.progress import Progress
+
+    settings = _settings(quiet=True)
+
+    async def rebuild_all() -> None:
+        runtime = await Runtime.start(settings)
+        try:
+            with Progress(console=Console(stderr=True)) as bar:
+                task = bar.add_task("embedding", total=None)
+
+                def progress(done: int, total: int | None) -> None:
+                    bar.update(task, completed=done, total=total)
+
+                report = await runtime.matches.rebuild_index(progress)
+            typer.echo(f"indexed {report.jobs} job(s) and {report.candidates} candidate(s)")
+        finally:
+            await runtime.stop()
+
+    _run(rebuild_all())
+
+
+@match_app.command("rank")
+def match_rank(
+    candidates: Annotated[
+        Path, typer.Option("--candidates", help="JSON list of candidates (see matching/rank.py).")
+    ],
+    jobs: Annotated[Path, typer.Option("--jobs", help="JSON list of {id, posting} jobs.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the ranking as JSON.")] = False,
+) -> None:
+    """Rank every job for every candidate, offline: score, would it be sent, and why."""
+    from datetime import UTC, datetime
+
+    from pydantic import ValidationError
+
+    from core.skills import SkillTaxonomy
+    from matching.embed import load_embedder
+    from matching.rank import dumps, load_candidates, load_jobs, rank_files
+    from matching.scoring import Weights
+
+    settings = _settings(quiet=True)
+    try:
+        people, postings = load_candidates(candidates), load_jobs(jobs)
+    except (OSError, ValidationError) as exc:
+        raise _unreadable(str(exc).splitlines()[0]) from exc
+    embedder = load_embedder(settings.matching)
+    result = rank_files(
+        people,
+        postings,
+        embedder.embed,
+        Weights.from_settings(settings.matching),
+        SkillTaxonomy.load(),
+        datetime.now(UTC),
+    )
+    if as_json:
+        typer.echo(dumps(result))
+        return
+    for entry in result:
+        typer.echo(f"{entry['user_key']}: {entry['sendable']} to send")
+        for row in entry["matches"]:
+            mark = "send" if row["would_send"] else (row["excluded"] or "below threshold")
+            typer.echo(f"  {row['score']:.3f}  {row['job_id']:<12} {mark}")
 
 
 def main() -> None:

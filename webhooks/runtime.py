@@ -18,11 +18,15 @@ from core.channels import Channel, FileFetcher, ReplySender
 from core.crypto import Cipher
 from core.embedded import EmbeddedStack
 from core.queue import ArqQueue, TaskQueue, connect_queue
-from core.settings import Settings
+from core.ratelimit import RedisRateLimiter, delivery_limits
+from core.settings import MatchingSettings, Settings
 from core.skills import SkillTaxonomy
 from core.store.admins import MongoAdminRepository, MongoReviewRepository
+from core.store.candidates import MongoCandidates
 from core.store.ingest import MongoAuditLog, MongoJobRepository, MongoSourceRepository
+from core.store.matches import MongoApplications, MongoFeedback, MongoLinks, MongoMatches
 from core.store.mongo import connect
+from core.store.outbox import MongoOutbox, MongoRecipients
 from core.store.repositories import (
     MongoConversationRepository,
     MongoDeadLetters,
@@ -35,12 +39,30 @@ from crawlers.crawl import Crawler
 from crawlers.fetch import HttpFetcher
 from crawlers.ingest import Ingestor
 from crawlers.llm import LlmExtractor, build_chat_model
+from crawlers.normalize import parse_locations
 from crawlers.render import PageRenderer
+from matching.embed import Embedder, load_embedder
+from matching.index import VectorIndex
 from webhooks.admin import AdminService
 from webhooks.chat import ChatService
+from webhooks.delivery import DeliveryService, concurrency_for
+from webhooks.matches import MatchService
 from webhooks.resumes import ResumeIntake
 
 log = structlog.get_logger(__name__)
+
+_EMBEDDERS: dict[str, Embedder] = {}
+
+
+def shared_embedder(settings: MatchingSettings) -> Embedder:
+    """The local model loads once per process, however many runtimes start (tests start many);
+    an endpoint embedder is made per runtime and closed with it."""
+    if settings.embedder != "onnx":
+        return load_embedder(settings)
+    key = f"onnx:{settings.embed_batch_size}"
+    if key not in _EMBEDDERS:
+        _EMBEDDERS[key] = load_embedder(settings)
+    return _EMBEDDERS[key]
 
 
 def settle_memory() -> None:
@@ -70,6 +92,9 @@ class Runtime:
     resumes: ResumeIntake
     admin: AdminService
     crawler: Crawler
+    delivery: DeliveryService
+    links: MongoLinks
+    matches: MatchService
     telegram_bot: Any = None
     _closers: list[Any] = field(default_factory=list)
 
@@ -165,6 +190,60 @@ class Runtime:
             files=all_files,
             max_bytes=settings.resume_max_bytes,
         )
+        delivery_senders: dict[Channel, ReplySender] = dict(all_senders)
+        if bot is not None and Channel.TELEGRAM not in (senders or {}):
+            from bots.telegram import TelegramSender
+
+            # Delivery books its own slots (core.ratelimit) and puts a row back on a 429
+            # rather than waiting inside the sender.
+            delivery_senders[Channel.TELEGRAM] = TelegramSender(bot, max_retries=0)
+        limits = delivery_limits(settings.matching)
+        delivery = DeliveryService(
+            outbox=MongoOutbox(),
+            recipients=MongoRecipients(),
+            users=chat.users,
+            limiter=RedisRateLimiter(redis, limits),
+            senders=delivery_senders,
+            dead_letters=chat.dead_letters,
+            clock=chat.clock,
+            max_tries=settings.matching.delivery_max_tries,
+            concurrency=concurrency_for(limits),
+        )
+        embedder = shared_embedder(settings.matching)
+        index = VectorIndex.for_embedder(qdrant, embedder)
+        ensured = await index.ensure()
+        links = MongoLinks()
+
+        async def kick_delivery() -> None:
+            from webhooks.worker import kick_delivery as kick  # the worker imports this module
+
+            await kick(queue)
+
+        matches = MatchService(
+            settings=settings.matching,
+            public_url=settings.public_url or f"http://{settings.host}:{settings.port}",
+            embedder=embedder,
+            index=index,
+            jobs=admin.jobs,
+            candidates=MongoCandidates(),
+            matches=MongoMatches(),
+            applications=MongoApplications(),
+            links=links,
+            feedback=MongoFeedback(),
+            outbox=delivery.outbox,
+            taxonomy=crawler.ingestor.taxonomy,
+            places=parse_locations,
+            clock=chat.clock,
+            kick=kick_delivery,
+        )
+        chat.matches = matches
+        admin.match_stats = matches.stats_lines
+        stale = ensured.rebuild_needed or bool(
+            await index.stale_ids("jobs") or await index.stale_ids("candidates")
+        )
+        if stale and await matches.has_anything_to_index():
+            # A new or emptied collection, or vectors of another model: rebuild from MongoDB.
+            await queue.enqueue("rebuild_index", job_id="rebuild_index")
         log.info("runtime.started", embedded=stack.started, telegram=bot is not None)
         return cls(
             settings=settings,
@@ -180,6 +259,9 @@ class Runtime:
             telegram_bot=bot,
             admin=admin,
             crawler=crawler,
+            delivery=delivery,
+            links=links,
+            matches=matches,
         )
 
     async def readiness(self) -> dict[str, bool]:
@@ -205,6 +287,10 @@ class Runtime:
             await self.crawler.renderer.close()
         if self.telegram_bot is not None:
             await self.telegram_bot.shutdown()
+        if self.matches.embedder is not _EMBEDDERS.get(
+            f"onnx:{self.settings.matching.embed_batch_size}"
+        ):
+            self.matches.embedder.close()
         await self.qdrant.close()
         await self.queue.pool.aclose()
         await self.redis.aclose()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 from typing import Any
 
@@ -13,6 +14,8 @@ from arq.worker import Worker, func
 from core.channels import Channel, Reply
 from core.errors import TransientError
 from webhooks.admin import crawl_job_id
+from webhooks.delivery import DRAIN_TASK, RETRY_TASK, ask_for_help
+from webhooks.delivery import kick_delivery as kick_delivery  # callers import it from here too
 from webhooks.runtime import Runtime
 
 log = structlog.get_logger(__name__)
@@ -74,6 +77,12 @@ async def crawl_source(ctx: WorkerCtx, source_id: str) -> str:
         )
     if result.report.pending:
         await runtime.admin.assign_reviews(result.report.pending)
+    # Auto-approved and revised jobs are (re)matched; vanished ones leave the index.
+    slot = f"{runtime.chat.clock():%Y%m%dT%H%M%S}"
+    for job_id in [*result.report.approved, *result.report.revised]:
+        await runtime.queue.enqueue("match_job", job_id, job_id=f"match:{job_id}:{slot}")
+    for job_id in result.report.closed_ids:
+        await runtime.queue.enqueue("unindex_job", job_id, job_id=f"unindex:{job_id}:{slot}")
     return str(result.outcome)
 
 
@@ -100,16 +109,84 @@ async def recover_inbound(ctx: WorkerCtx) -> int:
     return await runtime.chat.recover()
 
 
+async def deliver_outbox(ctx: WorkerCtx) -> dict[str, int]:
+    """Deliver due outbox rows until none is due; one drain per worker process at a time."""
+    runtime: Runtime = ctx["runtime"]
+    report = await runtime.delivery.drain(on_backlog=lambda: ask_for_help(runtime.queue))
+    return dict(report)
+
+
+async def sweep_outbox(ctx: WorkerCtx) -> None:
+    """Every 10 s: drain rows put back for later and rows whose worker died (lease expired)."""
+    runtime: Runtime = ctx["runtime"]
+    await kick_delivery(runtime.queue)
+
+
+async def retry_delivery(ctx: WorkerCtx, row_id: str) -> bool:
+    """An admin retried a dead letter: the dead row goes back to the outbox with fresh tries."""
+    runtime: Runtime = ctx["runtime"]
+    revived = await runtime.delivery.outbox.revive(row_id, runtime.delivery.clock())
+    if revived:
+        await kick_delivery(runtime.queue)
+    return revived
+
+
+async def match_job(ctx: WorkerCtx, job_id: str) -> int:
+    """A job was approved (or revised while approved): index it, alert the candidates it fits."""
+    runtime: Runtime = ctx["runtime"]
+    return await runtime.matches.job_approved(job_id)
+
+
+async def unindex_job(ctx: WorkerCtx, job_id: str) -> None:
+    """A job was rejected or closed: out of the index, its unsent matches dropped."""
+    runtime: Runtime = ctx["runtime"]
+    await runtime.matches.job_closed(job_id)
+
+
+async def index_candidate(ctx: WorkerCtx, user_key: str) -> str:
+    """A profile changed: embed it again and match it against the live jobs."""
+    runtime: Runtime = ctx["runtime"]
+    return await runtime.matches.index_candidate(user_key)
+
+
+async def rebuild_index(ctx: WorkerCtx) -> str:
+    """Embed and index everything again (a new Qdrant, or vectors of another model)."""
+    runtime: Runtime = ctx["runtime"]
+    report = await runtime.matches.rebuild_index()
+    return f"{report.jobs} jobs, {report.candidates} candidates"
+
+
+async def send_digests(ctx: WorkerCtx) -> int:
+    """Every minute: queue the daily and weekly digests whose local time has come."""
+    runtime: Runtime = ctx["runtime"]
+    return await runtime.matches.send_digests()
+
+
+async def queue_followups(ctx: WorkerCtx) -> int:
+    """Every hour: "heard back?" for applications a week old."""
+    runtime: Runtime = ctx["runtime"]
+    return await runtime.matches.queue_followups()
+
+
 # Every worker registers exactly this set (``jobscout run`` in-process, ``jobscout worker`` alone).
 FUNCTIONS = [
     func(parse_resume, max_tries=MAX_TRIES),
     func(send_replies, max_tries=1),
     func(crawl_source, max_tries=MAX_TRIES, timeout=600),
+    func(deliver_outbox, name=DRAIN_TASK, max_tries=1, timeout=3600, keep_result=0),
+    func(retry_delivery, name=RETRY_TASK, max_tries=MAX_TRIES),
+    func(match_job, max_tries=MAX_TRIES, timeout=600),
+    func(unindex_job, max_tries=MAX_TRIES),
+    func(index_candidate, max_tries=MAX_TRIES),
+    func(rebuild_index, max_tries=1, timeout=6 * 3600),
 ]
 CRON_JOBS = [
     cron(recover_inbound, second={0, 30}, run_at_startup=True, unique=True),
     cron(enqueue_due_sources, second={5}, run_at_startup=True, unique=True),
     cron(review_reminders, second={15}, unique=True),
+    cron(send_digests, second={20}, unique=True),
+    cron(queue_followups, minute={7}, second={40}, unique=True),
+    cron(sweep_outbox, second=set(range(0, 60, 10)), run_at_startup=True, unique=True),
 ]
 
 
@@ -128,3 +205,14 @@ def build_worker(runtime: Runtime, *, poll_delay: float = 0.05, burst: bool = Fa
         keep_result=60,
         max_jobs=20,
     )
+
+
+async def stop_worker(worker: Worker, main: asyncio.Task[None]) -> None:
+    """Stop a worker started with ``build_worker``: cancel and await its running jobs as well as
+    its main loop (cancelling only the loop leaves jobs running while everything closes). An
+    interrupted job is picked up again: arq keeps it queued until it finishes."""
+    jobs = [task for task in worker.tasks.values() if not task.done()]
+    for task in jobs:
+        task.cancel()
+    main.cancel()
+    await asyncio.gather(*jobs, main, return_exceptions=True)

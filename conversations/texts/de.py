@@ -169,7 +169,8 @@ TEXTS: dict[str, str] = {
     "done": "Alles bereit! Ich schicke dir passende Jobs. Hier ist dein Profil:\n\n{summary}",
     "profile_summary": (
         "• Gesuchte Jobs: {roles}\n• Arbeitsmodell: {modes}\n• Orte: {locations}\n"
-        "• Erfahrungslevel: {seniority}\n• Mindestgehalt: {salary}\n• Fähigkeiten: {skills}\n"
+        "• Erfahrungslevel: {seniority}\n• Mindestgehalt: {salary}\n"
+        "• Anstellungsart: {employment}\n• Fähigkeiten: {skills}\n"
         "• Benachrichtigungen: {frequency}\n• Zeitzone: {timezone}\n• Ruhezeiten: {quiet}\n"
         "• Status: {status}"
     ),
@@ -202,6 +203,7 @@ TEXTS: dict[str, str] = {
     "btn_pref_frequency": "Häufigkeit",
     "btn_pref_timezone": "Zeitzone",
     "btn_pref_quiet_hours": "Ruhezeiten",
+    "btn_pref_employment_type": "Anstellungsart",
     "saved": "Gespeichert.",
     "finish_onboarding_first": "Lass uns zuerst dein Profil fertig einrichten.",
     "welcome_back": "Schön, dass du wieder da bist!",
@@ -209,6 +211,7 @@ TEXTS: dict[str, str] = {
         "Ich schicke dir Jobs, die zu deinem Profil passen. Befehle:\n"
         "/menu – Hauptmenü\n/prefs – eine Antwort ändern\n/resume – Lebenslauf ersetzen\n"
         "/frequency – wie oft ich dir Jobs schicke\n"
+        "/applications – deine gemerkten Jobs und Bewerbungen\n"
         "/pause und /unpause – Benachrichtigungen anhalten oder wieder starten\n"
         "/language – Sprache ändern\n/privacy – Einwilligung ansehen oder widerrufen\n"
         "/export – alles herunterladen, was ich über dich gespeichert habe\n"
@@ -267,4 +270,126 @@ TEXTS: dict[str, str] = {
     "choose_language": "Wähle deine Sprache:",
     "language_set": "Sprache auf Deutsch umgestellt.",
     "reachable_again": "Willkommen zurück! Deine Benachrichtigungen sind wieder an.",
+    # employment type (offered in /prefs)
+    "ask_employment_type": (
+        "Welche Anstellungsart suchst du? Tippe auf eine oder schreib mehrere, getrennt durch "
+        "Kommas (zum Beispiel: Vollzeit, Freelance)."
+    ),
+    "invalid_employment_type": (
+        "Bitte wähle Vollzeit, Teilzeit, Freelance, Praktikum oder egal (oder tippe auf einen "
+        "Button)."
+    ),
+    "btn_employment_full_time": "Vollzeit",
+    "btn_employment_part_time": "Teilzeit",
+    "btn_employment_contract": "Freelance / Projekt",
+    "btn_employment_temporary": "Befristet",
+    "btn_employment_internship": "Praktikum",
+    "btn_employment_apprenticeship": "Ausbildung",
+    "btn_employment_volunteer": "Ehrenamt",
+    "btn_employment_other": "Sonstiges",
+    "employment_any": "egal",
+    # matches: job cards
+    "unknown_company": "Firma nicht genannt",
+    "job_location_unknown": "Ort nicht angegeben",
+    "more": "+{count} weitere",
+    "salary_from": "ab {amount}",
+    "salary_up_to": "bis {amount}",
+    "per_hour": "pro Stunde",
+    "per_day": "pro Tag",
+    "per_week": "pro Woche",
+    "per_month": "im Monat",
+    "per_year": "im Jahr",
+    "job_missing": "Fehlt dir: {skills}",
+    "reason_salary_meets": "Gehalt erfüllt dein Minimum",
+    "reason_salary_overlaps": "Obere Spanne erreicht dein Minimum",
+    "reason_remote": "Remote von deinem Standort",
+    "reason_city": "In deiner Stadt",
+    "reason_country": "In deinem Land",
+    "reason_title": "Eine deiner gesuchten Stellen",
+    "reason_level": "Dein Level",
+    "btn_job_apply": "Bewerben",
+    "btn_job_save": "Merken",
+    "btn_job_applied": "Ich habe mich beworben",
+    "btn_job_why": "Warum passt das?",
+    "btn_job_not_interested": "Kein Interesse",
+    # matches: why this match
+    "why_header": "Warum „{title}“ bei {company} zu dir passt: {score} % Übereinstimmung",
+    "why_skills_have": "✓ Das bringst du mit: {skills}",
+    "why_skills_missing": "✗ Verlangt, fehlt dir noch: {skills}",
+    "why_nice_missing": "○ Wäre schön, fehlt dir noch: {skills}",
+    "why_no_gap": "✓ Du bringst alles mit, was die Anzeige verlangt.",
+    "why_no_skills": "Die Anzeige nennt keine bestimmten Fähigkeiten.",
+    "why_title_yes": "• Titel: eine der Stellen, die du suchst",
+    "why_title_no": "• Titel: keine deiner gesuchten Stellen, aber die Aufgaben passen",
+    "why_salary_meets": "• Gehalt: {salary}, erfüllt dein Minimum",
+    "why_salary_overlaps": "• Gehalt: {salary}, nur das obere Ende erreicht dein Minimum",
+    "why_salary_below": "• Gehalt: {salary}, unter deinem Minimum",
+    "why_salary_unknown": "• Gehalt: {salary}",
+    "why_salary_none": "• Gehalt: nicht angegeben",
+    "why_location_remote": "• Ort: {where}, von deinem Standort aus möglich",
+    "why_location_city": "• Ort: {where}, eine deiner Städte",
+    "why_location_country": "• Ort: {where}, in einem deiner Länder",
+    "why_location_anywhere": "• Ort: {where}; dir ist jeder Ort recht",
+    "why_location_other": "• Ort: {where}",
+    "why_level_exact": "• Erfahrungslevel: {level}, genau wie deins",
+    "why_level_near": "• Erfahrungslevel: {level}, nah an deinem",
+    "why_level_plain": "• Erfahrungslevel: {level}",
+    "why_level_unknown": "• Erfahrungslevel: nicht angegeben",
+    # matches: not interested, save, applied
+    "ni_question": "Was möchtest du nicht mehr sehen?",
+    "btn_ni_job": "Nur diesen Job",
+    "btn_ni_company": "Jobs bei {company}",
+    "btn_ni_kind": "Diese Art von Stelle",
+    "ni_job_done": "Alles klar, „{title}“ zeige ich dir nicht mehr.",
+    "ni_company_done": "Okay, keine Jobs mehr von {company}.",
+    "ni_kind_done": "Verstanden: Stellen wie „{title}“ zeige ich dir seltener.",
+    "this_company": "dieser Firma",
+    "saved_job": "„{title}“ ist gemerkt. Du findest den Job bei deinen Bewerbungen.",
+    "applied_job": (
+        "Viel Erfolg! „{title}“ ist als beworben markiert. Ich frage später nach, ob du etwas "
+        "gehört hast."
+    ),
+    "btn_apps": "Meine Bewerbungen",
+    "job_gone": "Diesen Job gibt es nicht mehr: Er ist besetzt, beendet oder wurde entfernt.",
+    # matches: digests
+    "digest_daily_one": "Deine tägliche Auswahl: 1 neuer Job, der zu dir passt.",
+    "digest_daily_many": "Deine tägliche Auswahl: {count} neue Jobs, die zu dir passen.",
+    "digest_weekly_one": "Deine Wochenauswahl: 1 neuer Job, der zu dir passt.",
+    "digest_weekly_many": "Deine Wochenauswahl: {count} neue Jobs, die zu dir passen.",
+    "digest_one": "1 neuer Job, der zu dir passt.",
+    "digest_many": "{count} neue Jobs, die zu dir passen.",
+    "digest_none": "Diesmal gibt es keine neuen passenden Jobs.",
+    # matches: the application tracker
+    "stage_saved": "Gemerkt",
+    "stage_applied": "Beworben",
+    "stage_interviewing": "Im Gespräch",
+    "stage_offer": "Angebot",
+    "stage_rejected": "Absage",
+    "apps_summary": "Deine Bewerbungen ({total}):",
+    "apps_showing": "Hier sind die {shown} wichtigsten.",
+    "apps_empty": (
+        "Deine Bewerbungsliste ist noch leer. Tippe unter einem Job auf „{save}“, um ihn hier "
+        "abzulegen, oder auf „{applied}“, sobald du dich beworben hast: Ich helfe dir, den "
+        "Überblick zu behalten, und frage später nach."
+    ),
+    "apps_entry_since": "{stage} seit {date}",
+    "date_format": "{day}.{month}.{year}",
+    "btn_move_interviewing": "Einladung zum Gespräch",
+    "btn_move_offer": "Angebot erhalten",
+    "btn_move_rejected": "Absage erhalten",
+    "btn_move_remove": "Entfernen",
+    "moved_saved": "„{title}“ ist wieder bei deinen gemerkten Jobs.",
+    "moved_applied": "„{title}“ ist als beworben markiert.",
+    "moved_interviewing": "Ein Gespräch für „{title}“, super! Viel Erfolg.",
+    "moved_offer": "Ein Angebot für „{title}“, herzlichen Glückwunsch!",
+    "moved_rejected": "Schade um „{title}“. Kopf hoch, ich suche weiter für dich.",
+    "moved_removed": "„{title}“ ist aus deinen Bewerbungen entfernt.",
+    # matches: did you hear back?
+    "followup_question": "Hast du zu „{title}“ bei {company} schon etwas gehört?",
+    "followup_question_plain": "Hast du zu „{title}“ schon etwas gehört?",
+    "btn_heard_waiting": "Noch nicht",
+    "heard_waiting": (
+        "Noch nichts gehört ist ganz normal. Daumen drücken! Du kannst den Stand jederzeit bei "
+        "deinen Bewerbungen ändern."
+    ),
 }

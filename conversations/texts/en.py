@@ -150,8 +150,9 @@ TEXTS: dict[str, str] = {
     "done": "All set! I'll send you jobs that fit. Here is your profile:\n\n{summary}",
     "profile_summary": (
         "• Roles: {roles}\n• Work mode: {modes}\n• Locations: {locations}\n• Level: {seniority}\n"
-        "• Minimum salary: {salary}\n• Skills: {skills}\n• Alerts: {frequency}\n"
-        "• Time zone: {timezone}\n• Quiet hours: {quiet}\n• Status: {status}"
+        "• Minimum salary: {salary}\n• Employment: {employment}\n• Skills: {skills}\n"
+        "• Alerts: {frequency}\n• Time zone: {timezone}\n• Quiet hours: {quiet}\n"
+        "• Status: {status}"
     ),
     "status_active": "active",
     "status_paused": "paused",
@@ -182,13 +183,15 @@ TEXTS: dict[str, str] = {
     "btn_pref_frequency": "Frequency",
     "btn_pref_timezone": "Time zone",
     "btn_pref_quiet_hours": "Quiet hours",
+    "btn_pref_employment_type": "Employment type",
     "saved": "Saved.",
     "finish_onboarding_first": "Let's finish setting up your profile first.",
     "welcome_back": "Welcome back!",
     "help": (
         "I send you jobs that fit your profile. Commands:\n"
         "/menu – main menu\n/prefs – change an answer\n/resume – replace your resume\n"
-        "/frequency – how often I send jobs\n/pause and /unpause – stop or restart alerts\n"
+        "/frequency – how often I send jobs\n/applications – the jobs you saved or applied to\n"
+        "/pause and /unpause – stop or restart alerts\n"
         "/language – change the language\n/privacy – see or withdraw your consent\n"
         "/export – download everything I hold about you\n/delete – erase all your data\n"
         "/cancel – stop the current question"
@@ -237,4 +240,123 @@ TEXTS: dict[str, str] = {
     "choose_language": "Choose your language:",
     "language_set": "Language set to English.",
     "reachable_again": "Welcome back! Your alerts are on again.",
+    # employment type (offered in /prefs)
+    "ask_employment_type": (
+        "Which kind of employment are you looking for? Tap one, or write several separated by "
+        "commas (for example: full-time, contract)."
+    ),
+    "invalid_employment_type": (
+        "Please choose full-time, part-time, contract, internship or any (or tap a button)."
+    ),
+    "btn_employment_full_time": "Full-time",
+    "btn_employment_part_time": "Part-time",
+    "btn_employment_contract": "Contract / freelance",
+    "btn_employment_temporary": "Temporary",
+    "btn_employment_internship": "Internship",
+    "btn_employment_apprenticeship": "Apprenticeship",
+    "btn_employment_volunteer": "Volunteer",
+    "btn_employment_other": "Other",
+    "employment_any": "any",
+    # matches: job cards
+    "unknown_company": "Company not named",
+    "job_location_unknown": "Location not stated",
+    "more": "+{count} more",
+    "salary_from": "from {amount}",
+    "salary_up_to": "up to {amount}",
+    "per_hour": "per hour",
+    "per_day": "per day",
+    "per_week": "per week",
+    "per_month": "per month",
+    "per_year": "per year",
+    "job_missing": "Missing: {skills}",
+    "reason_salary_meets": "Salary meets your minimum",
+    "reason_salary_overlaps": "Top of the range meets your minimum",
+    "reason_remote": "Remote from where you are",
+    "reason_city": "In your city",
+    "reason_country": "In your country",
+    "reason_title": "A role you're looking for",
+    "reason_level": "Your level",
+    "btn_job_apply": "Apply",
+    "btn_job_save": "Save",
+    "btn_job_applied": "I applied",
+    "btn_job_why": "Why this match?",
+    "btn_job_not_interested": "Not interested",
+    # matches: why this match
+    "why_header": "Why “{title}” at {company} fits you: {score}% match",
+    "why_skills_have": "✓ Skills you have: {skills}",
+    "why_skills_missing": "✗ Required skills you're missing: {skills}",
+    "why_nice_missing": "○ Nice to have, you're missing: {skills}",
+    "why_no_gap": "✓ You have every required skill the posting lists.",
+    "why_no_skills": "The posting doesn't name specific skills.",
+    "why_title_yes": "• Title: one of the roles you're looking for",
+    "why_title_no": "• Title: not one of your roles, but the work itself fits",
+    "why_salary_meets": "• Salary: {salary}, meets your minimum",
+    "why_salary_overlaps": "• Salary: {salary}, only the top of the range reaches your minimum",
+    "why_salary_below": "• Salary: {salary}, below your minimum",
+    "why_salary_unknown": "• Salary: {salary}",
+    "why_salary_none": "• Salary: not stated",
+    "why_location_remote": "• Location: {where}, open to where you are",
+    "why_location_city": "• Location: {where}, one of your cities",
+    "why_location_country": "• Location: {where}, in a country you chose",
+    "why_location_anywhere": "• Location: {where}; you're open to anywhere",
+    "why_location_other": "• Location: {where}",
+    "why_level_exact": "• Level: {level}, the same as yours",
+    "why_level_near": "• Level: {level}, close to yours",
+    "why_level_plain": "• Level: {level}",
+    "why_level_unknown": "• Level: not stated",
+    # matches: not interested, save, applied
+    "ni_question": "What don't you want to see any more?",
+    "btn_ni_job": "Just this job",
+    "btn_ni_company": "Jobs at {company}",
+    "btn_ni_kind": "This kind of role",
+    "ni_job_done": "Got it, I won't show you “{title}” again.",
+    "ni_company_done": "Okay, no more jobs from {company}.",
+    "ni_kind_done": "Understood: I'll show you fewer roles like “{title}”.",
+    "this_company": "this company",
+    "saved_job": "Saved “{title}”. You'll find it in your applications.",
+    "applied_job": (
+        "Good luck! “{title}” is marked as applied. I'll check in later to ask whether you've "
+        "heard back."
+    ),
+    "btn_apps": "My applications",
+    "job_gone": "That job is no longer available: it was filled, closed or taken down.",
+    # matches: digests
+    "digest_daily_one": "Your daily digest: 1 new job that fits you.",
+    "digest_daily_many": "Your daily digest: {count} new jobs that fit you.",
+    "digest_weekly_one": "Your weekly digest: 1 new job that fits you.",
+    "digest_weekly_many": "Your weekly digest: {count} new jobs that fit you.",
+    "digest_one": "1 new job that fits you.",
+    "digest_many": "{count} new jobs that fit you.",
+    "digest_none": "No new jobs that fit you this time.",
+    # matches: the application tracker
+    "stage_saved": "Saved",
+    "stage_applied": "Applied",
+    "stage_interviewing": "Interviewing",
+    "stage_offer": "Offer",
+    "stage_rejected": "Rejected",
+    "apps_summary": "Your applications ({total}):",
+    "apps_showing": "Here are the {shown} most relevant.",
+    "apps_empty": (
+        "Your application tracker is empty. Tap “{save}” under a job to keep it here, or "
+        "“{applied}” once you've applied: I'll help you keep track and follow up."
+    ),
+    "apps_entry_since": "{stage} since {date}",
+    "date_format": "{year}-{month}-{day}",
+    "btn_move_interviewing": "Got an interview",
+    "btn_move_offer": "Got an offer",
+    "btn_move_rejected": "Got a rejection",
+    "btn_move_remove": "Remove",
+    "moved_saved": "“{title}” is back on your saved list.",
+    "moved_applied": "“{title}” is marked as applied.",
+    "moved_interviewing": "An interview for “{title}”, great! Good luck.",
+    "moved_offer": "An offer for “{title}”, congratulations!",
+    "moved_rejected": "Sorry about “{title}”. On to the next one: I'll keep looking for you.",
+    "moved_removed": "Removed “{title}” from your applications.",
+    # matches: did you hear back?
+    "followup_question": "Did you hear back about “{title}” at {company}?",
+    "followup_question_plain": "Did you hear back about “{title}”?",
+    "btn_heard_waiting": "Not yet",
+    "heard_waiting": (
+        "No news yet is normal. Fingers crossed! You can update it any time in your applications."
+    ),
 }

@@ -153,9 +153,9 @@ TEXTS: dict[str, str] = {
     "done": "¡Listo! Te enviaré empleos que encajen contigo. Este es tu perfil:\n\n{summary}",
     "profile_summary": (
         "• Puestos: {roles}\n• Modalidad: {modes}\n• Ubicaciones: {locations}\n"
-        "• Nivel: {seniority}\n• Salario mínimo: {salary}\n• Habilidades: {skills}\n"
-        "• Alertas: {frequency}\n• Zona horaria: {timezone}\n• Horas de silencio: {quiet}\n"
-        "• Estado: {status}"
+        "• Nivel: {seniority}\n• Salario mínimo: {salary}\n• Tipo de contrato: {employment}\n"
+        "• Habilidades: {skills}\n• Alertas: {frequency}\n• Zona horaria: {timezone}\n"
+        "• Horas de silencio: {quiet}\n• Estado: {status}"
     ),
     "status_active": "activo",
     "status_paused": "en pausa",
@@ -186,6 +186,7 @@ TEXTS: dict[str, str] = {
     "btn_pref_frequency": "Frecuencia",
     "btn_pref_timezone": "Zona horaria",
     "btn_pref_quiet_hours": "Horas de silencio",
+    "btn_pref_employment_type": "Tipo de contrato",
     "saved": "Guardado.",
     "finish_onboarding_first": "Primero terminemos de configurar tu perfil.",
     "welcome_back": "¡Hola de nuevo!",
@@ -193,6 +194,7 @@ TEXTS: dict[str, str] = {
         "Te envío empleos que encajan con tu perfil. Comandos:\n"
         "/menu – menú principal\n/prefs – cambiar una respuesta\n/resume – cambiar tu currículum\n"
         "/frequency – cada cuánto te envío empleos\n"
+        "/applications – los empleos que guardaste o a los que te postulaste\n"
         "/pause y /unpause – detener o reanudar las alertas\n"
         "/language – cambiar el idioma\n/privacy – ver o retirar tu consentimiento\n"
         "/export – descargar todo lo que tengo sobre ti\n/delete – borrar todos tus datos\n"
@@ -243,4 +245,125 @@ TEXTS: dict[str, str] = {
     "choose_language": "Elige tu idioma:",
     "language_set": "Idioma cambiado a español.",
     "reachable_again": "¡Hola de nuevo! Tus alertas vuelven a estar activas.",
+    # employment type (offered in /prefs)
+    "ask_employment_type": (
+        "¿Qué tipo de contrato buscas? Toca uno o escribe varios separados por comas "
+        "(por ejemplo: tiempo completo, freelance)."
+    ),
+    "invalid_employment_type": (
+        "Elige tiempo completo, medio tiempo, freelance, prácticas o cualquiera (o toca un botón)."
+    ),
+    "btn_employment_full_time": "Tiempo completo",
+    "btn_employment_part_time": "Medio tiempo",
+    "btn_employment_contract": "Freelance / por proyecto",
+    "btn_employment_temporary": "Temporal",
+    "btn_employment_internship": "Prácticas",
+    "btn_employment_apprenticeship": "Formación dual",
+    "btn_employment_volunteer": "Voluntariado",
+    "btn_employment_other": "Otro",
+    "employment_any": "cualquiera",
+    # matches: job cards
+    "unknown_company": "Empresa sin nombre",
+    "job_location_unknown": "Ubicación no indicada",
+    "more": "y {count} más",
+    "salary_from": "desde {amount}",
+    "salary_up_to": "hasta {amount}",
+    "per_hour": "por hora",
+    "per_day": "al día",
+    "per_week": "a la semana",
+    "per_month": "al mes",
+    "per_year": "al año",
+    "job_missing": "Te falta: {skills}",
+    "reason_salary_meets": "El salario cumple tu mínimo",
+    "reason_salary_overlaps": "La parte alta del rango llega a tu mínimo",
+    "reason_remote": "Remoto desde donde estás",
+    "reason_city": "En tu ciudad",
+    "reason_country": "En tu país",
+    "reason_title": "Un puesto que buscas",
+    "reason_level": "Tu nivel",
+    "btn_job_apply": "Postularme",
+    "btn_job_save": "Guardar",
+    "btn_job_applied": "Ya me postulé",
+    "btn_job_why": "¿Por qué este empleo?",
+    "btn_job_not_interested": "No me interesa",
+    # matches: why this match
+    "why_header": "Por qué «{title}» en {company} encaja contigo: {score} % de coincidencia",
+    "why_skills_have": "✓ Habilidades que tienes: {skills}",
+    "why_skills_missing": "✗ Requisitos que te faltan: {skills}",
+    "why_nice_missing": "○ Deseables que te faltan: {skills}",
+    "why_no_gap": "✓ Cumples todos los requisitos que pide la oferta.",
+    "why_no_skills": "La oferta no menciona habilidades concretas.",
+    "why_title_yes": "• Puesto: uno de los que buscas",
+    "why_title_no": "• Puesto: no es uno de los que buscas, pero el trabajo encaja",
+    "why_salary_meets": "• Salario: {salary}, cumple tu mínimo",
+    "why_salary_overlaps": "• Salario: {salary}, solo la parte alta del rango llega a tu mínimo",
+    "why_salary_below": "• Salario: {salary}, por debajo de tu mínimo",
+    "why_salary_unknown": "• Salario: {salary}",
+    "why_salary_none": "• Salario: no indicado",
+    "why_location_remote": "• Ubicación: {where}, abierto a donde estás",
+    "why_location_city": "• Ubicación: {where}, una de tus ciudades",
+    "why_location_country": "• Ubicación: {where}, en un país que elegiste",
+    "why_location_anywhere": "• Ubicación: {where}; te vale cualquier lugar",
+    "why_location_other": "• Ubicación: {where}",
+    "why_level_exact": "• Nivel: {level}, el mismo que el tuyo",
+    "why_level_near": "• Nivel: {level}, cercano al tuyo",
+    "why_level_plain": "• Nivel: {level}",
+    "why_level_unknown": "• Nivel: no indicado",
+    # matches: not interested, save, applied
+    "ni_question": "¿Qué prefieres no ver más?",
+    "btn_ni_job": "Solo este empleo",
+    "btn_ni_company": "Empleos en {company}",
+    "btn_ni_kind": "Este tipo de puesto",
+    "ni_job_done": "Entendido, no volveré a mostrarte «{title}».",
+    "ni_company_done": "De acuerdo, no más empleos de {company}.",
+    "ni_kind_done": "Entendido: te mostraré menos puestos como «{title}».",
+    "this_company": "esta empresa",
+    "saved_job": "Guardé «{title}». Lo encontrarás en tus postulaciones.",
+    "applied_job": (
+        "¡Mucha suerte! Marqué «{title}» como postulado. Más adelante te preguntaré si tuviste "
+        "noticias."
+    ),
+    "btn_apps": "Mis postulaciones",
+    "job_gone": "Ese empleo ya no está disponible: se cubrió, se cerró o se retiró.",
+    # matches: digests
+    "digest_daily_one": "Tu resumen diario: 1 empleo nuevo que encaja contigo.",
+    "digest_daily_many": "Tu resumen diario: {count} empleos nuevos que encajan contigo.",
+    "digest_weekly_one": "Tu resumen semanal: 1 empleo nuevo que encaja contigo.",
+    "digest_weekly_many": "Tu resumen semanal: {count} empleos nuevos que encajan contigo.",
+    "digest_one": "1 empleo nuevo que encaja contigo.",
+    "digest_many": "{count} empleos nuevos que encajan contigo.",
+    "digest_none": "Esta vez no hay empleos nuevos que encajen contigo.",
+    # matches: the application tracker
+    "stage_saved": "Guardado",
+    "stage_applied": "Postulado",
+    "stage_interviewing": "En entrevistas",
+    "stage_offer": "Oferta",
+    "stage_rejected": "Descartado",
+    "apps_summary": "Tus postulaciones ({total}):",
+    "apps_showing": "Te muestro las {shown} más relevantes.",
+    "apps_empty": (
+        "Todavía no sigues ninguna postulación. Toca «{save}» debajo de un empleo para tenerlo "
+        "aquí, o «{applied}» cuando te postules: te ayudo a llevar la cuenta y a hacer "
+        "seguimiento."
+    ),
+    "apps_entry_since": "{stage} desde el {date}",
+    "date_format": "{day}/{month}/{year}",
+    "btn_move_interviewing": "Tengo entrevista",
+    "btn_move_offer": "Recibí una oferta",
+    "btn_move_rejected": "Me descartaron",
+    "btn_move_remove": "Quitar",
+    "moved_saved": "«{title}» vuelve a estar entre tus guardados.",
+    "moved_applied": "Marqué «{title}» como postulado.",
+    "moved_interviewing": "¡Una entrevista para «{title}», genial! Mucha suerte.",
+    "moved_offer": "¡Una oferta para «{title}», enhorabuena!",
+    "moved_rejected": "Lo siento por «{title}». A por la siguiente: sigo buscando para ti.",
+    "moved_removed": "Quité «{title}» de tus postulaciones.",
+    # matches: did you hear back?
+    "followup_question": "¿Tuviste noticias sobre «{title}» en {company}?",
+    "followup_question_plain": "¿Tuviste noticias sobre «{title}»?",
+    "btn_heard_waiting": "Todavía no",
+    "heard_waiting": (
+        "Es normal no tener noticias todavía. ¡Crucemos los dedos! Puedes actualizarlo cuando "
+        "quieras en tus postulaciones."
+    ),
 }

@@ -234,6 +234,11 @@ class OutboxDoc(Document):
     last_error: str | None = None
     created_at: datetime
     sent_at: datetime | None = None
+    sent_replies: int = 0  # replies already delivered: a retry resumes after them
+    # When it was meant to go out (not_before as queued; retries move only not_before): one
+    # user's rows go out in (scheduled_at, created_at, seq) order.
+    scheduled_at: datetime | None = None
+    slot: int = 0  # hash of user_key: claims read the outbox one slot at a time
 
     class Settings:
         name = "outbox"
@@ -241,6 +246,7 @@ class OutboxDoc(Document):
             IndexModel([("status", ASCENDING), ("not_before", ASCENDING)]),
             IndexModel([("user_key", ASCENDING)]),
             IndexModel([("kind", ASCENDING), ("sent_at", ASCENDING)]),
+            IndexModel([("slot", ASCENDING), ("status", ASCENDING)]),
         ]
 
 

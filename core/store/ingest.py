@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -79,6 +80,23 @@ class MongoJobRepository:
     async def get(self, job_id: str) -> StoredJob | None:
         raw = await JobDoc.get_pymongo_collection().find_one({"_id": job_id})
         return None if raw is None else _job_from(raw)
+
+    async def get_many(self, job_ids: Sequence[str]) -> dict[str, StoredJob]:
+        cursor = JobDoc.get_pymongo_collection().find({"_id": {"$in": list(job_ids)}})
+        return {raw["_id"]: _job_from(raw) async for raw in cursor}
+
+    async def count_with_status(self, status: JobStatus) -> int:
+        return int(await JobDoc.get_pymongo_collection().count_documents({"status": str(status)}))
+
+    async def each_with_status(self, status: JobStatus) -> AsyncIterator[StoredJob]:
+        """Every job with this status, oldest first (index rebuilds)."""
+        cursor = (
+            JobDoc.get_pymongo_collection()
+            .find({"status": str(status)})
+            .sort("first_seen_at", ASCENDING)
+        )
+        async for raw in cursor:
+            yield _job_from(raw)
 
     async def find_by_keys(
         self, external_key: str | None, canonical_url: str | None, fingerprint: str
@@ -185,25 +203,32 @@ class MongoJobRepository:
         )
         return {raw["_id"] async for raw in cursor}
 
-    async def vanished(self, source_id: str, job_ids: set[str], now: datetime) -> int:
-        """A source no longer lists these jobs: detach it, and close jobs no source lists."""
+    async def vanished(self, source_id: str, job_ids: set[str], now: datetime) -> list[str]:
+        """A source no longer lists these jobs: detach it, and close jobs no source lists.
+
+        Returns the ids of the jobs it closed.
+        """
         if not job_ids:
-            return 0
+            return []
         collection = JobDoc.get_pymongo_collection()
         ids = sorted(job_ids)
         await collection.update_many(
             {"_id": {"$in": ids}},
             {"$pull": {"source_ids": source_id, "external_keys": {"$regex": f"^{source_id}:"}}},
         )
-        result = await collection.update_many(
-            {
-                "_id": {"$in": ids},
-                "source_ids": {"$size": 0},
-                "status": {"$ne": str(JobStatus.CLOSED)},
-            },
+        orphaned = {
+            "_id": {"$in": ids},
+            "source_ids": {"$size": 0},
+            "status": {"$ne": str(JobStatus.CLOSED)},
+        }
+        closing = [raw["_id"] async for raw in collection.find(orphaned, {"_id": 1})]
+        if not closing:
+            return []
+        await collection.update_many(
+            {**orphaned, "_id": {"$in": closing}},
             {"$set": {"status": str(JobStatus.CLOSED), "closed_at": now}, "$inc": {"revision": 1}},
         )
-        return int(result.modified_count)
+        return closing
 
     async def set_status(
         self, job_id: str, status: JobStatus, reason: str | None = None

@@ -408,8 +408,11 @@ async def test_approve_and_reject_by_button_and_by_command(admin_stack: Stack) -
         "status": "rejected",
         "reason": "Agency repost, no real employer",
     }
-    # Matching approved jobs to candidates is not built yet: nothing is queued for them.
-    assert await queued(stack) == []
+    # The worker matches approved jobs to candidates; rejected ones leave the index.
+    assert await queued(stack) == sorted(
+        [("match_job", (jobs[0].id,)), ("match_job", (jobs[1].id,))]
+        + [("unindex_job", (job.id,)) for job in jobs[2:]]
+    )
 
 
 # --- 5. edits -----------------------------------------------------------------------------------
@@ -586,6 +589,9 @@ async def test_stats_gives_numbers_and_a_png_chart(admin_stack: Stack, clock: Cl
         "Sources: 2 (1 paused)",
         "Reviews waiting: 1",
         "Last 14 days: 4 jobs found, auto-approved 2 (50%)",
+        "Matches sent (14 days): 0",
+        "Click-through: n/a (0 of 0 opened Apply, 0 clicks)",
+        "Apply rate: n/a (0 marked applied)",
     ]
     (call,) = [c for c in stack.telegram.calls_to(ADMIN) if c.method == "sendDocument"]
     assert call.document_name == "stats.png"

@@ -11,7 +11,11 @@ Usage::
 Point a ``telegram.Bot`` at ``fake.base_url`` / ``fake.file_base_url`` (or use
 ``fake.telegram_settings()``). The fake answers the methods JobScout uses with valid Bot API
 JSON, records what it received, and can be told to fail: ``block(chat_id)`` (403),
-``fail_next(n, status)``, ``rate_limit_next(n, retry_after)`` (429), ``expire_callback(id)``.
+``fail_next(n, status)`` (a burst of 5xx, optionally ``after`` some requests),
+``rate_limit_next(n, retry_after)`` (429), ``expire_callback(id)``. ``enforce_limits(...)``
+makes it answer 429 to messages beyond Telegram's rates, as the real API does under bulk sends,
+and ``hold_after(n)`` / ``release()`` park every message after the n-th accepted one, so a test
+can stop a sender at a point where nothing it sent is in doubt.
 
 Everything it records is guarded by a lock, and ``wait_for_messages`` may be awaited from any
 event loop (waiters are woken with ``call_soon_threadsafe``).
@@ -22,6 +26,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import math
 import re
 import threading
 import time
@@ -47,6 +52,8 @@ MAX_CALLBACK_DATA_BYTES: Final = 64
 
 # Methods that create a message in a chat (what messages_to / wait_for_messages count).
 _MESSAGE_METHODS: Final = frozenset({"sendmessage", "senddocument"})
+# Methods that count against the sending limits (enforce_limits) and that hold_after parks.
+_LIMITED_METHODS: Final = frozenset({"sendmessage", "senddocument", "sendphoto"})
 # Parameters PTB sends JSON-encoded inside form fields.
 _JSON_PARAMS: Final = frozenset(
     {
@@ -115,6 +122,45 @@ class _Fault:
     description: str
     method: str | None  # lower case; None: any method but getMe
     retry_after: int | None = None
+    passes: int = 0  # requests it lets through before it starts to apply
+
+
+@dataclass
+class _Limits:
+    """Telegram's sending limits as token buckets, kept in GCRA form.
+
+    Each bucket keeps the time its next message is due (``next_*``) and lets a message through
+    when it arrives no more than ``tolerance`` seconds before that: a bucket of
+    ``1 + tolerance * rate`` tokens refilled at ``rate``. The tolerance models network jitter:
+    messages sent evenly at the limit do not arrive evenly.
+    """
+
+    per_second: float
+    per_chat_per_second: float
+    tolerance: float
+    next_global: float = 0.0
+    next_chat: dict[str, float] = field(default_factory=dict)
+
+    def admit(self, chat: str, now: float) -> None:
+        """Take a token from both buckets, or raise a 429 that says when to come back."""
+        due_global = max(self.next_global, now)
+        due_chat = max(self.next_chat.get(chat, now), now)
+        early = max(due_global, due_chat) - self.tolerance - now
+        if early > 0:
+            retry_after = max(1, math.ceil(early))  # Telegram gives whole seconds, at least 1
+            raise _ApiError(
+                429, f"Too Many Requests: retry after {retry_after}", retry_after=retry_after
+            )
+        self.next_global = due_global + 1 / self.per_second
+        self.next_chat[chat] = due_chat + 1 / self.per_chat_per_second
+
+
+@dataclass
+class _Hold:
+    after: int  # accepted messages before holding starts
+    loop: asyncio.AbstractEventLoop | None = None
+    released: asyncio.Event | None = None
+    held: int = 0
 
 
 @dataclass
@@ -166,6 +212,9 @@ class FakeTelegramAPI(LoopbackFake):
         self._blocked: set[str] = set()
         self._expired_callbacks: set[str] = set()
         self._faults: list[_Fault] = []
+        self._limits: _Limits | None = None
+        self._hold: _Hold | None = None
+        self._accepted_messages = 0
         self._waiters: list[_Waiter] = []
         self._webhook: dict[str, Any] | None = None
         self._message_ids = itertools.count(1)
@@ -243,11 +292,18 @@ class FakeTelegramAPI(LoopbackFake):
         *,
         method: str | None = None,
         description: str | None = None,
+        after: int = 0,
     ) -> None:
-        """The next ``n`` requests (of ``method``, or any method but getMe) get ``status``."""
+        """The next ``n`` requests (of ``method``, or any method but getMe) get ``status``.
+
+        ``after``: let that many such requests through first (fail the second reply of three).
+        """
         text = description or _default_description(status)
+        faults = [_Fault(status, text, _lower(method)) for _ in range(n)]
+        if faults:
+            faults[0].passes = after
         with self._lock:
-            self._faults.extend(_Fault(status, text, _lower(method)) for _ in range(n))
+            self._faults.extend(faults)
 
     def rate_limit_next(self, n: int, retry_after: int = 1, *, method: str | None = None) -> None:
         """The next ``n`` requests get 429 with ``parameters.retry_after``.
@@ -261,7 +317,59 @@ class FakeTelegramAPI(LoopbackFake):
                 _Fault(429, text, _lower(method), retry_after=retry_after) for _ in range(n)
             )
 
+    def enforce_limits(
+        self,
+        per_second: float = 30.0,
+        per_chat_per_second: float = 1.0,
+        *,
+        tolerance: float = 0.05,
+    ) -> None:
+        """From now on, messages beyond these rates get 429 with ``parameters.retry_after``.
+
+        A rejected message is not delivered and takes no token. ``tolerance``: how many seconds
+        early a message may arrive (network jitter; see ``_Limits``).
+        """
+        with self._lock:
+            self._limits = _Limits(per_second, per_chat_per_second, tolerance)
+
+    def lift_limits(self) -> None:
+        with self._lock:
+            self._limits = None
+
+    def hold_after(self, messages: int) -> None:
+        """Once ``messages`` messages are accepted, park every further message request.
+
+        A parked request gets no answer until ``release()``, and then a 502: it is never
+        delivered. Counting and parking happen in one step, so exactly ``messages`` get through.
+        """
+        with self._lock:
+            self._hold = _Hold(after=messages)
+
+    def release(self) -> None:
+        """Answer every parked request with 502 and stop parking."""
+        with self._lock:
+            hold, self._hold = self._hold, None
+        if hold is not None and hold.loop is not None and hold.released is not None:
+            hold.loop.call_soon_threadsafe(hold.released.set)
+
     # ------------------------------------------------------------------ inspection
+
+    @property
+    def held(self) -> int:
+        """Message requests parked by ``hold_after`` right now."""
+        with self._lock:
+            return self._hold.held if self._hold is not None else 0
+
+    @property
+    def accepted_messages(self) -> int:
+        """sendMessage and sendDocument calls accepted so far."""
+        with self._lock:
+            return self._accepted_messages
+
+    @property
+    def rate_limited(self) -> int:
+        """How many requests got a 429 (from enforce_limits or rate_limit_next)."""
+        return sum(1 for request in self.requests if request.status == 429)
 
     @property
     def sent(self) -> list[RecordedCall]:
@@ -361,6 +469,10 @@ class FakeTelegramAPI(LoopbackFake):
         try:
             if request.path_params["token"] != self.token:
                 raise _ApiError(401, "Unauthorized")
+            released = self._park(method.lower())
+            if released is not None:
+                await self._wait_parked(released)
+                raise _ApiError(502, "Bad Gateway")
             result = self._dispatch(method, parsed, chat_id, now)
         except _ApiError as exc:
             status = exc.status
@@ -385,10 +497,39 @@ class FakeTelegramAPI(LoopbackFake):
             return _error(404, "Not Found")
         return Response(stored.content, media_type="application/octet-stream")
 
+    def _park(self, name: str) -> asyncio.Event | None:
+        """The event a message request must wait for, when hold_after applies to it."""
+        with self._lock:
+            hold = self._hold
+            if (
+                hold is None
+                or name not in _LIMITED_METHODS
+                or self._accepted_messages < hold.after
+            ):
+                return None
+            if hold.released is None:
+                hold.loop = asyncio.get_running_loop()
+                hold.released = asyncio.Event()
+            hold.held += 1
+            return hold.released
+
+    async def _wait_parked(self, released: asyncio.Event) -> None:
+        try:
+            await released.wait()
+        finally:
+            with self._lock:
+                if self._hold is not None and self._hold.released is released:
+                    self._hold.held -= 1
+
+    def _before_stop(self) -> None:
+        self.release()
+
     def _dispatch(self, method: str, parsed: _Parsed, chat_id: str | None, now: float) -> Any:
         name = method.lower()
         with self._lock:
             self._raise_fault(name)
+            if self._limits is not None and name in _LIMITED_METHODS and chat_id is not None:
+                self._limits.admit(chat_id, now)
             if chat_id is not None and chat_id in self._blocked:
                 raise _ApiError(403, "Forbidden: bot was blocked by the user")
         handler = {
@@ -408,6 +549,9 @@ class FakeTelegramAPI(LoopbackFake):
     def _raise_fault(self, name: str) -> None:
         for index, fault in enumerate(self._faults):
             if fault.method == name or (fault.method is None and name != "getme"):
+                if fault.passes > 0:
+                    fault.passes -= 1
+                    return
                 del self._faults[index]
                 raise _ApiError(fault.status, fault.description, fault.retry_after)
 
@@ -597,6 +741,8 @@ class FakeTelegramAPI(LoopbackFake):
     def _record(self, call: RecordedCall) -> None:
         with self._lock:
             self._sent.append(call)
+            if call.method.lower() in _MESSAGE_METHODS:
+                self._accepted_messages += 1
             if call.chat_id is not None and call.method.lower() in _MESSAGE_METHODS:
                 self._by_chat.setdefault(call.chat_id, []).append(call)
             ready = [

@@ -8,7 +8,6 @@ recorded replies under the real paths; career pages from the fixture career site
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import copy
 import json
 import uuid
@@ -48,7 +47,13 @@ from tests.fakes.ats_api import FakeAtsApi, load_fixture
 from tests.fakes.career_site import DEFAULT_JOBS, CareerSite
 from tests.fakes.chat_model import ScriptedChatModel, tool_call_message
 from webhooks.runtime import Runtime
-from webhooks.worker import MAX_TRIES, build_worker, crawl_source, enqueue_due_sources
+from webhooks.worker import (
+    MAX_TRIES,
+    build_worker,
+    crawl_source,
+    enqueue_due_sources,
+    stop_worker,
+)
 
 # One event loop, one Chromium, one career site and one fake ATS API for the module (each test
 # resets the servers and gets a database of its own).
@@ -972,9 +977,7 @@ async def run_worker_until(runtime: Runtime, check: Callable[[], Awaitable[bool]
     try:
         await eventually(check)
     finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+        await stop_worker(worker, task)
 
 
 async def test_the_worker_crawls_the_due_sources(runtime: Runtime, api: FakeAtsApi) -> None:

@@ -9,9 +9,11 @@ import pytest
 from conversations import answers
 from conversations.answers import Invalid
 from conversations.flow import parse_frequency
-from core.domain import Frequency, QuietHours, SalaryFloor, Seniority, WorkMode
+from core.domain import EmploymentType, Frequency, QuietHours, SalaryFloor, Seniority, WorkMode
 
 REMOTE, HYBRID, ONSITE = WorkMode.REMOTE, WorkMode.HYBRID, WorkMode.ONSITE
+FULL, PART, CONTRACT = EmploymentType.FULL_TIME, EmploymentType.PART_TIME, EmploymentType.CONTRACT
+INTERNSHIP, TEMPORARY = EmploymentType.INTERNSHIP, EmploymentType.TEMPORARY
 
 
 @pytest.mark.parametrize(
@@ -428,6 +430,56 @@ def test_frequency(text: str, expected: Frequency) -> None:
 @pytest.mark.parametrize("text", ["", "hourly", "sometimes", "monthly"])
 def test_frequency_invalid(text: str) -> None:
     assert parse_frequency(text) == Invalid("invalid_frequency")
+
+
+# --- employment types -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("full-time", (FULL,)),
+        ("Full time", (FULL,)),
+        ("full_time", (FULL,)),  # a button's value
+        ("FULLTIME", (FULL,)),
+        ("Vollzeit", (FULL,)),
+        ("tiempo completo", (FULL,)),
+        ("Jornada completa", (FULL,)),
+        ("part-time", (PART,)),
+        ("part_time", (PART,)),
+        ("Teilzeit", (PART,)),
+        ("medio tiempo", (PART,)),
+        ("media jornada", (PART,)),
+        ("contract", (CONTRACT,)),
+        ("Freelance", (CONTRACT,)),
+        ("freiberuflich", (CONTRACT,)),
+        ("Selbständig", (CONTRACT,)),
+        ("autónomo", (CONTRACT,)),
+        ("Contract / freelance", (CONTRACT,)),  # the English button label, typed
+        ("internship", (INTERNSHIP,)),
+        ("Praktikum", (INTERNSHIP,)),
+        ("prácticas", (INTERNSHIP,)),
+        ("befristet", (TEMPORARY,)),
+        ("Ausbildung", (EmploymentType.APPRENTICESHIP,)),
+        ("voluntariado", (EmploymentType.VOLUNTEER,)),
+        ("contract, full-time", (FULL, CONTRACT)),
+        ("Vollzeit oder Teilzeit", (FULL, PART)),
+        ("Voll- und Teilzeit", (FULL, PART)),
+        ("tiempo completo o medio tiempo", (FULL, PART)),
+        ("full-time; full time", (FULL,)),
+        ("any", ()),
+        ("Egal", ()),
+        ("cualquiera", ()),
+        ("full-time, any", ()),
+    ],
+)
+def test_employment_types(text: str, expected: tuple[EmploymentType, ...]) -> None:
+    assert answers.parse_employment_types(text) == expected
+
+
+@pytest.mark.parametrize("text", ["", "-", "sometimes", "full-time, sometimes", "40 hours"])
+def test_employment_types_invalid(text: str) -> None:
+    assert answers.parse_employment_types(text) == Invalid("invalid_employment_type")
 
 
 # --- resume corrections -----------------------------------------------------------------------

@@ -27,6 +27,7 @@ from core.channels import Channel, FileRef, InboundMessage, MessageKind, Reply
 from core.domain import (
     ConsentPurpose,
     ConsentRecord,
+    EmploymentType,
     Frequency,
     ParsedResume,
     Profile,
@@ -203,6 +204,7 @@ SUMMARY = (
     "• Locations: Berlin, Munich\n"
     "• Level: Senior\n"
     "• Minimum salary: 60,000 EUR per year\n"
+    "• Employment: any\n"
     "• Skills: none\n"
     "• Alerts: Instantly\n"
     "• Time zone: Europe/Berlin\n"
@@ -385,6 +387,11 @@ SENIORITY_BUTTONS = [
 ]
 FREQUENCY_BUTTONS = [["frequency:instant"], ["frequency:daily", "frequency:weekly"]]
 QUIET_BUTTONS = [["quiet_hours:22-7", "quiet_hours:none"]]
+EMPLOYMENT_BUTTONS = [
+    ["employment_type:full_time", "employment_type:part_time"],
+    ["employment_type:contract", "employment_type:internship"],
+    ["employment_type:any"],
+]
 
 STEP_BUTTONS: dict[Step, list[list[str]]] = {
     Step.ROLES: [],
@@ -396,6 +403,7 @@ STEP_BUTTONS: dict[Step, list[list[str]]] = {
     Step.FREQUENCY: FREQUENCY_BUTTONS,
     Step.TIMEZONE: [],
     Step.QUIET_HOURS: QUIET_BUTTONS,
+    Step.EMPLOYMENT_TYPE: EMPLOYMENT_BUTTONS,
 }
 
 
@@ -732,6 +740,8 @@ def test_prefs_buttons_before_onboarding_are_stale() -> None:
         (Step.RESUME_WAIT, "resume:skip", ("resume_wait",)),
         (Step.ROLES, "delete:yes", ("ask_roles",)),
         (Step.ROLES, "lang:xx", ("ask_roles",)),
+        (Step.QUIET_HOURS, "employment_type:full_time", ("ask_quiet_hours",)),
+        (Step.ROLES, "prefs:employment_type", ("ask_roles",)),
     ],
 )
 def test_a_button_from_an_earlier_question_is_stale(
@@ -776,8 +786,9 @@ def test_prefs_offers_every_answer() -> None:
     assert SUMMARY in transition.replies[0].text
     assert payloads(transition.replies[0]) == [
         ["prefs:roles", "prefs:work_mode", "prefs:locations"],
-        ["prefs:seniority", "prefs:salary", "prefs:resume"],
-        ["prefs:frequency", "prefs:timezone", "prefs:quiet_hours"],
+        ["prefs:seniority", "prefs:salary", "prefs:employment_type"],
+        ["prefs:resume", "prefs:frequency", "prefs:timezone"],
+        ["prefs:quiet_hours"],
     ]
     assert transition.conversation == conv
 
@@ -795,6 +806,12 @@ def test_prefs_offers_every_answer() -> None:
         ("frequency", "ask_frequency", tap("frequency:weekly"), {"frequency": Frequency.WEEKLY}),
         ("timezone", "ask_timezone", text("UTC-5"), {"timezone": "Etc/GMT+5"}),
         ("quiet_hours", "ask_quiet_hours", tap("quiet_hours:none"), {"quiet_hours": None}),
+        ("employment_type", "ask_employment_type", tap("employment_type:contract"),
+         {"employment_types": (EmploymentType.CONTRACT,)}),
+        ("employment_type", "ask_employment_type", text("Vollzeit oder Teilzeit"),
+         {"employment_types": (EmploymentType.FULL_TIME, EmploymentType.PART_TIME)}),
+        ("employment_type", "ask_employment_type", text("prácticas, freelance"),
+         {"employment_types": (EmploymentType.CONTRACT, EmploymentType.INTERNSHIP)}),
     ],
 )
 def test_editing_one_answer_changes_only_that_answer(
@@ -817,6 +834,53 @@ def test_editing_one_answer_changes_only_that_answer(
     assert (done.step, done.editing, done.onboarded) == (Step.DONE, False, True)
     assert answer.commands == (SaveProfile(profile=done.profile),)
     assert payloads(answer.replies[1]) == MENU
+
+
+@pytest.mark.parametrize("sent", [tap("employment_type:any"), text("egal"), text("Any")])
+def test_any_employment_type_clears_the_choice(sent: InboundMessage) -> None:
+    chosen = (EmploymentType.FULL_TIME, EmploymentType.CONTRACT)
+    conv = onboarded().model_copy(
+        update={"profile": PROFILE.model_copy(update={"employment_types": chosen})}
+    )
+    *_, answer = converse(
+        conv,
+        (tap("prefs:employment_type"), says("ask_employment_type")),
+        (sent, says("saved", "menu")),
+    )
+
+    assert final([answer]).profile == PROFILE
+    assert answer.commands == (SaveProfile(profile=PROFILE),)
+
+
+def test_an_invalid_employment_type_asks_again_with_the_buttons() -> None:
+    conv = onboarded()
+    pick, invalid, valid = converse(
+        conv,
+        (tap("prefs:employment_type"), says("ask_employment_type")),
+        (text("whenever"), says("invalid_employment_type")),
+        (tap("employment_type:internship"), says("saved", "menu")),
+    )
+
+    assert payloads(invalid.replies[0]) == EMPLOYMENT_BUTTONS
+    assert final([invalid]) == final([pick])
+    assert invalid.commands == ()
+    done = final([valid])
+    assert done.profile.employment_types == (EmploymentType.INTERNSHIP,)
+    assert (done.step, done.editing) == (Step.DONE, False)
+
+
+@pytest.mark.parametrize("lang", SUPPORTED)
+def test_the_profile_summary_names_the_employment_types(lang: str) -> None:
+    profile = PROFILE.model_copy(
+        update={"employment_types": (EmploymentType.FULL_TIME, EmploymentType.TEMPORARY)}
+    )
+    chosen = profile_summary(profile, lang).split("\n")
+    any_type = profile_summary(PROFILE, lang).split("\n")
+
+    full, temporary = t(lang, "btn_employment_full_time"), t(lang, "btn_employment_temporary")
+    assert chosen[5].endswith(f": {full}, {temporary}")
+    assert any_type[5].endswith(f": {t(lang, 'employment_any')}")
+    assert chosen[:5] == any_type[:5]
 
 
 def test_an_invalid_edit_asks_again_and_keeps_editing() -> None:

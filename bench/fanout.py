@@ -1,0 +1,203 @@
+"""Fan-out delivery: thousands of alerts through the outbox, within Telegram's rate limits.
+
+The stack starts on its embedded default (SecantusDB and redis-server as child processes) in a
+temporary folder; the fake Bot API runs in this process and enforces Telegram's limits (429 with
+``retry_after`` beyond them). Its limits and ours are scaled by the same factor (``--scale``,
+10 by default: 300 messages/s for the bot, 10/s per chat) so a run takes seconds, not minutes.
+
+5,000 alerts go to 5,000 chats, and a few users get several rows each (a digest's cards: the
+per-chat limit and the per-user order apply). Two drains run side by side, as two workers would
+(in this process, sharing its event loop with the fake). Printed: the rate achieved as a share of
+the bot-wide limit (goal >= 0.95; the limiter's 2 % margin caps it at 0.98), the 429s the fake
+sent (goal 0), duplicates and lost messages (goal 0 each), and wall time.
+
+    .venv/bin/python -m bench.fanout
+    .venv/bin/python -m bench.fanout --scale 1 --alerts 1000   # Telegram's real limits
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import tempfile
+import time
+from collections import Counter
+from datetime import UTC, datetime
+from pathlib import Path
+
+from pydantic import SecretStr
+
+from core.channels import Channel, ChatRef, Reply
+from core.logging import configure_logging
+from core.ratelimit import delivery_limits
+from core.settings import MatchingSettings, Settings
+from core.store.documents import UserDoc
+from core.store.outbox import OutboxKind, OutboxRow
+from tests.fakes.telegram_api import FakeTelegramAPI
+from webhooks.runtime import Runtime, settle_memory
+
+TELEGRAM_PER_SECOND = 30.0
+TELEGRAM_PER_CHAT = 1.0
+FIRST_CHAT = 500_000
+
+
+def plan(alerts: int, multi: int, rows_each: int) -> tuple[list[OutboxRow], dict[str, list[str]]]:
+    """The rows to queue and, per chat, the texts that must arrive (in this order)."""
+    now = datetime.now(UTC)
+    rows: list[OutboxRow] = []
+    expected: dict[str, list[str]] = {}
+    for n in range(alerts):
+        chat = str(FIRST_CHAT + n)
+        count = rows_each if n < multi else 1
+        texts = [f"job {seq} for {chat}: Backend Developer at Acme, Berlin" for seq in range(count)]
+        expected[chat] = texts
+        for seq, text in enumerate(texts):
+            rows.append(
+                OutboxRow.new(
+                    OutboxKind.DIGEST if count > 1 else OutboxKind.ALERT,
+                    f"telegram:{chat}",
+                    ChatRef(channel=Channel.TELEGRAM, chat_id=chat),
+                    f"job-{seq}",
+                    [Reply(text=text)],
+                    now=now,
+                    seq=seq,
+                )
+            )
+    return rows, expected
+
+
+async def main(arguments: argparse.Namespace) -> None:
+    configure_logging("ERROR", "console")
+    scale = arguments.scale
+    per_second = TELEGRAM_PER_SECOND * scale
+    per_chat = TELEGRAM_PER_CHAT * scale
+    rows, expected = plan(arguments.alerts, arguments.multi, arguments.rows_each)
+    messages = sum(len(texts) for texts in expected.values())
+    with tempfile.TemporaryDirectory(prefix="jobscout-fanout-") as folder:
+        async with FakeTelegramAPI() as fake:
+            fake.enforce_limits(per_second, per_chat, tolerance=arguments.tolerance)
+            settings = Settings(
+                _env_file=None,
+                data_dir=Path(folder),
+                encryption_keys=SecretStr(_fernet_key()),
+                environment="test",
+                telegram=fake.telegram_settings(),
+                matching=MatchingSettings(
+                    telegram_per_second=per_second, telegram_per_chat_per_second=per_chat
+                ),
+            )
+            runtime = await Runtime.start(settings)
+            try:
+                settle_memory()
+                await UserDoc.get_pymongo_collection().insert_many(
+                    [_user(chat) for chat in expected], ordered=False
+                )
+                started = time.monotonic()
+                queued = await runtime.delivery.outbox.enqueue(rows)
+                enqueue_s = time.monotonic() - started
+
+                load_before = os.getloadavg()[0]
+                cpu_before = _cpu_seconds()
+                started = time.monotonic()
+                reports = await asyncio.gather(
+                    *(runtime.delivery.drain(f"bench-{n}") for n in range(arguments.drains))
+                )
+                wall = time.monotonic() - started
+                cpu = _cpu_seconds() - cpu_before
+            finally:
+                await runtime.stop()
+
+        calls = [call for call in fake.sent if call.chat_id in expected]
+        got: dict[str, list[str]] = {}
+        for call in calls:
+            got.setdefault(call.chat_id or "", []).append(call.text or "")
+        duplicates = sum(max(0, len(got.get(c, [])) - len(t)) for c, t in expected.items())
+        lost = sum(max(0, len(t) - len(got.get(c, []))) for c, t in expected.items())
+        out_of_order = sum(
+            1 for chat, texts in expected.items()
+            if len(got.get(chat, [])) == len(texts) and got[chat] != texts
+        )
+        sending_s = max(call.timestamp for call in calls) - started if calls else wall
+        rate = len(calls) / sending_s
+        limits = delivery_limits(settings.matching)[Channel.TELEGRAM]
+        total: Counter[str] = Counter()
+        for report in reports:
+            total.update(report)
+
+    print(
+        f"fan-out of {messages} messages to {len(expected)} chats "
+        f"({arguments.multi} of them get {arguments.rows_each}), {arguments.drains} drains, "
+        f"limits x{scale:g}: {per_second:g}/s for the bot, {per_chat:g}/s per chat "
+        f"(fake's tolerance {arguments.tolerance:g} s)"
+    )
+    print(f"  queued                  {queued:>8} rows in {enqueue_s:.2f} s")
+    print(
+        f"  achieved                {rate:>8.1f} messages/s = {rate / per_second:.3f} of the limit"
+        f"  (goal >= 0.95; ceiling with our margin {1 / limits.interval / per_second:.3f})"
+    )
+    print(f"  429s from the fake      {fake.rate_limited:>8}  (goal 0)")
+    print(f"  duplicates              {duplicates:>8}  (goal 0)")
+    print(f"  lost                    {lost:>8}  (goal 0)")
+    print(f"  out of order (chats)    {out_of_order:>8}  (goal 0)")
+    print(f"  wall time               {wall:>8.2f} s  (first claim to last drain stopping)")
+    print(
+        f"  CPU while draining      {cpu / wall:>8.2f} cores  (this process, SecantusDB, redis; "
+        f"{os.cpu_count()} CPUs, load average {load_before:.2f} before: run on a quiet machine)"
+    )
+    shares = ", ".join(f"{report['sent']}" for report in reports)
+    print(f"  rows per drain          {shares}")
+    print(
+        "  drains' report          "
+        + ", ".join(f"{key} {value}" for key, value in sorted(total.items()))
+    )
+
+
+def _cpu_seconds() -> float:
+    """CPU time of this process and of its children still running (SecantusDB, redis)."""
+    total = time.process_time()
+    ticks = os.sysconf("SC_CLK_TCK")
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == os.getpid():
+            total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
+
+
+def _user(chat: str) -> dict[str, object]:
+    return {
+        "_id": f"telegram:{chat}",
+        "channel": "telegram",
+        "platform_user_id": chat,
+        "chat_id": chat,
+        "created_at": datetime.now(UTC),
+        "reachable": True,
+        "linked": [],
+    }
+
+
+def _fernet_key() -> str:
+    from cryptography.fernet import Fernet
+
+    return Fernet.generate_key().decode()
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("PTB_TIMEDELTA", "true")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--alerts", type=int, default=5_000, help="chats, one alert each")
+    parser.add_argument("--multi", type=int, default=10, help="users who get several rows")
+    parser.add_argument("--rows-each", type=int, default=5, help="rows each of those gets")
+    parser.add_argument("--scale", type=float, default=10.0, help="x Telegram's limits, both sides")
+    parser.add_argument("--drains", type=int, default=2, help="drains side by side")
+    parser.add_argument(
+        "--tolerance", type=float, default=0.05, help="seconds early the fake lets a message be"
+    )
+    asyncio.run(main(parser.parse_args()))

@@ -1,0 +1,90 @@
+"""Candidates as matching and delivery need them: profile, language, chat and digest state.
+
+One user's conversation state holds their profile, language and consents; their user row holds
+where to reach them. Loading both for thousands of users at once is two queries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from core.channels import Channel
+from core.domain import ConsentPurpose, Frozen, Profile
+from core.store.documents import ConversationDoc, UserDoc
+
+
+class CandidateRecord(Frozen):
+    user_key: str
+    lang: str
+    profile: Profile
+    onboarded: bool
+    messages_allowed: bool  # the latest job-messages consent is a grant
+    channel: Channel
+    chat_id: str
+    reachable: bool
+    linked: tuple[str, ...] = ()
+    last_digest_at: datetime | None = None
+
+    @property
+    def wants_matches(self) -> bool:
+        return self.onboarded and self.messages_allowed and not self.profile.paused
+
+
+def _messages_allowed(state: dict[str, Any]) -> bool:
+    latest = [
+        record
+        for record in state.get("consents", [])
+        if record.get("purpose") == str(ConsentPurpose.JOB_MESSAGES)
+    ]
+    return bool(latest) and bool(latest[-1].get("granted"))
+
+
+class MongoCandidates:
+    async def get_many(self, user_keys: Sequence[str]) -> dict[str, CandidateRecord]:
+        keys = list(dict.fromkeys(user_keys))
+        if not keys:
+            return {}
+        users = {
+            raw["_id"]: raw
+            async for raw in UserDoc.get_pymongo_collection().find({"_id": {"$in": keys}})
+        }
+        out: dict[str, CandidateRecord] = {}
+        cursor = ConversationDoc.get_pymongo_collection().find({"_id": {"$in": list(users)}})
+        async for raw in cursor:
+            user = users[raw["_id"]]
+            state = raw["state"]
+            out[raw["_id"]] = CandidateRecord(
+                user_key=raw["_id"],
+                lang=str(state.get("lang", user.get("language", "en"))),
+                profile=Profile.model_validate(state.get("profile", {})),
+                onboarded=bool(state.get("onboarded")),
+                messages_allowed=_messages_allowed(state),
+                channel=Channel(user["channel"]),
+                chat_id=str(user["chat_id"]),
+                reachable=bool(user.get("reachable", True)),
+                linked=tuple(user.get("linked", [])),
+                last_digest_at=user.get("last_digest_at"),
+            )
+        return out
+
+    async def get(self, user_key: str) -> CandidateRecord | None:
+        return (await self.get_many([user_key])).get(user_key)
+
+    async def onboarded_keys(self) -> list[str]:
+        cursor = ConversationDoc.get_pymongo_collection().find(
+            {"state.onboarded": True}, {"_id": 1}
+        )
+        return [raw["_id"] async for raw in cursor]
+
+    async def set_last_digest(self, user_key: str, at: datetime) -> None:
+        await UserDoc.get_pymongo_collection().update_one(
+            {"_id": user_key}, {"$set": {"last_digest_at": at}}
+        )
+
+    async def link(self, user_key: str, other_key: str) -> None:
+        """Two user keys of one person (two channels): each falls back to the other."""
+        collection = UserDoc.get_pymongo_collection()
+        await collection.update_one({"_id": user_key}, {"$addToSet": {"linked": other_key}})
+        await collection.update_one({"_id": other_key}, {"$addToSet": {"linked": user_key}})

@@ -1,0 +1,426 @@
+"""Matching and delivery end to end: candidates onboard through the webhook, an admin approves a
+job, the worker embeds it (the real model), asks Qdrant (local mode) for candidates, scores them
+and delivers alerts and digests through the outbox to the fake Bot API."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import httpx
+import pytest
+from pydantic import SecretStr
+
+from core.domain import WorkMode
+from core.jobs import (
+    Extraction,
+    JobPosting,
+    JobStatus,
+    Location,
+    Salary,
+    SalaryPeriod,
+    Source,
+    SourceKind,
+    StoredJob,
+)
+from core.settings import CrawlSettings
+from core.store.documents import OutboxDoc
+from tests.conftest import WEBHOOK_SECRET, Stack, serve
+from tests.e2e.test_admin import ADMIN, Clock, inbox, key, presses
+from tests.e2e.test_telegram_webhook import Person, settled
+from tests.fakes.telegram_api import FakeTelegramAPI
+from webhooks.app import create_app
+from webhooks.runtime import Runtime
+from webhooks.worker import build_worker, stop_worker
+
+pytestmark = pytest.mark.e2e
+
+ALICE, BOB, CAROL, DAVE, ERIN = 8001, 8002, 8003, 8004, 8005
+
+
+class TickingClock(Clock):
+    """Real time moved by an offset: delivery waits (rate limits, retries) still pass."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.offset = timedelta(0)
+
+    def __call__(self) -> datetime:
+        return datetime.now(UTC) + self.offset
+
+    def advance(self, **delta: float) -> None:
+        self.offset += timedelta(**delta)
+
+    def set(self, when: datetime) -> None:
+        self.offset = when - datetime.now(UTC)
+
+
+@pytest.fixture
+def clock() -> TickingClock:
+    return TickingClock()
+
+
+@pytest.fixture
+async def match_stack(
+    settings_factory: Any, fake_telegram: FakeTelegramAPI, clock: TickingClock
+) -> AsyncIterator[Stack]:
+    """The whole service with a worker; every service reads the test's clock."""
+    settings = settings_factory(
+        telegram=fake_telegram.telegram_settings(webhook_secret=SecretStr(WEBHOOK_SECRET)),
+        admins=[ADMIN],
+        crawl=CrawlSettings(allow_loopback=True, per_domain_delay_s=0),
+        public_url="https://jobscout.example",
+    )
+    runtime = await Runtime.start(settings)
+    for service in (runtime.chat, runtime.admin, runtime.matches, runtime.delivery):
+        service.clock = clock
+    worker = build_worker(runtime, poll_delay=0.02)
+    worker_task = asyncio.create_task(worker.async_run())
+    try:
+        async with (
+            serve(create_app(settings, runtime)) as base_url,
+            httpx.AsyncClient(timeout=10) as http,
+        ):
+            yield Stack(settings, runtime, fake_telegram, http, base_url, itertools.count(1000))
+    finally:
+        await stop_worker(worker, worker_task)
+        await runtime.stop()
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+
+async def onboard(
+    person: Person,
+    *,
+    roles: str,
+    mode: str,
+    places: str,
+    seniority: str,
+    salary: str | None,
+    frequency: str,
+    quiet: str = "quiet_hours:none",
+) -> None:
+    """The real onboarding conversation, without a resume."""
+    await person.says("/start")
+    await person.taps("consent:yes:en", expect=2)
+    await person.says(roles)
+    await person.taps(f"work_mode:{mode}")
+    await person.says(places)
+    await person.taps(f"seniority:{seniority}")
+    if salary is None:
+        await person.taps("salary:skip")
+    else:
+        await person.says(salary)
+    await person.taps("resume:skip")
+    await person.taps(f"frequency:{frequency}")
+    await person.says("Berlin")  # the time zone: Europe/Berlin
+    if quiet.startswith("quiet_hours:"):
+        done = await person.taps(quiet, expect=2)
+    else:
+        done = await person.says(quiet, expect=2)
+    assert "All set" in done[0]
+
+
+async def eventually(check: Any) -> None:
+    async with asyncio.timeout(20):
+        while not await check():  # noqa: ASYNC110 - the worker runs on its own; poll it
+            await asyncio.sleep(0.05)
+
+
+async def indexed(stack: Stack, *user_ids: int) -> None:
+    keys = [key(user_id) for user_id in user_ids]
+
+    async def all_there() -> bool:
+        found = await stack.runtime.matches.index.vectors("candidates", keys)
+        return len(found) == len(keys)
+
+    await eventually(all_there)
+
+
+async def delivered(stack: Stack) -> None:
+    """Nothing is queued for the worker and nothing waits in the outbox."""
+
+    async def idle() -> bool:
+        due = {
+            "status": {"$in": ["pending", "sending"]},
+            "not_before": {"$lte": stack.runtime.matches.clock()},
+        }
+        busy = await OutboxDoc.get_pymongo_collection().count_documents(due)
+        queued = await stack.runtime.queue.pool.queued_jobs()
+        return busy == 0 and not [job for job in queued if job.function != "deliver_outbox"]
+
+    await settled(stack)
+    await eventually(idle)
+
+
+async def seed_job(
+    stack: Stack,
+    job_id: str,
+    *,
+    title: str = "Senior Backend Engineer (Python)",
+    company: str = "Acme GmbH",
+    locations: tuple[Location, ...] = (Location(country="DE", raw="Remote, Germany"),),
+    work_mode: WorkMode = WorkMode.REMOTE,
+    skills: tuple[str, ...] = ("Python", "Django", "PostgreSQL"),
+) -> StoredJob:
+    now = stack.runtime.admin.clock()
+    source = await stack.runtime.admin.sources.get("src001")
+    if source is None:
+        source = await stack.runtime.admin.sources.add(
+            Source(
+                id="src001",
+                kind=SourceKind.GREENHOUSE,
+                locator="acme",
+                name="acme",
+                created_at=now,
+            )
+        )
+    posting = JobPosting(
+        source_kind=SourceKind.GREENHOUSE,
+        extraction=Extraction.ATS_API,
+        external_id=job_id,
+        title=title,
+        company=company,
+        url=f"https://boards.example.org/acme/jobs/{job_id}",
+        locations=locations,
+        work_mode=work_mode,
+        salary=Salary(
+            minimum=70000,
+            maximum=85000,
+            currency="EUR",
+            period=SalaryPeriod.YEAR,
+            annual_minimum=70000,
+            annual_maximum=85000,
+        ),
+        skills=skills,
+        description_md="We build APIs in Python and Django on PostgreSQL.",
+        posted_at=now.date(),
+    )
+    job = StoredJob(
+        id=job_id,
+        source_ids=(source.id,),
+        posting=posting,
+        status=JobStatus.PENDING_REVIEW,
+        fingerprint=f"fp-{job_id}",
+        first_seen_at=now,
+        last_seen_at=now,
+    )
+    await stack.runtime.admin.jobs.insert(job, f"{source.id}:{job_id}", "acme")
+    return job
+
+
+async def approve(stack: Stack, job_id: str) -> None:
+    admin = Person(stack, ADMIN)
+    replies = await admin.says(f"/approve {job_id}")
+    assert replies[0].startswith("Approved")
+
+
+def alerts(stack: Stack, user_id: int, job: StoredJob) -> list[str]:
+    return [text for text in stack.telegram.messages_to(user_id) if job.posting.title in text]
+
+
+# --- tests ------------------------------------------------------------------------------------
+
+
+async def test_an_approved_job_alerts_exactly_the_candidates_it_fits_once_each(
+    match_stack: Stack,
+) -> None:
+    stack = match_stack
+    alice, bob, carol, dave = (Person(stack, uid) for uid in (ALICE, BOB, CAROL, DAVE))
+    await onboard(
+        alice, roles="Backend Developer", mode="remote", places="Berlin, Germany",
+        seniority="senior", salary="60k EUR", frequency="instant",
+    )
+    await onboard(
+        bob, roles="Nurse", mode="onsite", places="Madrid, Spain", seniority="mid",
+        salary=None, frequency="instant",
+    )
+    await onboard(  # the right job, but it is remote from Germany only
+        carol, roles="Backend Developer", mode="remote", places="Valencia, Spain",
+        seniority="senior", salary=None, frequency="instant",
+    )
+    await onboard(  # fits, but wants a daily digest, not alerts
+        dave, roles="Python Developer", mode="remote", places="Hamburg, Germany",
+        seniority="senior", salary=None, frequency="daily",
+    )
+    await indexed(stack, ALICE, BOB, CAROL, DAVE)
+    job = await seed_job(stack, "job00001")
+
+    await approve(stack, job.id)
+    await stack.telegram.wait_for_messages(ALICE, alice.seen + 1)
+    await delivered(stack)
+
+    assert len(alerts(stack, ALICE, job)) == 1
+    card = alerts(stack, ALICE, job)[0]
+    assert "Acme GmbH" in card
+    assert "70,000–85,000 EUR" in card
+    assert "Python" in card
+    buttons = [data for _, data in stack.telegram.buttons_to(ALICE)[1]]
+    assert buttons == [f"m:save:{job.id}", f"m:applied:{job.id}"]
+    for user_id in (BOB, CAROL, DAVE):
+        assert alerts(stack, user_id, job) == []
+    # Dave's match waits for his digest.
+    assert [m.job_id for m in await stack.runtime.matches.matches.new_for_user(key(DAVE), 10)] == [
+        job.id
+    ]
+
+    # Approving again (a second admin action, a revised job) never sends it twice.
+    await approve(stack, job.id)
+    await delivered(stack)
+    assert len(alerts(stack, ALICE, job)) == 1
+
+
+async def test_the_apply_button_is_a_tracked_link_and_stats_count_it(match_stack: Stack) -> None:
+    stack = match_stack
+    alice = Person(stack, ALICE)
+    await onboard(
+        alice, roles="Backend Developer", mode="remote", places="Berlin, Germany",
+        seniority="senior", salary=None, frequency="instant",
+    )
+    await indexed(stack, ALICE)
+    job = await seed_job(stack, "job00002")
+    await approve(stack, job.id)
+    await stack.telegram.wait_for_messages(ALICE, alice.seen + 1)
+    await delivered(stack)
+
+    calls = stack.telegram.calls_to(ALICE)
+    markup = calls[-1].params["reply_markup"]
+    url = markup["inline_keyboard"][0][0]["url"]
+    assert url.startswith("https://jobscout.example/r/")
+    token = url.rsplit("/", 1)[1]
+    response = await stack.http.get(f"{stack.base_url}/r/{token}", follow_redirects=False)
+    assert response.status_code == 307
+    assert response.headers["location"] == job.posting.url
+
+    await alice.taps(f"m:applied:{job.id}")
+    admin = Person(stack, ADMIN)
+    admin.seen = len(stack.telegram.messages_to(ADMIN))
+    stats = (await admin.says("/stats"))[0]
+    assert "Matches sent (14 days): 1" in stats
+    assert "Click-through: 100%" in stats
+    assert "Apply rate: 100%" in stats
+
+
+async def test_a_digest_goes_out_at_the_local_digest_hour_never_in_quiet_hours(
+    match_stack: Stack, clock: TickingClock
+) -> None:
+    stack = match_stack
+    # Tomorrow 07:30 in Berlin (UTC+1 in winter, UTC+2 in summer: use the zone itself).
+    berlin = datetime.now(UTC).astimezone(ZoneInfo("Europe/Berlin"))
+    start = (berlin + timedelta(days=1)).replace(hour=7, minute=30, second=0, microsecond=0)
+    clock.set(start.astimezone(UTC))
+    dave, erin = Person(stack, DAVE), Person(stack, ERIN)
+    await onboard(
+        dave, roles="Backend Developer", mode="remote", places="Berlin, Germany",
+        seniority="senior", salary=None, frequency="daily", quiet="quiet_hours:22-7",
+    )
+    await onboard(  # quiet from 08:00 to 11:00: the 09:00 digest waits until 11:00
+        erin, roles="Backend Developer", mode="remote", places="Berlin, Germany",
+        seniority="senior", salary=None, frequency="daily", quiet="8-11",
+    )
+    await indexed(stack, DAVE, ERIN)
+    first = await seed_job(stack, "job00003")
+    second = await seed_job(stack, "job00004", title="Python Backend Developer")
+    await approve(stack, first.id)
+    await approve(stack, second.id)
+    await delivered(stack)
+    await eventually(
+        lambda: _count_new(stack, DAVE, 2)
+    )
+    assert alerts(stack, DAVE, first) == []
+
+    matches = stack.runtime.matches
+    assert await matches.send_digests() == 0  # 07:30: before the digest hour
+
+    clock.advance(hours=1, minutes=35)  # 09:05 in Berlin
+    assert await matches.send_digests() == 1  # Dave; Erin is in quiet hours
+    await stack.telegram.wait_for_messages(DAVE, dave.seen + 2)
+    await delivered(stack)
+    digest = stack.telegram.messages_to(DAVE)[dave.seen :]
+    assert len(digest) == 2
+    assert digest[0].startswith("Your daily digest: 2 new jobs")
+    assert {first.posting.title in text or second.posting.title in text for text in digest} == {
+        True
+    }
+    assert stack.telegram.messages_to(ERIN)[erin.seen :] == []
+    assert await matches.send_digests() == 0  # once a day
+
+    clock.advance(hours=2)  # 11:05 in Berlin: Erin's quiet hours are over
+    assert await matches.send_digests() == 1
+    await stack.telegram.wait_for_messages(ERIN, erin.seen + 2)
+    clock.advance(hours=1)
+    assert await matches.send_digests() == 0  # nothing new for anyone: nothing sent
+
+
+async def _count_new(stack: Stack, user_id: int, count: int) -> bool:
+    return len(await stack.runtime.matches.matches.new_for_user(key(user_id), 10)) == count
+
+
+async def test_feedback_shapes_what_comes_next_and_the_tracker_follows_up_once(
+    match_stack: Stack, clock: TickingClock
+) -> None:
+    stack = match_stack
+    alice = Person(stack, ALICE)
+    await onboard(
+        alice, roles="Backend Developer", mode="remote", places="Berlin, Germany",
+        seniority="senior", salary=None, frequency="instant",
+    )
+    await indexed(stack, ALICE)
+    job = await seed_job(stack, "job00005")
+    await approve(stack, job.id)
+    await inbox(alice, 1)
+
+    why = (await alice.taps(f"m:why:{job.id}"))[0]
+    assert "Required skills you're missing: Python" in why  # she sent no resume
+    await presses(alice, f"m:save:{job.id}")
+    tracker = await presses(alice, "m:apps", expect=2)
+    assert "Saved: 1" in tracker[0]
+    assert job.posting.title in tracker[1]
+    await presses(alice, f"m:stage:applied:{job.id}")
+
+    # "Not interested in this company": the next Acme job is not sent; another company's is.
+    await presses(alice, f"m:ni:{job.id}")
+    choices = [data for row in stack.telegram.buttons_to(ALICE) for _, data in row]
+    assert choices == [f"m:nij:{job.id}", f"m:nic:{job.id}", f"m:nik:{job.id}"]
+    await presses(alice, f"m:nic:{job.id}")
+    acme = await seed_job(stack, "job00006", title="Backend Engineer")
+    other = await seed_job(stack, "job00007", title="Backend Engineer", company="Globex")
+    await approve(stack, acme.id)
+    await approve(stack, other.id)
+    await stack.telegram.wait_for_messages(ALICE, alice.seen + 1)
+    await delivered(stack)
+    new = stack.telegram.messages_to(ALICE)[alice.seen :]
+    assert len(new) == 1
+    assert "Globex" in new[0]
+    alice.seen += 1
+
+    # A week after "applied": "heard back?", once.
+    matches = stack.runtime.matches
+    assert await matches.queue_followups() == 0
+    clock.advance(days=7, hours=1)
+    assert await matches.queue_followups() == 1
+    prompt = await inbox(alice, 1)
+    assert job.posting.title in prompt[0]
+    assert await matches.queue_followups() == 0
+    await presses(alice, f"m:heard:interview:{job.id}")
+    tracker = await presses(alice, "m:apps", expect=2)
+    assert "Interviewing: 1" in tracker[0]
+
+
+async def test_delete_removes_the_candidates_vector(match_stack: Stack) -> None:
+    stack = match_stack
+    alice = Person(stack, ALICE)
+    await onboard(
+        alice, roles="Backend Developer", mode="remote", places="Berlin, Germany",
+        seniority="senior", salary=None, frequency="instant",
+    )
+    await indexed(stack, ALICE)
+    await alice.says("/delete")
+    await alice.taps("delete:yes")
+    await settled(stack)
+    assert await stack.runtime.matches.index.vectors("candidates", [key(ALICE)]) == {}

@@ -1,0 +1,465 @@
+"""Matches: from an approved job to the candidates it fits, and what candidates do with them.
+
+- ``job_approved``: embed the job, index it, ask Qdrant for the candidates it may fit (a payload
+  pre-filter plus vector similarity), score those exactly, record the matches, and queue an
+  alert in the outbox for each candidate on "instant" (after their quiet hours).
+- ``index_candidate``: a profile changed: re-embed and re-index the candidate and match them
+  against the jobs already approved.
+- ``send_digests``: every few minutes; users whose local digest time has come get their best new
+  matches since the last digest (nothing new: nothing sent).
+- ``handle``: the buttons under a match (save, applied, not interested, why) and /applications.
+
+Everything that goes to a user goes through the outbox, keyed user × job × kind, so a retry or
+a second worker never sends it twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import numpy as np
+import structlog
+
+from conversations import match_views
+from conversations.match_views import HEARD_STAGE, REMOVE, MatchAction, Stage, TrackedJob, Verb
+from core.channels import ChatRef, InboundMessage, MessageKind, Reply
+from core.domain import Frequency
+from core.jobs import JobStatus, Location, StoredJob, company_key
+from core.matches import Candidate, JobForMatching, Match
+from core.settings import MatchingSettings
+from core.skills import SkillTaxonomy
+from core.store.candidates import CandidateRecord, MongoCandidates
+from core.store.ingest import MongoJobRepository
+from core.store.matches import MongoApplications, MongoFeedback, MongoLinks, MongoMatches
+from core.store.outbox import MongoOutbox, OutboxKind, OutboxRow
+from matching.embed import Embedder
+from matching.index import Progress, RebuildReport, VectorIndex, rebuild
+from matching.schedule import digest_due, next_allowed
+from matching.scoring import Weights, rank, score
+from matching.text import candidate_text, job_text
+from matching.titles import role_family
+
+log = structlog.get_logger(__name__)
+
+INSTANT_ON_SIGNUP = 3  # alerts a new "instant" user gets at once from the jobs already live
+JOBS_PER_CANDIDATE = 200  # approved jobs one candidate's matching looks at
+DISLIKED_SIMILAR = 0.85
+
+Places = Callable[[Sequence[str]], tuple[Location, ...]]
+
+
+def candidate_of(record: CandidateRecord, places: Places, taxonomy: SkillTaxonomy) -> Candidate:
+    """A stored profile as matching sees it; the roles they want count as skills they have
+    ("Backend Developer" brings "Backend Development")."""
+    profile = record.profile
+    resume = profile.resume
+    title = resume.last_title if resume else None
+    named = taxonomy.find_in_text(", ".join([*profile.roles, title or ""]))
+    return Candidate(
+        user_key=record.user_key,
+        lang=record.lang,
+        roles=profile.roles,
+        title=title,
+        skills=tuple(dict.fromkeys([*(resume.skills if resume else ()), *named])),
+        years_experience=resume.years_experience if resume else None,
+        work_modes=profile.work_modes,
+        places=places(profile.locations) if profile.locations else (),
+        seniority=profile.seniority,
+        salary_floor=profile.salary_floor,
+        employment_types=profile.employment_types,
+        paused=profile.paused or not record.messages_allowed,
+        frequency=profile.frequency,
+        timezone=profile.timezone,
+        quiet_hours=profile.quiet_hours,
+    )
+
+
+def for_matching(job: StoredJob) -> JobForMatching:
+    return JobForMatching(id=job.id, posting=job.posting)
+
+
+@dataclass
+class MatchService:
+    settings: MatchingSettings
+    public_url: str
+    embedder: Embedder
+    index: VectorIndex
+    jobs: MongoJobRepository
+    candidates: MongoCandidates
+    matches: MongoMatches
+    applications: MongoApplications
+    links: MongoLinks
+    feedback: MongoFeedback
+    outbox: MongoOutbox
+    taxonomy: SkillTaxonomy
+    places: Places
+    clock: Callable[[], datetime]
+    kick: Callable[[], Awaitable[None]]  # start a delivery drain now
+
+    @property
+    def weights(self) -> Weights:
+        return Weights.from_settings(self.settings)
+
+    async def _embed(self, texts: Sequence[str]) -> np.ndarray:
+        return await asyncio.to_thread(self.embedder.embed, list(texts))
+
+    # --- jobs -------------------------------------------------------------------------------
+
+    async def job_approved(self, job_id: str) -> int:
+        """Index an approved job and alert the instant candidates it fits; returns matches."""
+        job = await self.jobs.get(job_id)
+        if job is None or job.status is not JobStatus.APPROVED:
+            await self.job_closed(job_id)
+            return 0
+        target = for_matching(job)
+        vector = (await self._embed([job_text(job.posting)]))[0]
+        await self.index.upsert_jobs([(target, str(job.status), vector)])
+        hits = await self.index.candidates_for_job(
+            target, vector, self.settings.max_candidates_per_job
+        )
+        records = await self.candidates.get_many([key for key, _ in hits])
+        now = self.clock()
+        found = 0
+        for user_key, similarity in hits:
+            record = records.get(user_key)
+            if record is None or not record.wants_matches:
+                continue
+            candidate = candidate_of(record, self.places, self.taxonomy)
+            feedback = await self.feedback.get(user_key)
+            disliked = await self._disliked_similarity(feedback.not_interested, [job_id])
+            match = score(
+                candidate,
+                target,
+                similarity=similarity,
+                now=now,
+                weights=self.weights,
+                taxonomy=self.taxonomy,
+                feedback=feedback,
+                seen=frozenset(await self.matches.delivered_job_ids(user_key)),
+                disliked_similarity=disliked.get(job_id, 0.0),
+            )
+            if not match.would_send or not await self.matches.record(match, now):
+                continue
+            found += 1
+            if candidate.frequency is Frequency.INSTANT:
+                await self._queue_alerts(record, candidate, [(target, match)], now)
+        if found:
+            await self.kick()
+        log.info("match.job", job_id=job_id, looked_at=len(hits), matched=found)
+        return found
+
+    async def job_closed(self, job_id: str) -> None:
+        """A job closed or was rejected: out of the index; its undelivered matches are dropped."""
+        await self.index.delete_jobs([job_id])
+        await self.matches.drop_for_job(job_id)
+
+    # --- candidates -------------------------------------------------------------------------
+
+    async def index_candidate(self, user_key: str) -> str:
+        """Re-embed a candidate whose profile changed and match them against live jobs."""
+        record = await self.candidates.get(user_key)
+        if record is None or not record.onboarded:
+            await self.index.delete_candidate(user_key)
+            return "not_ready"
+        candidate = candidate_of(record, self.places, self.taxonomy)
+        vector = (await self._embed([candidate_text(candidate)]))[0]
+        await self.index.upsert_candidates([(candidate, vector)])
+        if not record.wants_matches:
+            return "indexed"
+        matched = await self._match_candidate(record, candidate, vector)
+        return f"indexed, {matched} matches"
+
+    async def rebuild_index(self, progress: Progress | None = None) -> RebuildReport:
+        """Embed every approved job and onboarded candidate again (``jobscout index rebuild``)."""
+        records = await self.candidates.get_many(await self.candidates.onboarded_keys())
+        people = [candidate_of(record, self.places, self.taxonomy) for record in records.values()]
+        return await rebuild(
+            self.index,
+            self.embedder,
+            jobs=self._approved_jobs(),
+            candidates=people,
+            total=await self.jobs.count_with_status(JobStatus.APPROVED) + len(people),
+            progress=progress,
+        )
+
+    async def has_anything_to_index(self) -> bool:
+        approved = await self.jobs.count_with_status(JobStatus.APPROVED)
+        return approved > 0 or bool(await self.candidates.onboarded_keys())
+
+    async def _approved_jobs(self) -> AsyncIterator[tuple[JobForMatching, str]]:
+        async for job in self.jobs.each_with_status(JobStatus.APPROVED):
+            yield for_matching(job), str(job.status)
+
+    async def forget(self, user_key: str) -> None:
+        """/delete: the user's vector goes with everything else about them."""
+        await self.index.delete_candidate(user_key)
+
+    async def _match_candidate(
+        self, record: CandidateRecord, candidate: Candidate, vector: np.ndarray
+    ) -> int:
+        seen = await self.matches.delivered_job_ids(candidate.user_key)
+        hits = await self.index.jobs_for_candidate(
+            candidate, vector, JOBS_PER_CANDIDATE, exclude=seen
+        )
+        stored = await self.jobs.get_many([job_id for job_id, _ in hits])
+        closed = [job_id for job_id, _ in hits if job_id not in stored or (
+            stored[job_id].status is not JobStatus.APPROVED
+        )]
+        if closed:
+            await self.index.delete_jobs(closed)
+        live = [(for_matching(stored[job_id]), sim) for job_id, sim in hits if job_id in stored
+                and stored[job_id].status is JobStatus.APPROVED]
+        feedback = await self.feedback.get(candidate.user_key)
+        disliked = await self._disliked_similarity(
+            feedback.not_interested, [job.id for job, _ in live]
+        )
+        now = self.clock()
+        ranked = rank(
+            candidate,
+            live,
+            now=now,
+            weights=self.weights,
+            taxonomy=self.taxonomy,
+            feedback=feedback,
+            seen=frozenset(seen),
+            disliked_similarity=disliked,
+        )
+        by_id = {job.id: job for job, _ in live}
+        fresh: list[tuple[JobForMatching, Match]] = []
+        for match in ranked:
+            if match.would_send and await self.matches.record(match, now):
+                fresh.append((by_id[match.job_id], match))
+        if candidate.frequency is Frequency.INSTANT and fresh:
+            await self._queue_alerts(record, candidate, fresh[:INSTANT_ON_SIGNUP], now)
+            await self.kick()
+        return len(fresh)
+
+    async def _disliked_similarity(
+        self, disliked: Sequence[str], job_ids: Sequence[str]
+    ) -> dict[str, float]:
+        """For each job, its highest cosine to a job the user marked "not interested"."""
+        if not disliked or not job_ids:
+            return {}
+        vectors = await self.index.vectors("jobs", [*disliked, *job_ids])
+        bad = [vectors[job_id] for job_id in disliked if job_id in vectors]
+        if not bad:
+            return {}
+        bad_matrix = np.stack(bad)
+        return {
+            job_id: float(np.max(bad_matrix @ vectors[job_id]))
+            for job_id in job_ids
+            if job_id in vectors
+        }
+
+    # --- delivery ---------------------------------------------------------------------------
+
+    async def _card(
+        self, user_key: str, lang: str, job: JobForMatching, match: Match, header: str | None
+    ) -> Reply:
+        target = job.posting.apply_url or job.posting.url
+        apply_url = None
+        if target:
+            token = await self.links.link_for(user_key, job.id, target, self.clock())
+            apply_url = f"{self.public_url.rstrip('/')}/r/{token}"
+        return match_views.job_card(job, match, lang, apply_url, header=header)
+
+    async def _queue_alerts(
+        self,
+        record: CandidateRecord,
+        candidate: Candidate,
+        found: Sequence[tuple[JobForMatching, Match]],
+        now: datetime,
+    ) -> None:
+        not_before = next_allowed(now, candidate.timezone, candidate.quiet_hours)
+        rows = []
+        for seq, (job, match) in enumerate(found):
+            card = await self._card(record.user_key, record.lang, job, match, None)
+            rows.append(self._row(OutboxKind.ALERT, record, job.id, [card], seq, not_before, now))
+        await self.outbox.enqueue(rows)
+        await self.matches.mark(record.user_key, [job.id for job, _ in found], "alerted", now)
+
+    def _row(
+        self,
+        kind: OutboxKind,
+        record: CandidateRecord,
+        job_id: str,
+        replies: list[Reply],
+        seq: int,
+        not_before: datetime,
+        now: datetime,
+    ) -> OutboxRow:
+        return OutboxRow.new(
+            kind,
+            record.user_key,
+            ChatRef(channel=record.channel, chat_id=record.chat_id),
+            job_id,
+            replies,
+            now=now,
+            not_before=not_before,
+            seq=seq,
+        )
+
+    async def send_digests(self) -> int:
+        """Queue the digests that are due now; returns how many users get one."""
+        now = self.clock()
+        users = await self.matches.users_with_new()
+        records = await self.candidates.get_many(users)
+        sent = 0
+        for user_key in users:
+            record = records.get(user_key)
+            if record is None or not record.wants_matches:
+                continue
+            profile = record.profile
+            if not digest_due(
+                now,
+                frequency=profile.frequency,
+                timezone=profile.timezone,
+                quiet=profile.quiet_hours,
+                last_digest_at=record.last_digest_at,
+                hour=self.settings.digest_hour,
+                weekday=self.settings.weekly_digest_weekday,
+            ):
+                continue
+            if await self._queue_digest(record, now):
+                sent += 1
+        if sent:
+            await self.kick()
+        return sent
+
+    async def _queue_digest(self, record: CandidateRecord, now: datetime) -> bool:
+        new = await self.matches.new_for_user(record.user_key, limit=100)
+        stored = await self.jobs.get_many([match.job_id for match in new])
+        live = [
+            m for m in new if m.job_id in stored and stored[m.job_id].status is JobStatus.APPROVED
+        ]
+        top = live[: self.settings.digest_size]
+        rest = [m.job_id for m in new if m not in top]
+        if rest:
+            await self.matches.mark(record.user_key, rest, "dropped", now)
+        if not top:
+            return False
+        header = match_views.digest_header(len(top), str(record.profile.frequency), record.lang)
+        rows = []
+        for seq, match in enumerate(top):
+            job = for_matching(stored[match.job_id])
+            card = await self._card(
+                record.user_key, record.lang, job, match, header if seq == 0 else None
+            )
+            rows.append(self._row(OutboxKind.DIGEST, record, job.id, [card], seq, now, now))
+        await self.outbox.enqueue(rows)
+        await self.matches.mark(record.user_key, [m.job_id for m in top], "digested", now)
+        await self.candidates.set_last_digest(record.user_key, now)
+        log.info("digest.queued", user=record.user_key, jobs=len(top))
+        return True
+
+    async def queue_followups(self) -> int:
+        """Seven days after "applied": ask "heard back?" once."""
+        now = self.clock()
+        due = await self.applications.due_followups(
+            now, timedelta(days=self.settings.followup_after_days)
+        )
+        records = await self.candidates.get_many([app.user_key for app in due])
+        stored = await self.jobs.get_many([app.job_id for app in due])
+        queued = 0
+        for app in due:
+            record = records.get(app.user_key)
+            job = stored.get(app.job_id)
+            await self.applications.mark_followup_queued(app.user_key, app.job_id)
+            if record is None or job is None or not record.messages_allowed:
+                continue
+            prompt = match_views.followup_prompt(
+                job.id, job.posting.title, job.posting.company, record.lang
+            )
+            not_before = next_allowed(now, record.profile.timezone, record.profile.quiet_hours)
+            await self.outbox.enqueue(
+                [self._row(OutboxKind.FOLLOWUP, record, job.id, [prompt], 0, not_before, now)]
+            )
+            queued += 1
+        if queued:
+            await self.kick()
+        return queued
+
+    # --- what candidates do with matches ----------------------------------------------------
+
+    async def handle(self, msg: InboundMessage, lang: str) -> list[Reply] | None:
+        """Replies for a match button or /applications; None when the message is not one."""
+        if msg.kind is MessageKind.COMMAND and msg.command == "applications":
+            return await self._tracker(msg.user_key, lang)
+        if msg.kind is not MessageKind.CALLBACK:
+            return None
+        action = match_views.parse_match_callback(msg.text)
+        if action is None:
+            return None
+        return await self._act(msg.user_key, lang, action)
+
+    async def _act(self, user_key: str, lang: str, action: MatchAction) -> list[Reply]:
+        now = self.clock()
+        if action.action is Verb.APPLICATIONS:
+            return await self._tracker(user_key, lang)
+        job_id = action.job_id or ""
+        job = await self.jobs.get(job_id)
+        if job is None:
+            return [match_views.job_gone(lang)]
+        posting = job.posting
+        if action.action is Verb.WHY:
+            match = await self.matches.get(user_key, job_id)
+            if match is None:
+                return [match_views.job_gone(lang)]
+            return [match_views.why_text(for_matching(job), match, lang)]
+        if action.action is Verb.NOT_INTERESTED:
+            return [match_views.not_interested_menu(for_matching(job), lang)]
+        # "This job" lowers jobs much like it; "this company" and "this kind of role" act on
+        # exactly that (the job itself was sent, so it never comes back anyway).
+        if action.action is Verb.NOT_THIS_JOB:
+            await self.feedback.not_interested(user_key, job_id, now)
+        elif action.action is Verb.NOT_THIS_COMPANY and posting.company:
+            await self.feedback.block_company(user_key, company_key(posting.company), now)
+        elif action.action is Verb.NOT_THIS_KIND:
+            family = role_family(posting.title)
+            if family:
+                await self.feedback.block_role_kind(user_key, family, now)
+        elif action.action in {Verb.SAVE, Verb.APPLIED}:
+            stage = Stage.SAVED if action.action is Verb.SAVE else Stage.APPLIED
+            await self.applications.set_stage(user_key, job_id, stage, now)
+        elif action.action is Verb.STAGE and action.stage == REMOVE:
+            await self.applications.remove(user_key, job_id)
+        elif action.action is Verb.STAGE and action.stage:
+            await self.applications.set_stage(user_key, job_id, Stage(action.stage), now)
+        elif action.action is Verb.HEARD and action.answer:
+            moved = HEARD_STAGE.get(action.answer)
+            if moved is not None:
+                await self.applications.set_stage(user_key, job_id, moved, now)
+        return [match_views.acknowledge(action, posting.title, lang, company=posting.company)]
+
+    async def _tracker(self, user_key: str, lang: str) -> list[Reply]:
+        apps = await self.applications.list(user_key)
+        stored = await self.jobs.get_many([app.job_id for app in apps])
+        entries = [
+            TrackedJob(
+                job_id=app.job_id,
+                title=stored[app.job_id].posting.title if app.job_id in stored else app.job_id,
+                company=stored[app.job_id].posting.company if app.job_id in stored else None,
+                stage=app.stage,
+                updated_at=app.updated_at,
+            )
+            for app in apps
+        ]
+        return match_views.applications_view(entries, lang)
+
+    # --- numbers for /stats -----------------------------------------------------------------
+
+    async def stats_lines(self, since: datetime) -> list[str]:
+        sent = await self.outbox.sent_since(("alert", "digest"), since)
+        stats = await self.links.stats_since(since)
+        clicked, clicks = stats.clicked_links, stats.clicks
+        applied = await self.applications.applied_since(since)
+        ctr = f"{clicked / sent:.0%}" if sent else "n/a"
+        apply_rate = f"{applied / sent:.0%}" if sent else "n/a"
+        return [
+            f"Matches sent (14 days): {sent}",
+            f"Click-through: {ctr} ({clicked} of {sent} opened Apply, {clicks} clicks)",
+            f"Apply rate: {apply_rate} ({applied} marked applied)",
+        ]
