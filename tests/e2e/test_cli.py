@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
 import subprocess
@@ -129,3 +130,61 @@ def test_run_with_a_token_sets_the_webhook_serves_and_stops_cleanly(tmp_path: Pa
     # Every child it started is gone: no redis-server still serves this data folder.
     leftovers = subprocess.run(["pgrep", "-f", str(tmp_path)], capture_output=True, check=False)
     assert leftovers.stdout == b""
+
+
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "matching"
+
+
+def test_match_rank_prints_every_job_for_every_candidate_with_reasons(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [
+            JOBSCOUT, "match", "rank", "--json",
+            "--candidates", str(FIXTURES / "candidates.json"),
+            "--jobs", str(FIXTURES / "jobs.json"),
+        ],
+        capture_output=True, text=True, env=environment(tmp_path), timeout=120, check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    ranking = json.loads(result.stdout)
+    candidates = json.loads((FIXTURES / "candidates.json").read_text())
+    jobs = {job["id"] for job in json.loads((FIXTURES / "jobs.json").read_text())}
+    relevance = json.loads((FIXTURES / "relevance.json").read_text())
+    assert [entry["user_key"] for entry in ranking] == [c["user_key"] for c in candidates]
+    for entry in ranking:
+        assert {row["job_id"] for row in entry["matches"]} == jobs
+        sent = [row for row in entry["matches"] if row["would_send"]]
+        assert entry["sendable"] == len(sent)
+        # Whatever would be sent passed the filters and carries its reasons.
+        assert all(row["excluded"] is None and "reasons" in row for row in sent)
+        # The best job sent to a candidate is one a recruiter graded relevant.
+        if sent:
+            assert relevance[entry["user_key"]].get(sent[0]["job_id"], 0) >= 2
+
+
+def test_match_rank_explains_a_file_it_cannot_read(tmp_path: Path) -> None:
+    broken = tmp_path / "candidates.json"
+    broken.write_text('[{"user_key": 1, "roles": "not a list"}]')
+    result = subprocess.run(
+        [JOBSCOUT, "match", "rank", "--candidates", str(broken),
+         "--jobs", str(FIXTURES / "jobs.json")],
+        capture_output=True, text=True, env=environment(tmp_path), timeout=60, check=False,
+    )
+    assert result.returncode == 2
+    assert "validation error" in result.stderr
+
+
+def test_index_rebuild_embeds_what_the_store_holds(tmp_path: Path) -> None:
+    # Onboard in the terminal (instant alerts), then rebuild the index from the embedded store.
+    out = chat(
+        tmp_path,
+        ["/start", "yes", "Backend Developer", "remote", "Berlin", "senior", "skip", "skip",
+         "instant", "Berlin", "none"],
+    )
+    assert "All set" in out
+    result = subprocess.run(
+        [JOBSCOUT, "index", "rebuild"],
+        capture_output=True, text=True, env=environment(tmp_path), timeout=120, cwd=tmp_path,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "indexed 0 job(s) and 1 candidate(s)" in result.stdout
