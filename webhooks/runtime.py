@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import gc
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -45,7 +46,7 @@ from matching.embed import Embedder, load_embedder
 from matching.index import VectorIndex
 from webhooks.admin import AdminService
 from webhooks.chat import ChatService
-from webhooks.delivery import DeliveryService, concurrency_for
+from webhooks.delivery import DeliveryService, concurrency_for, kick_delivery
 from webhooks.matches import MatchService
 from webhooks.resumes import ResumeIntake
 
@@ -214,11 +215,6 @@ class Runtime:
         ensured = await index.ensure()
         links = MongoLinks()
 
-        async def kick_delivery() -> None:
-            from webhooks.worker import kick_delivery as kick  # the worker imports this module
-
-            await kick(queue)
-
         matches = MatchService(
             settings=settings.matching,
             public_url=settings.public_url or f"http://{settings.host}:{settings.port}",
@@ -234,7 +230,7 @@ class Runtime:
             taxonomy=crawler.ingestor.taxonomy,
             places=parse_locations,
             clock=chat.clock,
-            kick=kick_delivery,
+            kick=functools.partial(kick_delivery, queue),
         )
         chat.matches = matches
         admin.match_stats = matches.stats_lines
@@ -287,9 +283,7 @@ class Runtime:
             await self.crawler.renderer.close()
         if self.telegram_bot is not None:
             await self.telegram_bot.shutdown()
-        if self.matches.embedder is not _EMBEDDERS.get(
-            f"onnx:{self.settings.matching.embed_batch_size}"
-        ):
+        if self.matches.embedder not in _EMBEDDERS.values():  # shared ones live on
             self.matches.embedder.close()
         await self.qdrant.close()
         await self.queue.pool.aclose()

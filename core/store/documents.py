@@ -243,7 +243,6 @@ class OutboxDoc(Document):
     class Settings:
         name = "outbox"
         indexes: ClassVar = [
-            IndexModel([("status", ASCENDING), ("not_before", ASCENDING)]),
             IndexModel([("user_key", ASCENDING)]),
             IndexModel([("kind", ASCENDING), ("sent_at", ASCENDING)]),
             IndexModel([("slot", ASCENDING), ("status", ASCENDING)]),
