@@ -42,11 +42,11 @@ from crawlers.ingest import Ingestor
 from crawlers.llm import LlmExtractor, build_chat_model
 from crawlers.normalize import parse_locations
 from crawlers.render import PageRenderer
+from matching.delivery import DeliveryService, concurrency_for, kick_delivery
 from matching.embed import Embedder, load_embedder
 from matching.index import VectorIndex
 from webhooks.admin import AdminService
 from webhooks.chat import ChatService
-from webhooks.delivery import DeliveryService, concurrency_for, kick_delivery
 from webhooks.matches import MatchService
 from webhooks.resumes import ResumeIntake
 

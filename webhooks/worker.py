@@ -13,9 +13,9 @@ from arq.worker import Worker, func
 
 from core.channels import Channel, Reply
 from core.errors import TransientError
+from matching.delivery import DRAIN_TASK, RETRY_TASK, ask_for_help
+from matching.delivery import kick_delivery as kick_delivery  # callers import it from here too
 from webhooks.admin import crawl_job_id
-from webhooks.delivery import DRAIN_TASK, RETRY_TASK, ask_for_help
-from webhooks.delivery import kick_delivery as kick_delivery  # callers import it from here too
 from webhooks.runtime import Runtime
 
 log = structlog.get_logger(__name__)

@@ -28,9 +28,9 @@ from core.settings import MatchingSettings, Settings
 from core.store.documents import UserDoc
 from core.store.mongo import connect
 from core.store.outbox import MongoOutbox, OutboxKind, OutboxRow, OutboxStatus
+from matching.delivery import RETRY_TASK
 from tests.conftest import Stack
 from tests.fakes.telegram_api import FakeTelegramAPI
-from webhooks.delivery import RETRY_TASK
 from webhooks.runtime import Runtime
 from webhooks.worker import kick_delivery
 
