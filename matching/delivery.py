@@ -64,6 +64,8 @@ DELIVERY_HELPERS: Final = 3  # drains a drain with a backlog asks for, besides i
 # sent now, the backlog of a stall would reach the platform as one burst.
 LATE_S: Final = 0.025
 
+LATE_KICK_S: Final = 1.5  # the second kick's delay (see kick_delivery)
+
 Backlog = Callable[[], Awaitable[None]]
 
 
@@ -78,8 +80,14 @@ def drain_job_id(lane: int) -> str:
 
 
 async def kick_delivery(queue: TaskQueue) -> None:
-    """Drain the outbox now: call it after enqueueing rows (kicks within a second share one)."""
+    """Drain the outbox now: call it after enqueueing rows (kicks within a second share one).
+
+    arq refuses a job whose id is still running, so a kick landing while this second's drain
+    is finishing would be lost until the next sweep; a second kick a moment later covers that
+    (it finds the drain still running and makes it look again, or starts a new one).
+    """
     await queue.enqueue(DRAIN_TASK, job_id=drain_job_id(0))
+    await queue.enqueue(DRAIN_TASK, job_id=f"{drain_job_id(0)}:again", defer_by=LATE_KICK_S)
 
 
 async def ask_for_help(queue: TaskQueue) -> None:

@@ -59,9 +59,19 @@ class TickingClock(Clock):
         self.offset = when - datetime.now(UTC)
 
 
+def tomorrow_in_berlin(hour: int, minute: int = 0) -> datetime:
+    berlin = datetime.now(UTC).astimezone(ZoneInfo("Europe/Berlin"))
+    local = (berlin + timedelta(days=1)).replace(hour=hour, minute=minute, second=0)
+    return local.replace(microsecond=0).astimezone(UTC)
+
+
 @pytest.fixture
 def clock() -> TickingClock:
-    return TickingClock()
+    """Early tomorrow morning in Berlin, so no daily digest falls due while a test runs (the
+    worker's digest cron runs every minute on whatever the clock says)."""
+    ticking = TickingClock()
+    ticking.set(tomorrow_in_berlin(5))
+    return ticking
 
 
 @pytest.fixture
@@ -310,10 +320,7 @@ async def test_a_digest_goes_out_at_the_local_digest_hour_never_in_quiet_hours(
     match_stack: Stack, clock: TickingClock
 ) -> None:
     stack = match_stack
-    # Tomorrow 07:30 in Berlin (UTC+1 in winter, UTC+2 in summer: use the zone itself).
-    berlin = datetime.now(UTC).astimezone(ZoneInfo("Europe/Berlin"))
-    start = (berlin + timedelta(days=1)).replace(hour=7, minute=30, second=0, microsecond=0)
-    clock.set(start.astimezone(UTC))
+    clock.set(tomorrow_in_berlin(7, 30))
     dave, erin = Person(stack, DAVE), Person(stack, ERIN)
     await onboard(
         dave, roles="Backend Developer", mode="remote", places="Berlin, Germany",
@@ -424,3 +431,35 @@ async def test_delete_removes_the_candidates_vector(match_stack: Stack) -> None:
     await alice.taps("delete:yes")
     await settled(stack)
     assert await stack.runtime.matches.index.vectors("candidates", [key(ALICE)]) == {}
+
+
+async def test_not_interested_in_a_job_lowers_jobs_like_it_and_not_others(
+    match_stack: Stack,
+) -> None:
+    stack = match_stack
+    alice, bob = Person(stack, ALICE), Person(stack, BOB)
+    for person in (alice, bob):
+        await onboard(
+            person, roles="Backend Developer", mode="remote", places="Berlin, Germany",
+            seniority="senior", salary=None, frequency="instant",
+        )
+    await indexed(stack, ALICE, BOB)
+    job = await seed_job(stack, "job00008")
+    await approve(stack, job.id)
+    await inbox(alice, 1)
+    await inbox(bob, 1)
+    await presses(alice, f"m:nij:{job.id}")  # Alice: not this job; Bob says nothing
+
+    # The same job again from another company: for Alice it is close to one she turned down.
+    twin = await seed_job(stack, "job00009", company="Globex")
+    await approve(stack, twin.id)
+    await delivered(stack)
+    store = stack.runtime.matches.matches
+    hers, his = await store.get(key(ALICE), twin.id), await store.get(key(BOB), twin.id)
+    assert his is not None
+    settings = stack.settings.matching
+    if hers is None:  # the penalty pushed it under the threshold: not even recorded
+        assert his.score - settings.similar_to_disliked_penalty < settings.threshold
+    else:
+        assert hers.penalty == pytest.approx(his.penalty + settings.similar_to_disliked_penalty)
+        assert hers.score < his.score
