@@ -16,7 +16,7 @@ a second worker never sends it twice.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -28,7 +28,7 @@ from conversations.match_views import HEARD_STAGE, REMOVE, MatchAction, Stage, T
 from core.channels import ChatRef, InboundMessage, MessageKind, Reply
 from core.domain import Frequency
 from core.jobs import JobStatus, Location, StoredJob, company_key
-from core.matches import Candidate, JobForMatching, Match
+from core.matches import Candidate, Feedback, JobForMatching, Match
 from core.settings import MatchingSettings
 from core.skills import SkillTaxonomy
 from core.store.candidates import CandidateRecord, MongoCandidates
@@ -120,7 +120,12 @@ class MatchService:
         hits = await self.index.candidates_for_job(
             target, vector, self.settings.max_candidates_per_job
         )
-        records = await self.candidates.get_many([key for key, _ in hits])
+        keys = [key for key, _ in hits]
+        records = await self.candidates.get_many(keys)
+        # One query each for the whole fan-out, not one per candidate.
+        sent_before = await self.matches.delivered_to(job_id)
+        feedback = await self.feedback.get_many(keys)
+        disliked = await self._closeness_to_disliked(vector, feedback)
         now = self.clock()
         found = 0
         for user_key, similarity in hits:
@@ -128,8 +133,6 @@ class MatchService:
             if record is None or not record.wants_matches:
                 continue
             candidate = candidate_of(record, self.places, self.taxonomy)
-            feedback = await self.feedback.get(user_key)
-            disliked = await self._disliked_similarity(feedback.not_interested, [job_id])
             match = score(
                 candidate,
                 target,
@@ -137,9 +140,9 @@ class MatchService:
                 now=now,
                 weights=self.weights,
                 taxonomy=self.taxonomy,
-                feedback=feedback,
-                seen=frozenset(await self.matches.delivered_job_ids(user_key)),
-                disliked_similarity=disliked.get(job_id, 0.0),
+                feedback=feedback.get(user_key, Feedback()),
+                seen=frozenset({job_id}) if user_key in sent_before else frozenset(),
+                disliked_similarity=disliked.get(user_key, 0.0),
             )
             if not match.would_send or not await self.matches.record(match, now):
                 continue
@@ -236,6 +239,20 @@ class MatchService:
             await self._queue_alerts(record, candidate, fresh[:INSTANT_ON_SIGNUP], now)
             await self.kick()
         return len(fresh)
+
+    async def _closeness_to_disliked(
+        self, vector: np.ndarray, feedback: Mapping[str, Feedback]
+    ) -> dict[str, float]:
+        """For each user, the highest cosine of this job to a job they marked not interested."""
+        disliked = {job_id for fb in feedback.values() for job_id in fb.not_interested}
+        if not disliked:
+            return {}
+        vectors = await self.index.vectors("jobs", sorted(disliked))
+        closeness = {job_id: float(vectors[job_id] @ vector) for job_id in vectors}
+        return {
+            user_key: max((closeness.get(job_id, 0.0) for job_id in fb.not_interested), default=0.0)
+            for user_key, fb in feedback.items()
+        }
 
     async def _disliked_similarity(
         self, disliked: Sequence[str], job_ids: Sequence[str]

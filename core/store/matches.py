@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import builtins
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any, NamedTuple
@@ -100,6 +100,14 @@ class MongoMatches:
             {"job_id": 1},
         )
         return {str(raw["job_id"]) async for raw in cursor}
+
+    async def delivered_to(self, job_id: str) -> set[str]:
+        """The users this job was already sent to (one query for a whole fan-out)."""
+        cursor = MatchDoc.get_pymongo_collection().find(
+            {"job_id": job_id, "state": {"$in": [str(state) for state in DELIVERED]}},
+            {"user_key": 1},
+        )
+        return {str(raw["user_key"]) async for raw in cursor}
 
     async def users_with_new(self) -> builtins.list[str]:
         keys = await MatchDoc.get_pymongo_collection().distinct(
@@ -352,13 +360,12 @@ class MongoFeedback:
 
     async def get(self, user_key: str) -> Feedback:
         raw = await FeedbackDoc.get_pymongo_collection().find_one({"_id": user_key})
-        if raw is None:
-            return Feedback()
-        return Feedback(
-            not_interested=tuple(raw.get("not_interested", ())),
-            companies=tuple(raw.get("companies", ())),
-            role_kinds=tuple(raw.get("role_kinds", ())),
-        )
+        return Feedback() if raw is None else _feedback(raw)
+
+    async def get_many(self, user_keys: Sequence[str]) -> dict[str, Feedback]:
+        """Feedback of many users in one query; users who gave none are left out."""
+        cursor = FeedbackDoc.get_pymongo_collection().find({"_id": {"$in": list(user_keys)}})
+        return {str(raw["_id"]): _feedback(raw) async for raw in cursor}
 
     async def not_interested(self, user_key: str, job_id: str, now: datetime) -> None:
         await self._add(user_key, "not_interested", job_id, now)
@@ -375,3 +382,11 @@ class MongoFeedback:
             {"$addToSet": {field: value}, "$set": {"updated_at": now}},
             upsert=True,
         )
+
+
+def _feedback(raw: dict[str, Any]) -> Feedback:
+    return Feedback(
+        not_interested=tuple(raw.get("not_interested", ())),
+        companies=tuple(raw.get("companies", ())),
+        role_kinds=tuple(raw.get("role_kinds", ())),
+    )

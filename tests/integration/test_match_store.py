@@ -150,6 +150,12 @@ async def test_delivered_job_ids_are_what_was_alerted_or_digested(store: None) -
 
     assert await matches.delivered_job_ids(ANN) == {"j1", "j2"}
     assert await matches.delivered_job_ids("telegram:999") == set()
+    # The other way round: who a job went to (a dropped or new match did not go anywhere).
+    await matches.record(match(BOB, "j1", 0.7), T0)
+    assert await matches.delivered_to("j1") == {ANN}
+    await matches.mark(BOB, ["j1"], MatchState.DIGESTED, at(4))
+    assert await matches.delivered_to("j1") == {ANN, BOB}
+    assert await matches.delivered_to("j3") == set()
 
 
 async def test_users_with_new(store: None) -> None:
@@ -410,3 +416,8 @@ async def test_feedback_sets_are_idempotent_and_per_user(store: None) -> None:
         not_interested=("j1", "j2"), companies=("acme",), role_kinds=("sales", "support")
     )
     assert await feedback.get(BOB) == Feedback(companies=("globex",))
+    # Many users at once: one query, and those who gave none are simply absent.
+    assert await feedback.get_many([ANN, BOB, "telegram:nobody"]) == {
+        ANN: await feedback.get(ANN),
+        BOB: Feedback(companies=("globex",)),
+    }
