@@ -44,6 +44,17 @@ class SalaryPeriod(StrEnum):
     YEAR = "year"
 
 
+# How many of each period make a year (40-hour weeks, 52 weeks): normalization annualizes with
+# these, and matching compares salaries per year with them.
+ANNUAL_FACTORS: dict[SalaryPeriod, int] = {
+    SalaryPeriod.HOUR: 2080,  # 40 hours x 52 weeks
+    SalaryPeriod.DAY: 260,  # 5 days x 52 weeks
+    SalaryPeriod.WEEK: 52,
+    SalaryPeriod.MONTH: 12,
+    SalaryPeriod.YEAR: 1,
+}
+
+
 class RawSalary(Frozen):
     """A structured compensation block, as given (MonetaryAmount, ATS compensation fields)."""
 

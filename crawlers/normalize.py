@@ -24,6 +24,7 @@ import pycountry
 
 from core.domain import Frozen, Seniority, WorkMode
 from core.jobs import (
+    ANNUAL_FACTORS,
     EmploymentType,
     JobPosting,
     Location,
@@ -1008,13 +1009,6 @@ def detect_seniority(
 
 # --- salary ------------------------------------------------------------------------------------
 
-ANNUAL_FACTORS = {
-    SalaryPeriod.HOUR: 2080,  # 40 hours x 52 weeks
-    SalaryPeriod.DAY: 260,  # 5 days x 52 weeks
-    SalaryPeriod.WEEK: 52,
-    SalaryPeriod.MONTH: 12,
-    SalaryPeriod.YEAR: 1,
-}
 # Units per US dollar, roughly: only to judge whether an amount is plausible, never to convert.
 _UNITS_PER_USD = {
     "USD": 1.0,

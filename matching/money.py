@@ -8,7 +8,7 @@ tell whether a range reaches a floor, not for accounting. A currency missing her
 from __future__ import annotations
 
 from core.domain import SalaryFloor
-from core.jobs import Salary
+from core.jobs import ANNUAL_FACTORS, Salary, SalaryPeriod
 
 EUR_PER_UNIT: dict[str, float] = {
     "EUR": 1.0,
@@ -38,14 +38,14 @@ EUR_PER_UNIT: dict[str, float] = {
     "AED": 0.25,
 }
 
-# Hours, days, weeks and months in a year: the same factors normalization uses.
-PER_YEAR: dict[str, float] = {
-    "hour": 2080.0,
-    "day": 260.0,
-    "week": 52.0,
-    "month": 12.0,
-    "year": 1.0,
-}
+
+
+def per_year(period: str) -> float:
+    """How many of a period ("hour", "month", ...) make a year; 1 for one we do not know."""
+    try:
+        return float(ANNUAL_FACTORS[SalaryPeriod(period)])
+    except ValueError:
+        return 1.0
 
 
 def to_eur(amount: float | None, currency: str | None) -> float | None:
@@ -59,13 +59,23 @@ def floor_eur(floor: SalaryFloor | None) -> float | None:
     """A candidate's floor per year in EUR; None when unset or in an unknown currency."""
     if floor is None:
         return None
-    return to_eur(floor.amount * PER_YEAR.get(floor.period, 1.0), floor.currency)
+    return to_eur(floor.amount * per_year(floor.period), floor.currency)
 
 
 def range_eur(salary: Salary | None) -> tuple[float | None, float | None]:
-    """A job's yearly range in EUR, (None, None) when it has none or its currency is unknown."""
+    """A job's yearly range in EUR, (None, None) when it has none or its currency is unknown.
+
+    The annual figures normalization computed are used; a salary without them (a posting from
+    elsewhere, a hand-made file) is annualized here from its period.
+    """
     if salary is None:
         return None, None
-    low = salary.annual_minimum if salary.annual_minimum is not None else salary.annual_maximum
-    high = salary.annual_maximum if salary.annual_maximum is not None else salary.annual_minimum
+    if salary.annual_minimum is None and salary.annual_maximum is None:
+        factor = per_year(salary.period)
+        annual_min = None if salary.minimum is None else salary.minimum * factor
+        annual_max = None if salary.maximum is None else salary.maximum * factor
+    else:
+        annual_min, annual_max = salary.annual_minimum, salary.annual_maximum
+    low = annual_min if annual_min is not None else annual_max
+    high = annual_max if annual_max is not None else annual_min
     return to_eur(low, salary.currency), to_eur(high, salary.currency)

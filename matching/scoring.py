@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from core.domain import Seniority, WorkMode
-from core.jobs import JobPosting, Location, Salary, company_key
+from core.jobs import JobPosting, Location, company_key
 from core.matches import (
     Candidate,
     Exclusion,
@@ -43,7 +43,7 @@ from core.matches import (
 )
 from core.settings import MatchingSettings
 from core.skills import SkillTaxonomy
-from matching.money import PER_YEAR, floor_eur, range_eur
+from matching.money import floor_eur, range_eur
 from matching.requirements import split_skills
 from matching.titles import clean_title, role_family, title_similarity
 
@@ -122,24 +122,9 @@ def _fold(text: str | None) -> str:
     return " ".join("".join(ch for ch in decomposed if not unicodedata.combining(ch)).split())
 
 
-def yearly_range_eur(salary: Salary | None) -> tuple[float | None, float | None]:
-    """A job's yearly range in EUR; amounts without annual figures are annualized here."""
-    if salary is None:
-        return None, None
-    if salary.annual_minimum is None and salary.annual_maximum is None:
-        factor = PER_YEAR.get(str(salary.period), 1.0)
-        salary = salary.model_copy(
-            update={
-                "annual_minimum": None if salary.minimum is None else salary.minimum * factor,
-                "annual_maximum": None if salary.maximum is None else salary.maximum * factor,
-            }
-        )
-    return range_eur(salary)
-
-
 def salary_fit(candidate: Candidate, posting: JobPosting) -> SalaryFit:
     floor = floor_eur(candidate.salary_floor)
-    low, high = yearly_range_eur(posting.salary)
+    low, high = range_eur(posting.salary)
     if floor is None or low is None or high is None:
         return SalaryFit.UNKNOWN
     if high < floor:
@@ -148,7 +133,7 @@ def salary_fit(candidate: Candidate, posting: JobPosting) -> SalaryFit:
 
 
 def _has_usable_salary(posting: JobPosting) -> bool:
-    return yearly_range_eur(posting.salary)[1] is not None
+    return range_eur(posting.salary)[1] is not None
 
 
 def _countries_open(location: Location) -> frozenset[str] | None:
