@@ -16,6 +16,7 @@ a second worker never sends it twice.
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -99,7 +100,7 @@ class MatchService:
     clock: Callable[[], datetime]
     kick: Callable[[], Awaitable[None]]  # start a delivery drain now
 
-    @property
+    @functools.cached_property
     def weights(self) -> Weights:
         return Weights.from_settings(self.settings)
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import asyncio
 import functools
 import gc
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import structlog
@@ -46,7 +46,7 @@ from matching.delivery import DeliveryService, concurrency_for, kick_delivery
 from matching.embed import Embedder, load_embedder
 from matching.index import VectorIndex
 from webhooks.admin import AdminService
-from webhooks.chat import ChatService
+from webhooks.chat import ChatService, utc_now
 from webhooks.matches import MatchService
 from webhooks.resumes import ResumeIntake
 
@@ -106,8 +106,12 @@ class Runtime:
         *,
         senders: Mapping[Channel, ReplySender] | None = None,
         files: Mapping[Channel, FileFetcher] | None = None,
+        clock: Callable[[], datetime] = utc_now,
     ) -> Runtime:
-        """Connect to everything the settings name; start embedded servers for what they don't."""
+        """Connect to everything the settings name; start embedded servers for what they don't.
+
+        Every service reads the time from ``clock`` (tests pass one they can move).
+        """
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         stack = EmbeddedStack(settings.data_dir)
         try:
@@ -156,6 +160,7 @@ class Runtime:
             queue=queue,
             redis=redis,
             dead_letters=MongoDeadLetters(),
+            clock=clock,
         )
         queue_port: TaskQueue = queue
         admin = AdminService(
@@ -228,7 +233,8 @@ class Runtime:
             feedback=MongoFeedback(),
             outbox=delivery.outbox,
             taxonomy=crawler.ingestor.taxonomy,
-            places=parse_locations,
+            # Pure and asked again for every candidate of every new job: remember the answers.
+            places=functools.lru_cache(maxsize=10_000)(parse_locations),
             clock=chat.clock,
             kick=functools.partial(kick_delivery, queue),
         )
