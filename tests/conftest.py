@@ -6,8 +6,9 @@ import asyncio
 import contextlib
 import os
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,9 +22,11 @@ from redis.asyncio import Redis
 from core.embedded import EmbeddedMongo, EmbeddedRedis
 from core.logging import configure_logging
 from core.settings import Settings
+from core.store.mongo import connect
 from tests.fakes.loopback import start_server, stop_server
 from tests.fakes.telegram_api import FakeTelegramAPI
 from webhooks.app import create_app
+from webhooks.chat import utc_now
 from webhooks.runtime import Runtime
 from webhooks.worker import build_worker, stop_worker
 
@@ -51,6 +54,18 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     url = asyncio.run(server.start())
     yield url
     server.stop()
+
+
+@contextlib.asynccontextmanager
+async def fresh_database(mongodb_url: str) -> AsyncIterator[None]:
+    """A new database on the embedded MongoDB with beanie bound to it, dropped afterwards."""
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    client = await connect(mongodb_url, name)
+    try:
+        yield
+    finally:
+        await client.drop_database(name)
+        await client.close()
 
 
 @pytest.fixture
@@ -120,14 +135,14 @@ async def serve(app: Any) -> AsyncIterator[str]:
         await stop_server(server, task)
 
 
-@pytest.fixture
-async def stack(settings_factory: Any, fake_telegram: FakeTelegramAPI) -> AsyncIterator[Stack]:
+@contextlib.asynccontextmanager
+async def running(
+    settings: Settings, telegram: FakeTelegramAPI, *, clock: Callable[[], datetime] = utc_now
+) -> AsyncIterator[Stack]:
+    """The whole service on loopback (runtime, worker, web app) for the length of the block."""
     import itertools
 
-    settings = settings_factory(
-        telegram=fake_telegram.telegram_settings(webhook_secret=SecretStr(WEBHOOK_SECRET))
-    )
-    runtime = await Runtime.start(settings)
+    runtime = await Runtime.start(settings, clock=clock)
     worker = build_worker(runtime, poll_delay=0.02)
     worker_task = asyncio.create_task(worker.async_run())
     try:
@@ -135,7 +150,16 @@ async def stack(settings_factory: Any, fake_telegram: FakeTelegramAPI) -> AsyncI
             serve(create_app(settings, runtime)) as base_url,
             httpx.AsyncClient(timeout=10) as http,
         ):
-            yield Stack(settings, runtime, fake_telegram, http, base_url, itertools.count(1000))
+            yield Stack(settings, runtime, telegram, http, base_url, itertools.count(1000))
     finally:
         await stop_worker(worker, worker_task)
         await runtime.stop()
+
+
+@pytest.fixture
+async def stack(settings_factory: Any, fake_telegram: FakeTelegramAPI) -> AsyncIterator[Stack]:
+    settings = settings_factory(
+        telegram=fake_telegram.telegram_settings(webhook_secret=SecretStr(WEBHOOK_SECRET))
+    )
+    async with running(settings, fake_telegram) as started:
+        yield started

@@ -75,9 +75,7 @@ async def admin_stack(
         admins=[ADMIN],
         crawl=CrawlSettings(allow_loopback=True, per_domain_delay_s=0),
     )
-    runtime = await Runtime.start(settings)
-    runtime.chat.clock = clock
-    runtime.admin.clock = clock
+    runtime = await Runtime.start(settings, clock=clock)
     try:
         async with (
             serve(create_app(settings, runtime)) as base_url,

@@ -5,13 +5,11 @@ and delivers alerts and digests through the outbox to the fake Bot API."""
 from __future__ import annotations
 
 import asyncio
-import itertools
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import httpx
 import pytest
 from pydantic import SecretStr
 
@@ -29,13 +27,10 @@ from core.jobs import (
 )
 from core.settings import CrawlSettings
 from core.store.documents import OutboxDoc
-from tests.conftest import WEBHOOK_SECRET, Stack, serve
+from tests.conftest import WEBHOOK_SECRET, Stack, running
 from tests.e2e.test_admin import ADMIN, Clock, inbox, key, presses
 from tests.e2e.test_telegram_webhook import Person, settled
 from tests.fakes.telegram_api import FakeTelegramAPI
-from webhooks.app import create_app
-from webhooks.runtime import Runtime
-from webhooks.worker import build_worker, stop_worker
 
 pytestmark = pytest.mark.e2e
 
@@ -85,20 +80,8 @@ async def match_stack(
         crawl=CrawlSettings(allow_loopback=True, per_domain_delay_s=0),
         public_url="https://jobscout.example",
     )
-    runtime = await Runtime.start(settings)
-    for service in (runtime.chat, runtime.admin, runtime.matches, runtime.delivery):
-        service.clock = clock
-    worker = build_worker(runtime, poll_delay=0.02)
-    worker_task = asyncio.create_task(worker.async_run())
-    try:
-        async with (
-            serve(create_app(settings, runtime)) as base_url,
-            httpx.AsyncClient(timeout=10) as http,
-        ):
-            yield Stack(settings, runtime, fake_telegram, http, base_url, itertools.count(1000))
-    finally:
-        await stop_worker(worker, worker_task)
-        await runtime.stop()
+    async with running(settings, fake_telegram, clock=clock) as started:
+        yield started
 
 
 # --- helpers ----------------------------------------------------------------------------------

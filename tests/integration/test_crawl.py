@@ -37,12 +37,12 @@ from core.settings import CrawlSettings
 from core.skills import SkillTaxonomy
 from core.store.documents import JobDoc
 from core.store.ingest import MongoJobRepository, MongoSourceRepository
-from core.store.mongo import connect
 from crawlers.crawl import Crawler, CrawlResult, Outcome
 from crawlers.fetch import HttpFetcher
 from crawlers.ingest import Ingestor
 from crawlers.llm import LlmExtractor
 from crawlers.render import PageRenderer
+from tests.conftest import fresh_database
 from tests.fakes.ats_api import FakeAtsApi, load_fixture
 from tests.fakes.career_site import DEFAULT_JOBS, CareerSite
 from tests.fakes.chat_model import ScriptedChatModel, tool_call_message
@@ -207,13 +207,8 @@ def taxonomy() -> SkillTaxonomy:
 @pytest_asyncio.fixture(loop_scope="module")
 async def store(mongodb_url: str) -> AsyncIterator[None]:
     """A fresh database on the embedded MongoDB, with beanie bound to it."""
-    name = f"t_crawl_{uuid.uuid4().hex[:10]}"
-    client = await connect(mongodb_url, name)
-    try:
+    async with fresh_database(mongodb_url):
         yield
-    finally:
-        await client.drop_database(name)
-        await client.close()
 
 
 @pytest_asyncio.fixture(loop_scope="module")

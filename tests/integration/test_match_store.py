@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
@@ -20,7 +19,7 @@ from core.store.matches import (
     MongoMatches,
     StageChange,
 )
-from core.store.mongo import connect
+from tests.conftest import fresh_database
 
 pytestmark = pytest.mark.integration
 
@@ -32,13 +31,8 @@ BOB = "telegram:102"
 @pytest.fixture
 async def store(mongodb_url: str) -> AsyncIterator[None]:
     """A fresh database on the embedded MongoDB, with beanie bound to it."""
-    name = f"t_match_{uuid.uuid4().hex[:10]}"
-    client = await connect(mongodb_url, name)
-    try:
+    async with fresh_database(mongodb_url):
         yield
-    finally:
-        await client.drop_database(name)
-        await client.close()
 
 
 def match(user_key: str, job_id: str, score: float, skill: str = "python") -> Match:

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from core.channels import Button, Channel, ChatRef, OutgoingDocument, Reply
-from core.store.mongo import connect
 from core.store.outbox import (
     MongoOutbox,
     OutboxKind,
@@ -18,6 +16,7 @@ from core.store.outbox import (
     OutboxStatus,
     slot_of,
 )
+from tests.conftest import fresh_database
 
 pytestmark = pytest.mark.integration
 
@@ -27,11 +26,8 @@ LEASE = timedelta(seconds=60)
 
 @pytest.fixture
 async def outbox(mongodb_url: str) -> AsyncIterator[MongoOutbox]:
-    name = f"t_{uuid.uuid4().hex[:12]}"
-    client = await connect(mongodb_url, name)
-    yield MongoOutbox()
-    await client.drop_database(name)
-    await client.close()
+    async with fresh_database(mongodb_url):
+        yield MongoOutbox()
 
 
 def row(
