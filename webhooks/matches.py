@@ -208,14 +208,11 @@ class MatchService:
         hits = await self.index.jobs_for_candidate(
             candidate, vector, JOBS_PER_CANDIDATE, exclude=seen
         )
-        stored = await self.jobs.get_many([job_id for job_id, _ in hits])
-        closed = [job_id for job_id, _ in hits if job_id not in stored or (
-            stored[job_id].status is not JobStatus.APPROVED
-        )]
-        if closed:
+        approved = await self._approved([job_id for job_id, _ in hits])
+        closed = [job_id for job_id, _ in hits if job_id not in approved]
+        if closed:  # closed or rejected since they were indexed: tidy the index up
             await self.index.delete_jobs(closed)
-        live = [(for_matching(stored[job_id]), sim) for job_id, sim in hits if job_id in stored
-                and stored[job_id].status is JobStatus.APPROVED]
+        live = [(for_matching(approved[job_id]), sim) for job_id, sim in hits if job_id in approved]
         feedback = await self.feedback.get(candidate.user_key)
         disliked = await self._disliked_similarity(
             feedback.not_interested, [job.id for job, _ in live]
@@ -240,6 +237,11 @@ class MatchService:
             await self._queue_alerts(record, candidate, fresh[:INSTANT_ON_SIGNUP], now)
             await self.kick()
         return len(fresh)
+
+    async def _approved(self, job_ids: Sequence[str]) -> dict[str, StoredJob]:
+        """Those of the jobs that are still approved (live), by id."""
+        stored = await self.jobs.get_many(job_ids)
+        return {job_id: job for job_id, job in stored.items() if job.status is JobStatus.APPROVED}
 
     async def _closeness_to_disliked(
         self, vector: np.ndarray, feedback: Mapping[str, Feedback]
@@ -349,10 +351,8 @@ class MatchService:
 
     async def _queue_digest(self, record: CandidateRecord, now: datetime) -> bool:
         new = await self.matches.new_for_user(record.user_key, limit=100)
-        stored = await self.jobs.get_many([match.job_id for match in new])
-        live = [
-            m for m in new if m.job_id in stored and stored[m.job_id].status is JobStatus.APPROVED
-        ]
+        stored = await self._approved([match.job_id for match in new])
+        live = [m for m in new if m.job_id in stored]
         top = live[: self.settings.digest_size]
         rest = [m.job_id for m in new if m not in top]
         if rest:
