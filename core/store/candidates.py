@@ -82,9 +82,3 @@ class MongoCandidates:
         await UserDoc.get_pymongo_collection().update_one(
             {"_id": user_key}, {"$set": {"last_digest_at": at}}
         )
-
-    async def link(self, user_key: str, other_key: str) -> None:
-        """Two user keys of one person (two channels): each falls back to the other."""
-        collection = UserDoc.get_pymongo_collection()
-        await collection.update_one({"_id": user_key}, {"$addToSet": {"linked": other_key}})
-        await collection.update_one({"_id": other_key}, {"$addToSet": {"linked": user_key}})
