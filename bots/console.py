@@ -4,17 +4,40 @@ from __future__ import annotations
 
 import asyncio
 import mimetypes
+import os
+import select
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rich.console import Console
+from rich.console import Console, RenderableType
+from rich.control import Control
 from rich.panel import Panel
+from rich.segment import ControlType
+from rich.text import Text
 
-from core.channels import Button, Channel, FileRef, InboundMessage, MessageKind, Reply
+from core.channels import (
+    CONSOLE_USER,
+    Button,
+    Channel,
+    FileRef,
+    InboundMessage,
+    MessageKind,
+    Reply,
+)
 from core.errors import FileTooLarge, TransientError
 
-CONSOLE_USER = "local"
+__all__ = ["CONSOLE_USER"]
+
+# Terminals in bracketed-paste mode wrap a paste in these, so its lines stay one message.
+PASTE_START = "\x1b[200~"
+PASTE_END = "\x1b[201~"
+# Lines that reach a terminal this close together were pasted, not typed: nobody types a line
+# and presses Enter within a tenth of a second.
+PASTE_GAP_S = 0.1
+MAX_PATH_CHARS = 4096
+_DOCUMENT_SUFFIXES = (".pdf", ".docx", ".doc")
 
 
 def to_inbound(
@@ -25,7 +48,7 @@ def to_inbound(
     language_code: str | None = None,
     file: FileRef | None = None,
 ) -> InboundMessage | None:
-    """One line typed in the terminal -> an inbound message (pure; ``file`` when it names one)."""
+    """What the person typed or pasted -> an inbound message (pure; ``file`` when it names one)."""
     text = line.strip()
     if not text:
         return None
@@ -38,7 +61,7 @@ def to_inbound(
     }
     if file is not None:
         return InboundMessage(kind=MessageKind.DOCUMENT, file=file, **base)
-    if text.startswith("/"):
+    if text.startswith("/") and "\n" not in text:
         command, _, args = text[1:].partition(" ")
         return InboundMessage(
             kind=MessageKind.COMMAND, text=text, command=command.lower(), args=args.strip(), **base
@@ -53,10 +76,49 @@ def to_inbound(
     return InboundMessage(kind=MessageKind.TEXT, text=text, **base)
 
 
+def paste_open(lines: Sequence[str]) -> bool:
+    """True while a bracketed paste has begun in ``lines`` and not yet ended."""
+    text = "".join(lines)
+    return text.rfind(PASTE_START) > text.rfind(PASTE_END)
+
+
+def join_lines(lines: Sequence[str]) -> str:
+    """Lines read together (a paste) -> one message: paste markers and outer blank lines go."""
+    text = "".join(lines).replace(PASTE_START, "").replace(PASTE_END, "")
+    return "\n".join(line.rstrip() for line in text.splitlines()).strip("\n")
+
+
+def looks_like_path(text: str) -> bool:
+    """Whether the person meant a file: ``/…/…``, ``~…``, ``./…``, ``../…`` or a document name.
+
+    ``/start`` is a command, not a path: a leading slash counts only with a second one.
+    """
+    text = _unquote(text)
+    if not text or "\n" in text or len(text) > MAX_PATH_CHARS:
+        return False
+    if text.lower().endswith(_DOCUMENT_SUFFIXES) or text.startswith(("~", "./", "../")):
+        return True
+    return text.startswith("/") and "/" in text[1:]
+
+
+def path_problem(text: str) -> str | None:
+    """The reply for a typed path that names no readable file, else None."""
+    if not looks_like_path(text):
+        return None
+    path = _local_path(text)
+    if not path.exists():
+        return f"no such file: {path}"
+    if not path.is_file():
+        return f"not a file: {path}"
+    return None
+
+
 def local_file(text: str) -> FileRef | None:
-    """A FileRef when the typed text is the path of a readable file."""
-    candidate = Path(text.strip().strip("'\"")).expanduser()
-    if len(text) > 4096 or not candidate.is_file():
+    """A FileRef when the typed text is the path of a readable file (``~`` expands)."""
+    if "\n" in text or len(text) > MAX_PATH_CHARS:
+        return None
+    candidate = _local_path(text)
+    if not candidate.is_file():
         return None
     mime, _ = mimetypes.guess_type(candidate.name)
     return FileRef(
@@ -67,16 +129,104 @@ def local_file(text: str) -> FileRef | None:
     )
 
 
+def _unquote(text: str) -> str:
+    return text.strip().strip("'\"")
+
+
+def _local_path(text: str) -> Path:
+    path = Path(_unquote(text)).expanduser()
+    # A file dragged into a terminal arrives with its spaces escaped ("My\ CV.pdf").
+    if not path.exists() and "\\ " in str(path):
+        path = Path(str(path).replace("\\ ", " "))
+    return path
+
+
+class LineReader:
+    """Reads the terminal (or a pipe) message by message: a paste is one message.
+
+    A bracketed paste is always one message; on a terminal (``gap`` set) so are lines that
+    arrive within ``gap`` seconds of each other. From a pipe, every other line is its own
+    message. Reads the file descriptor itself: a buffered reader would hide pending lines
+    from ``select``.
+    """
+
+    def __init__(self, fd: int, *, gap: float | None) -> None:
+        self._fd = fd
+        self._gap = gap
+        self._buffer = b""
+        self._eof = False
+
+    def read(self) -> str | None:
+        """The next message (blocking); None at the end of the input."""
+        first = self._line(None)
+        if first is None:
+            return None
+        lines = [first]
+        while paste_open(lines) or self._gap is not None:
+            more = self._line(None if paste_open(lines) else self._gap)
+            if more is None:
+                break
+            lines.append(more)
+        return join_lines(lines)
+
+    def _line(self, timeout: float | None) -> str | None:
+        """The next line; None at the end, or when nothing arrives within ``timeout``."""
+        while b"\n" not in self._buffer and not self._eof:
+            if timeout is not None and not select.select([self._fd], [], [], timeout)[0]:
+                return None
+            chunk = os.read(self._fd, 65536)
+            if chunk:
+                self._buffer += chunk
+            else:
+                self._eof = True
+        if not self._buffer:
+            return None
+        line, newline, self._buffer = self._buffer.partition(b"\n")
+        return (line + newline).decode("utf-8", errors="replace")
+
+
 @dataclass
 class ConsoleSession:
-    """What the terminal shows and remembers: the buttons of the last reply."""
+    """What the terminal shows and remembers: the buttons of the last reply, the prompt."""
 
     console: Console
     export_dir: Path
     buttons: list[Button] = field(default_factory=list)
+    prompt: str = "> "
+    prompting: bool = False
 
     def next_update_id(self) -> str:
         return f"console-{time.time_ns()}"
+
+    def show_prompt(self) -> None:
+        if not self.prompting:
+            self.console.print(Text(self.prompt, style="cyan"), end="")
+            self.prompting = True
+
+    def answered(self, text: str) -> None:
+        """The person sent ``text``. On a terminal their Enter ended the prompt's line; from a
+        pipe nothing was echoed, so show what was read and the transcript reads as a chat."""
+        if self.prompting and not self.console.is_terminal:
+            lines = text.count("\n") + 1
+            shown = text if lines == 1 else f"(pasted {lines} lines)"
+            self.console.print(Text(shown), highlight=False)
+        self.prompting = False
+
+    def show(self, renderable: RenderableType) -> None:
+        """Print below the conversation: a prompt waiting for input moves below it."""
+        was_prompting = self.prompting
+        if was_prompting:
+            if self.console.is_terminal:
+                # Drawn from the prompt's column, a full-width box would wrap: clear the line.
+                self.console.control(
+                    Control.move_to_column(0), Control((ControlType.ERASE_IN_LINE, 2))
+                )
+            else:
+                self.console.print()
+            self.prompting = False
+        self.console.print(renderable)
+        if was_prompting:
+            self.show_prompt()
 
 
 class ConsoleSender:
@@ -102,9 +252,8 @@ class ConsoleSender:
             path = session.export_dir / reply.document.file_name
             path.write_bytes(reply.document.content)
             body = f"{body}\n\n📎 {path}"
-        session.console.print(
-            Panel(body, title="JobScout", title_align="left", border_style="cyan")
-        )
+        # Text, not markup: a job title such as "[Remote] Engineer" must print as written.
+        session.show(Panel(Text(body), title="JobScout", title_align="left", border_style="cyan"))
 
     async def acknowledge(self, callback_id: str) -> None:
         del callback_id

@@ -38,9 +38,33 @@ def _where(posting: JobPosting) -> str:
     return f"{where} ({posting.work_mode})" if posting.work_mode else where
 
 
+# The order fields are listed in on a review card's "Read from" lines.
+_PROVENANCE_ORDER = (
+    "title", "company", "url", "locations", "work_mode", "employment_type", "salary",
+    "posted_at", "valid_through", "description",
+)  # fmt: skip
+_MAX_PROVENANCE_CHARS = 90
+
+
+def _provenance(posting: JobPosting) -> list[str]:
+    """One line per field a heuristic or the LLM read, saying where: the admin checks those."""
+    found = posting.provenance
+    if not found:
+        return []
+    names = [name for name in _PROVENANCE_ORDER if name in found]
+    names += sorted(name for name in found if name not in _PROVENANCE_ORDER)
+    lines = ["Read from:"]
+    for name in names:
+        where = found[name][:_MAX_PROVENANCE_CHARS]
+        flag = "⚠ " if "NOT in the page" in where else ""
+        lines.append(f"  {flag}{name.replace('_', ' ')}: {where}")
+    return lines
+
+
 def job_card(job: StoredJob, source: Source | None, *, buttons: bool = True) -> Reply:
     posting = job.posting
     lines = [
+        *(["Demo job"] if posting.demo else []),
         f"{posting.title} — {posting.company or 'unknown company'}",
         f"Where: {_where(posting)}",
         f"Salary: {_salary(posting)}",
@@ -49,6 +73,7 @@ def job_card(job: StoredJob, source: Source | None, *, buttons: bool = True) -> 
         f"Status: {job.status}" + (f" — {job.review_reason}" if job.review_reason else ""),
         f"Job {job.id}"
         + (f" · {posting.apply_url or posting.url}" if posting.apply_url or posting.url else ""),
+        *_provenance(posting),
     ]
     rows: tuple[tuple[Button, ...], ...] = ()
     if buttons:

@@ -313,9 +313,14 @@ _QUIET_HOURS = re.compile(
 )
 
 
+# Every language's "No quiet hours" button label, folded, so typing it works like tapping it.
+_NO_QUIET_HOURS = {"keine", "ninguna", "ninguno", "never", "nie", "nunca", "no quiet hours",
+                   "keine ruhezeiten", "keine ruhezeit", "sin horas de silencio"}
+
+
 def parse_quiet_hours(text: str) -> QuietHours | Invalid | None:
     folded = _fold(text)
-    if folded in SKIP | NO | {"keine", "ninguna", "no quiet hours"}:
+    if folded in SKIP | NO | _NO_QUIET_HOURS:
         return None
     match = _QUIET_HOURS.fullmatch(folded)
     if match is None:
@@ -339,6 +344,32 @@ def parse_title(text: str) -> str | Invalid:
     if not 2 <= len(title) <= 80 or not re.search(r"[^\W\d_]", title):
         return Invalid("invalid_title")
     return title
+
+
+# Words that name a language, folded: "Español", "german", "Deutsch", "inglés".
+LANGUAGE_WORDS: dict[str, str] = {
+    "english": "en", "englisch": "en", "ingles": "en", "en": "en",
+    "deutsch": "de", "german": "de", "aleman": "de", "de": "de",
+    "espanol": "es", "spanish": "es", "spanisch": "es", "castellano": "es", "es": "es",
+}
+# Yes and no words that only one language uses: they tell which language the user reads.
+_WORD_LANGUAGES: dict[str, str] = {
+    "yes": "en", "agree": "en", "i agree": "en", "no thanks": "en", "nope": "en",
+    "ja": "de", "j": "de", "einverstanden": "de", "nein": "de", "nein danke": "de",
+    "si": "es", "acepto": "es", "no gracias": "es",
+}
+
+
+def parse_language(text: str, supported: tuple[str, ...]) -> str | None:
+    """The code of the language ``text`` names ("Español", "german"), if the bot speaks it."""
+    code = LANGUAGE_WORDS.get(_fold(text).strip(" .!"))
+    return code if code in supported else None
+
+
+def language_of_word(text: str, supported: tuple[str, ...]) -> str | None:
+    """The language a yes or no word belongs to ("ja": German), if only one uses it."""
+    code = _WORD_LANGUAGES.get(_fold(text))
+    return code if code in supported else None
 
 
 def language_of(code: str | None, supported: tuple[str, ...]) -> str:

@@ -6,16 +6,25 @@ erasure: nothing is kept), the replies to send and the commands the service must
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from conversations import answers
 from conversations.answers import Invalid
-from conversations.flow import EDITABLE, QUESTIONS, next_step, profile_summary
+from conversations.flow import (
+    EDITABLE,
+    QUESTIONS,
+    next_step,
+    picked_by_number,
+    profile_summary,
+)
 from conversations.models import (
     Command,
     Conversation,
     EraseUser,
     ExportData,
+    KeepResume,
+    MatchNow,
     ParseResume,
     RecordConsent,
     SaveProfile,
@@ -23,7 +32,15 @@ from conversations.models import (
     Step,
     Transition,
 )
-from conversations.texts import LANGUAGE_NAMES, POLICY_VERSION, SUPPORTED, t
+from conversations.texts import (
+    LANGUAGE_NAMES,
+    POLICY_VERSION,
+    SUPPORTED,
+    number,
+    on_channel,
+    t,
+)
+from core import places
 from core.channels import Button, InboundMessage, MessageKind, Reply
 from core.domain import ConsentPurpose, ConsentRecord, ResumeSummary
 
@@ -41,9 +58,12 @@ def advance(conv: Conversation | None, msg: InboundMessage, now: datetime) -> Tr
     """Next state, replies to send and commands to run; no I/O."""
     if msg.kind is MessageKind.GROUP:
         lang = conv.lang if conv else answers.language_of(msg.language_code, SUPPORTED)
-        return Transition(conversation=conv, replies=(Reply(text=t(lang, "group_only_private")),))
+        text = on_channel(lang, "group_only_private", msg.channel)
+        return Transition(conversation=conv, replies=(Reply(text=text),))
     if conv is None:
         return _before_consent(msg, now)
+    if conv.channel is not msg.channel:
+        conv = conv.model_copy(update={"channel": msg.channel})
     transition = _after_consent(conv, msg, now)
     new = transition.conversation
     extra: list[Command] = []
@@ -53,14 +73,32 @@ def advance(conv: Conversation | None, msg: InboundMessage, now: datetime) -> Tr
         extra.append(SetReachable(reachable=True))
     if new is not None and new.profile != conv.profile:
         extra.append(SaveProfile(profile=new.profile))
+    if new is not None and _drops_stored_resume(conv, msg, new, transition.commands):
+        extra.append(KeepResume(keep=False))
     if extra or new is not transition.conversation:
+        # Matching reads the stored profile, so MatchNow runs after the SaveProfile.
+        first = tuple(c for c in transition.commands if not isinstance(c, MatchNow))
+        last = tuple(c for c in transition.commands if isinstance(c, MatchNow))
         return transition.model_copy(
-            update={"conversation": new, "commands": (*transition.commands, *extra)}
+            update={"conversation": new, "commands": (*first, *extra, *last)}
         )
     return transition
 
 
 _SILENT_KINDS = (MessageKind.BLOCKED, MessageKind.RESUME_PARSED, MessageKind.RESUME_FAILED)
+
+
+def _drops_stored_resume(
+    conv: Conversation, msg: InboundMessage, new: Conversation, commands: tuple[Command, ...]
+) -> bool:
+    """Whether a resume the intake stored aside is no longer under review, and was not kept.
+
+    One is stored aside while ``pending_resume`` is set, and also when a parse result arrives
+    that the engine ignores because the user moved on meanwhile.
+    """
+    stored_aside = conv.pending_resume is not None or msg.kind is MessageKind.RESUME_PARSED
+    settled = any(isinstance(command, KeepResume) for command in commands)
+    return stored_aside and new.pending_resume is None and not settled
 
 
 # --- before consent: nothing is stored, so the state lives in the buttons -------------------
@@ -91,34 +129,39 @@ def _before_consent(msg: InboundMessage, now: datetime) -> Transition:
                     MessageKind.RESUME_FAILED):
         return Transition(conversation=None)
     typed = msg.text if msg.kind is MessageKind.TEXT else ""
+    # "ja" to the German notice is German, whatever language the phone is set to.
+    lang = answers.language_of_word(typed, SUPPORTED) or lang
     agreed = data.startswith("consent:yes") or answers.is_yes(typed)
     declined = data.startswith("consent:no") or answers.is_no(typed)
+
+    def say(key: str, **values: object) -> Reply:
+        return Reply(text=on_channel(lang, key, msg.channel, **values))
+
     if agreed:
         records = tuple(
             ConsentRecord(purpose=purpose, granted=True, version=POLICY_VERSION, at=now)
             for purpose in ConsentPurpose
         )
-        conv = Conversation(lang=lang, step=Step.ROLES, consents=records)
+        conv = Conversation(lang=lang, step=Step.ROLES, consents=records, channel=msg.channel)
         return Transition(
             conversation=conv,
-            replies=(Reply(text=t(lang, "consent_thanks", version=POLICY_VERSION)), _prompt(conv)),
+            replies=(say("consent_thanks", version=POLICY_VERSION), _prompt(conv)),
             commands=(RecordConsent(records=records),),
         )
-    if declined:
-        return Transition(conversation=None, replies=(Reply(text=t(lang, "consent_declined")),))
+    if declined or (msg.kind is MessageKind.COMMAND and msg.command == "cancel"):
+        # Nothing is stored, so the language travels in the button: starting again from it
+        # stays in the language the user chose.
+        restart = Button(label=t(lang, "btn_restart"), data=f"lang:{lang}")
+        goodbye = say("consent_declined").model_copy(update={"buttons": ((restart,),)})
+        return Transition(conversation=None, replies=(goodbye,))
     if msg.kind is MessageKind.COMMAND and msg.command in {"export", "delete", "privacy"}:
         return Transition(
             conversation=None,
-            replies=(Reply(text=t(lang, "nothing_stored")), _consent_notice(lang)),
+            replies=(say("nothing_stored"), _consent_notice(lang)),
         )
-    if msg.kind is MessageKind.COMMAND and msg.command == "cancel":
-        return Transition(conversation=None, replies=(Reply(text=t(lang, "consent_declined")),))
     first = msg.kind is MessageKind.COMMAND and msg.command in {"start", "help"}
     first = first or data.startswith("lang:")
-    replies = (_consent_notice(lang),) if first else (
-        Reply(text=t(lang, "consent_needed")),
-        _consent_notice(lang),
-    )
+    replies = (_consent_notice(lang),) if first else (say("consent_needed"), _consent_notice(lang))
     return Transition(conversation=None, replies=replies)
 
 
@@ -151,8 +194,13 @@ def _after_consent(conv: Conversation, msg: InboundMessage, now: datetime) -> Tr
     return _answer(conv, msg.text)
 
 
+def _t(conv: Conversation, key: str, **values: object) -> str:
+    """The text in the user's language, in its variant for the user's channel if it has one."""
+    return on_channel(conv.lang, key, conv.channel, **values)
+
+
 def _say(conv: Conversation, key: str, *, reprompt: bool = True, **values: object) -> Transition:
-    replies = [Reply(text=t(conv.lang, key, **values))]
+    replies = [Reply(text=_t(conv, key, **values))]
     if reprompt:
         replies.append(_prompt(conv))
     return Transition(conversation=conv, replies=tuple(replies))
@@ -163,34 +211,38 @@ def _prompt(conv: Conversation) -> Reply:
     lang, step = conv.lang, conv.step
     if step in QUESTIONS:
         question = QUESTIONS[step]
-        return Reply(text=t(lang, question.prompt), buttons=question.buttons(lang))
+        return Reply(text=_t(conv, question.prompt), buttons=question.buttons(lang))
     if step is Step.RESUME:
         return Reply(
-            text=t(lang, "ask_resume"),
-            buttons=((Button(label=t(lang, "btn_skip"), data="resume:skip"),),),
+            text=_t(conv, "ask_resume"),
+            buttons=((Button(label=_t(conv, "btn_skip"), data="resume:skip"),),),
         )
     if step is Step.RESUME_WAIT:
-        return Reply(text=t(lang, "resume_wait"))
+        return Reply(text=_t(conv, "resume_wait"))
     if step is Step.RESUME_CONFIRM:
         return _resume_summary(conv)
     if step in _RESUME_FIXES:
-        return Reply(text=t(lang, _RESUME_FIXES[step][0]))
+        return Reply(text=_t(conv, _RESUME_FIXES[step][0]))
+    if step is Step.LOCATION_CHECK:
+        return _location_question(conv)
+    if step is Step.SKILLS:
+        return _skills_question(conv)
+    if step is Step.LANGUAGE:
+        return _language_choice(lang)
     if step is Step.CONFIRM_DELETE:
         return Reply(
-            text=t(lang, "confirm_delete"),
+            text=_t(conv, "confirm_delete"),
             buttons=(
-                (Button(label=t(lang, "btn_delete_yes"), data="delete:yes"),),
-                (Button(label=t(lang, "btn_delete_no"), data="delete:no"),),
+                (Button(label=_t(conv, "btn_delete_yes"), data="delete:yes"),),
+                (Button(label=_t(conv, "btn_delete_no"), data="delete:no"),),
             ),
         )
     return _menu(conv)
 
 
 def _menu(conv: Conversation) -> Reply:
-    lang = conv.lang
-
     def button(key: str, command: str) -> Button:
-        return Button(label=t(lang, key), data=f"cmd:{command}")
+        return Button(label=_t(conv, key), data=f"cmd:{command}")
 
     pause = (
         button("btn_menu_unpause", "unpause")
@@ -198,7 +250,7 @@ def _menu(conv: Conversation) -> Reply:
         else button("btn_menu_pause", "pause")
     )
     return Reply(
-        text=t(lang, "menu"),
+        text=_t(conv, "menu"),
         buttons=(
             (button("btn_menu_prefs", "prefs"), button("btn_menu_resume", "resume")),
             (button("btn_menu_frequency", "frequency"), pause),
@@ -214,15 +266,25 @@ def _goto(conv: Conversation, step: Step, *, editing: bool | None = None) -> Con
         update["editing"] = editing
     if step not in _RESUME_REVIEW:
         update["pending_resume"] = None  # leaving the resume review drops what was not confirmed
+    if step is not Step.LOCATION_CHECK:
+        update["pending_locations"] = None
+        update["location_index"] = 0
     return conv.model_copy(update=update)
 
 
-def _finish_step(conv: Conversation, step: Step) -> Transition:
-    """After a valid answer: the next question, or back to the menu when editing one answer."""
+def _finish_step(conv: Conversation, step: Step, *, committed: bool = True) -> Transition:
+    """After a valid answer: the next question, or back to the menu when editing one answer.
+
+    ``committed``: False when an edit was skipped, so nothing was changed and nothing is matched.
+    """
+    # Both ends match at once, even when the answer changed nothing ("No quiet hours"): the
+    # candidate may never have been indexed, and the user expects jobs now.
     if conv.editing or conv.onboarded:
         done = _goto(conv, Step.DONE, editing=False)
         return Transition(
-            conversation=done, replies=(Reply(text=t(conv.lang, "saved")), _menu(done))
+            conversation=done,
+            replies=(Reply(text=_t(conv, "saved")), _menu(done)),
+            commands=(MatchNow(first_batch=True),) if committed else (),
         )
     following = next_step(step)
     if following is None:
@@ -230,7 +292,8 @@ def _finish_step(conv: Conversation, step: Step) -> Transition:
         summary = profile_summary(done.profile, done.lang)
         return Transition(
             conversation=done,
-            replies=(Reply(text=t(done.lang, "done", summary=summary)), _menu(done)),
+            replies=(Reply(text=_t(done, "done", summary=summary)), _menu(done)),
+            commands=(MatchNow(first_batch=True),),
         )
     moved = _goto(conv, following)
     return Transition(conversation=moved, replies=(_prompt(moved),))
@@ -245,16 +308,17 @@ def _command(conv: Conversation, command: str, now: datetime) -> Transition:
         if conv.onboarded:
             home = _goto(conv, Step.DONE, editing=False)
             return Transition(
-                conversation=home, replies=(Reply(text=t(lang, "welcome_back")), _menu(home))
+                conversation=home, replies=(Reply(text=_t(conv, "welcome_back")), _menu(home))
             )
         return Transition(conversation=conv, replies=(_prompt(conv),))
     if command == "help":
-        return Transition(conversation=conv, replies=(Reply(text=t(lang, "help")),))
+        return Transition(conversation=conv, replies=(Reply(text=_t(conv, "help")),))
     if command == "language":
-        return Transition(conversation=conv, replies=(_language_choice(lang),))
+        asking = _aside(conv, Step.LANGUAGE)
+        return Transition(conversation=asking, replies=(_language_choice(lang),))
     if command == "pause":
         paused = _with_paused(conv, paused=True)
-        return Transition(conversation=paused, replies=(Reply(text=t(lang, "paused")),))
+        return Transition(conversation=paused, replies=(Reply(text=_t(conv, "paused")),))
     if command == "unpause":
         return _unpause(conv, now)
     if command == "privacy":
@@ -262,12 +326,11 @@ def _command(conv: Conversation, command: str, now: datetime) -> Transition:
     if command == "export":
         return Transition(
             conversation=conv,
-            replies=(Reply(text=t(lang, "export_preparing")),),
+            replies=(Reply(text=_t(conv, "export_preparing")),),
             commands=(ExportData(),),
         )
     if command == "delete":
-        back = conv.return_step if conv.step is Step.CONFIRM_DELETE else conv.step
-        confirm = conv.model_copy(update={"step": Step.CONFIRM_DELETE, "return_step": back})
+        confirm = _aside(conv, Step.CONFIRM_DELETE)
         return Transition(conversation=confirm, replies=(_prompt(confirm),))
     if command == "cancel":
         return _cancel(conv)
@@ -284,22 +347,39 @@ def _command(conv: Conversation, command: str, now: datetime) -> Transition:
     if command == "frequency":
         editing = _goto(conv, Step.FREQUENCY, editing=True)
         return Transition(conversation=editing, replies=(_prompt(editing),))
-    return Transition(conversation=conv, replies=(Reply(text=t(lang, "help")),))
+    return Transition(conversation=conv, replies=(Reply(text=_t(conv, "help")),))
+
+
+def _aside(conv: Conversation, step: Step) -> Conversation:
+    """Ask a question on the side (/delete, /language), remembering the step to go back to."""
+    back = conv.return_step if conv.step in _ASIDE else conv.step
+    return conv.model_copy(update={"step": step, "return_step": back})
+
+
+def _back(conv: Conversation) -> Conversation:
+    """From a side question back to the step it interrupted."""
+    return _goto(conv, conv.return_step or Step.DONE).model_copy(update={"return_step": None})
+
+
+_ASIDE = frozenset({Step.CONFIRM_DELETE, Step.LANGUAGE})
 
 
 def _cancel(conv: Conversation) -> Transition:
+    if conv.step is Step.LANGUAGE:
+        back = _back(conv)
+        return Transition(conversation=back, replies=(_prompt(back),))
     if conv.step is Step.CONFIRM_DELETE:
-        back = _goto(conv, conv.return_step or Step.DONE).model_copy(update={"return_step": None})
+        back = _back(conv)
         return Transition(
             conversation=back,
-            replies=(Reply(text=t(conv.lang, "delete_cancelled")), _prompt(back)),
+            replies=(Reply(text=_t(conv, "delete_cancelled")), _prompt(back)),
         )
     if conv.onboarded:
         home = _goto(conv, Step.DONE, editing=False).model_copy(update={"pending_resume": None})
         return Transition(
-            conversation=home, replies=(Reply(text=t(conv.lang, "cancelled")), _menu(home))
+            conversation=home, replies=(Reply(text=_t(conv, "cancelled")), _menu(home))
         )
-    return Transition(conversation=conv, replies=(Reply(text=t(conv.lang, "onboarding_paused")),))
+    return Transition(conversation=conv, replies=(Reply(text=_t(conv, "onboarding_paused")),))
 
 
 def _unpause(conv: Conversation, now: datetime) -> Transition:
@@ -312,7 +392,7 @@ def _unpause(conv: Conversation, now: datetime) -> Transition:
         unpaused = unpaused.model_copy(update={"consents": (*conv.consents, record)})
         commands = (RecordConsent(records=(record,)),)
     return Transition(
-        conversation=unpaused, replies=(Reply(text=t(conv.lang, "unpaused")),), commands=commands
+        conversation=unpaused, replies=(Reply(text=_t(conv, "unpaused")),), commands=commands
     )
 
 
@@ -332,20 +412,27 @@ def _privacy(conv: Conversation) -> Reply:
         t(
             lang,
             "consent_line",
-            purpose=t(lang, f"purpose_{record.purpose}"),
-            state=t(lang, "consent_granted" if record.granted else "consent_withdrawn"),
+            purpose=_t(conv, f"purpose_{record.purpose}"),
+            state=_t(conv, "consent_granted" if record.granted else "consent_withdrawn"),
             at=record.at.strftime("%Y-%m-%d %H:%M UTC"),
             version=record.version,
         )
         for record in latest.values()
     ]
     return Reply(
-        text=t(lang, "privacy_status", version=POLICY_VERSION, records="\n".join(lines)),
+        text=_t(conv, "privacy_status", version=POLICY_VERSION, records="\n".join(lines)),
         buttons=(
-            (Button(label=t(lang, "btn_withdraw_messages"), data="privacy:messages"),),
-            (Button(label=t(lang, "btn_withdraw_all"), data="privacy:all"),),
+            (Button(label=_t(conv, "btn_withdraw_messages"), data="privacy:messages"),),
+            (Button(label=_t(conv, "btn_withdraw_all"), data="privacy:all"),),
         ),
     )
+
+
+def _switch_language(conv: Conversation, lang: str) -> Transition:
+    switched = conv.model_copy(update={"lang": lang})
+    if switched.step is Step.LANGUAGE:
+        switched = _back(switched)
+    return _say(switched, "language_set")
 
 
 def _language_choice(lang: str) -> Reply:
@@ -357,10 +444,12 @@ def _language_choice(lang: str) -> Reply:
 
 def _prefs_choice(conv: Conversation) -> Transition:
     lang = conv.lang
-    buttons = [Button(label=t(lang, f"btn_pref_{step}"), data=f"prefs:{step}") for step in EDITABLE]
+    buttons = [
+        Button(label=_t(conv, f"btn_pref_{step}"), data=f"prefs:{step}") for step in EDITABLE
+    ]
     rows = tuple(tuple(buttons[i : i + 3]) for i in range(0, len(buttons), 3))
     home = _goto(conv, Step.DONE, editing=False)
-    text = t(lang, "prefs_choose", summary=profile_summary(conv.profile, lang))
+    text = _t(conv, "prefs_choose", summary=profile_summary(conv.profile, lang))
     return Transition(conversation=home, replies=(Reply(text=text, buttons=rows),))
 
 
@@ -372,8 +461,7 @@ def _callback(conv: Conversation, msg: InboundMessage, now: datetime) -> Transit
     if prefix == "cmd":
         return _command(conv, value, now)
     if prefix == "lang" and value in SUPPORTED:
-        switched = conv.model_copy(update={"lang": value})
-        return _say(switched, "language_set")
+        return _switch_language(conv, value)
     if prefix == "consent":
         return Transition(conversation=conv, replies=(_prompt(conv),))
     if prefix == "prefs" and conv.onboarded and value in {str(step) for step in EDITABLE}:
@@ -391,7 +479,7 @@ def _callback(conv: Conversation, msg: InboundMessage, now: datetime) -> Transit
         )
         return Transition(
             conversation=withdrawn,
-            replies=(Reply(text=t(conv.lang, "messages_withdrawn")),),
+            replies=(Reply(text=_t(conv, "messages_withdrawn")),),
             commands=(RecordConsent(records=(record,)),),
         )
     if prefix == "privacy" and value == "all":
@@ -400,7 +488,7 @@ def _callback(conv: Conversation, msg: InboundMessage, now: datetime) -> Transit
         if value == "yes":
             return Transition(
                 conversation=None,
-                replies=(Reply(text=t(conv.lang, "deleted")),),
+                replies=(Reply(text=_t(conv, "deleted")),),
                 commands=(EraseUser(),),
             )
         return _cancel(conv)
@@ -424,16 +512,28 @@ _RESUME_BUTTONS = {
 
 def _answer(conv: Conversation, text: str) -> Transition:
     step = conv.step
+    if step is Step.LANGUAGE:
+        lang = answers.parse_language(text, SUPPORTED)
+        if lang is not None:
+            return _switch_language(conv, lang)
+        # Not a language: the user went on with the question /language interrupted.
+        return _answer(_back(conv), text)
     if step in QUESTIONS:
         question = QUESTIONS[step]
-        value = question.parse(text)
+        value = question.parse(picked_by_number(question, text, conv.lang) or text)
         if isinstance(value, Invalid):
             return Transition(
                 conversation=conv,
-                replies=(Reply(text=t(conv.lang, value.key), buttons=question.buttons(conv.lang)),),
+                replies=(Reply(text=_t(conv, value.key), buttons=question.buttons(conv.lang)),),
             )
+        if step is Step.LOCATIONS and value:
+            return _check_locations(conv, tuple(value), 0)
         profile = conv.profile.model_copy(update={question.field: value})
         return _finish_step(conv.model_copy(update={"profile": profile}), step)
+    if step is Step.LOCATION_CHECK:
+        return _location_answer(conv, text)
+    if step is Step.SKILLS:
+        return _skills_answer(conv, text)
     if step is Step.RESUME:
         return _resume_text(conv, text)
     if step is Step.RESUME_WAIT:
@@ -446,7 +546,7 @@ def _answer(conv: Conversation, text: str) -> Transition:
         if answers.is_yes(text):
             return Transition(
                 conversation=None,
-                replies=(Reply(text=t(conv.lang, "deleted")),),
+                replies=(Reply(text=_t(conv, "deleted")),),
                 commands=(EraseUser(),),
             )
         return _cancel(conv)
@@ -474,20 +574,20 @@ def _document(conv: Conversation, msg: InboundMessage) -> Transition:
     waiting = _goto(conv, Step.RESUME_WAIT, editing=conv.editing or conv.onboarded)
     return Transition(
         conversation=waiting,
-        replies=(Reply(text=t(conv.lang, "resume_reading")),),
+        replies=(Reply(text=_t(conv, "resume_reading")),),
         commands=(ParseResume(file=file),),
     )
 
 
 def _resume_text(conv: Conversation, text: str) -> Transition:
     if answers.is_skip(text):
-        return _finish_step(conv, Step.RESUME)
+        return _finish_step(conv, Step.RESUME, committed=False)
     if len(text.strip()) < MIN_PASTED_RESUME_CHARS:
         return _say(conv, "resume_text_too_short", reprompt=False)
     waiting = _goto(conv, Step.RESUME_WAIT)
     return Transition(
         conversation=waiting,
-        replies=(Reply(text=t(conv.lang, "resume_reading")),),
+        replies=(Reply(text=_t(conv, "resume_reading")),),
         commands=(ParseResume(text=text),),
     )
 
@@ -510,22 +610,22 @@ def _resume_event(conv: Conversation, msg: InboundMessage) -> Transition:
 def _resume_summary(conv: Conversation) -> Reply:
     lang = conv.lang
     pending = conv.pending_resume or ResumeSummary()
-    missing = t(lang, "not_found")
+    missing = _t(conv, "not_found")
     years = pending.years_experience
     return Reply(
         text=t(
             lang,
             "resume_summary",
             skills=", ".join(pending.skills) or missing,
-            years=(f"{years:g}" if years is not None else missing),
+            years=(number(lang, years) if years is not None else missing),
             title=pending.last_title or missing,
         ),
         buttons=(
-            (Button(label=t(lang, "btn_resume_ok"), data="resume:ok"),),
+            (Button(label=_t(conv, "btn_resume_ok"), data="resume:ok"),),
             (
-                Button(label=t(lang, "btn_fix_skills"), data="resume:skills"),
-                Button(label=t(lang, "btn_fix_title"), data="resume:title"),
-                Button(label=t(lang, "btn_fix_years"), data="resume:years"),
+                Button(label=_t(conv, "btn_fix_skills"), data="resume:skills"),
+                Button(label=_t(conv, "btn_fix_title"), data="resume:title"),
+                Button(label=_t(conv, "btn_fix_years"), data="resume:years"),
             ),
         ),
     )
@@ -552,7 +652,10 @@ def _resume_confirm(conv: Conversation, text: str) -> Transition:
     if text == "ok" or answers.is_yes(text):
         profile = conv.profile.model_copy(update={"resume": conv.pending_resume})
         confirmed = conv.model_copy(update={"profile": profile, "pending_resume": None})
-        return _finish_step(confirmed, Step.RESUME)
+        finished = _finish_step(confirmed, Step.RESUME)
+        return finished.model_copy(
+            update={"commands": (KeepResume(keep=True), *finished.commands)}
+        )
     if text in _FIX_CHOICES:
         fixing = _goto(conv, _FIX_CHOICES[text])
         return Transition(conversation=fixing, replies=(_prompt(fixing),))
@@ -580,3 +683,131 @@ def _resume_fix(conv: Conversation, text: str) -> Transition:
     pending = (conv.pending_resume or ResumeSummary()).model_copy(update={field: value})
     confirm = _goto(conv, Step.RESUME_CONFIRM).model_copy(update={"pending_resume": pending})
     return Transition(conversation=confirm, replies=(_prompt(confirm),))
+
+
+# --- locations the tables do not know ---------------------------------------------------------
+
+MAX_PLACE_SUGGESTIONS = 3
+MAX_LOCATIONS = 10
+_PLACE_CHOICE = re.compile(r"(\d+)\.(\d+|keep)")
+
+
+def _check_locations(conv: Conversation, locations: tuple[str, ...], start: int) -> Transition:
+    """Take the places from ``start`` on that the tables know; ask about the first that is not.
+
+    Places before ``start`` were known, corrected or kept as typed by the user already.
+    """
+    for index in range(start, len(locations)):
+        if not places.is_known(locations[index]):
+            checking = _goto(conv, Step.LOCATION_CHECK).model_copy(
+                update={"pending_locations": locations, "location_index": index}
+            )
+            return Transition(conversation=checking, replies=(_prompt(checking),))
+    profile = conv.profile.model_copy(update={"locations": tuple(dict.fromkeys(locations))})
+    return _finish_step(conv.model_copy(update={"profile": profile}), Step.LOCATIONS)
+
+
+def _location_question(conv: Conversation) -> Reply:
+    index = conv.location_index
+    place = (conv.pending_locations or ("",))[index]
+    close = places.suggestions(place, MAX_PLACE_SUGGESTIONS)
+    rows = [
+        (Button(label=name, data=f"{Step.LOCATION_CHECK}:{index}.{number}"),)
+        for number, name in enumerate(close)
+    ]
+    keep = Button(label=_t(conv, "btn_keep_place"), data=f"{Step.LOCATION_CHECK}:{index}.keep")
+    key = "location_unknown" if close else "location_unknown_no_match"
+    return Reply(text=_t(conv, key, place=place), buttons=(*rows, (keep,)))
+
+
+def _location_answer(conv: Conversation, text: str) -> Transition:
+    pending, index = conv.pending_locations or (), conv.location_index
+    if index >= len(pending):
+        return _say(_goto(conv, Step.LOCATIONS), "invalid_locations", reprompt=False)
+    choice = _PLACE_CHOICE.fullmatch(text)
+    if choice:
+        close = places.suggestions(pending[index], MAX_PLACE_SUGGESTIONS)
+        if int(choice.group(1)) != index:
+            return _say(conv, "stale_button")
+        if choice.group(2) == "keep":
+            return _check_locations(conv, pending, index + 1)
+        picked = int(choice.group(2))
+        if picked >= len(close):
+            return _say(conv, "stale_button")
+        corrected = (*pending[:index], close[picked], *pending[index + 1 :])
+        return _check_locations(conv, corrected, index + 1)
+    if answers.is_yes(text):
+        return _check_locations(conv, pending, index + 1)
+    value = answers.parse_locations(text)
+    if isinstance(value, Invalid) or len(pending) - 1 + len(value) > MAX_LOCATIONS:
+        return _say(conv, "invalid_locations")
+    if not value:  # "anywhere" instead of the place in question: no place at all
+        profile = conv.profile.model_copy(update={"locations": ()})
+        return _finish_step(conv.model_copy(update={"profile": profile}), Step.LOCATIONS)
+    # The typed places replace the one in question, and are checked in turn.
+    return _check_locations(conv, (*pending[:index], *value, *pending[index + 1 :]), index)
+
+
+# --- skills, one at a time (/prefs) -----------------------------------------------------------
+
+MAX_SKILL_BUTTONS = 12
+_REMOVE_BUTTON = re.compile(r"x(\d+)")
+# Between edits: commas, new lines, or a space before the next sign ("+ Go - Java").
+_SKILL_EDITS = re.compile(r"[,;\n]+|\s+(?=[+\-−–]\s*\w)")
+
+
+def _skills_of(conv: Conversation) -> tuple[str, ...]:
+    return conv.profile.resume.skills if conv.profile.resume else ()
+
+
+def _skills_question(conv: Conversation) -> Reply:
+    skills = _skills_of(conv)
+    buttons = [
+        Button(label=_t(conv, "btn_remove_skill", skill=skill), data=f"{Step.SKILLS}:x{i}")
+        for i, skill in enumerate(skills[:MAX_SKILL_BUTTONS])
+    ]
+    rows = tuple(tuple(buttons[i : i + 3]) for i in range(0, len(buttons), 3))
+    listed = ", ".join(skills) or _t(conv, "none")
+    return Reply(text=_t(conv, "ask_skill_edit", skills=listed), buttons=rows)
+
+
+def edit_skills(skills: tuple[str, ...], text: str) -> tuple[str, ...] | Invalid:
+    """"+ Kubernetes, - Java" applied to ``skills``; a plain name adds; removing one that is
+    not there, or nothing readable at all, is Invalid."""
+    result = list(skills)
+    edits = [part.strip() for part in _SKILL_EDITS.split(text) if part.strip()]
+    for edit in edits:
+        sign = edit[0] if edit[0] in "+-−–" else "+"
+        name = " ".join(edit.lstrip("+-−–").split())
+        if not name or len(name) > 60 or not re.search(r"\w", name):
+            return Invalid("invalid_skill_edit")
+        same = [skill for skill in result if answers._fold(skill) == answers._fold(name)]
+        if sign == "+" and not same:
+            result.append(name)
+        elif sign != "+":
+            if not same:
+                return Invalid("invalid_skill_edit")
+            result.remove(same[0])
+    return tuple(result) if edits else Invalid("invalid_skill_edit")
+
+
+def _skills_answer(conv: Conversation, text: str) -> Transition:
+    skills = _skills_of(conv)
+    button = _REMOVE_BUTTON.fullmatch(text)
+    if button:
+        index = int(button.group(1))
+        if index >= len(skills):
+            return _say(conv, "stale_button")
+        edited: tuple[str, ...] | Invalid = (*skills[:index], *skills[index + 1 :])
+    else:
+        edited = edit_skills(skills, text)
+    if isinstance(edited, Invalid):
+        return Transition(
+            conversation=conv,
+            replies=(
+                Reply(text=_t(conv, edited.key), buttons=_skills_question(conv).buttons),
+            ),
+        )
+    resume = (conv.profile.resume or ResumeSummary()).model_copy(update={"skills": edited})
+    profile = conv.profile.model_copy(update={"resume": resume})
+    return _finish_step(conv.model_copy(update={"profile": profile}), Step.SKILLS)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -9,7 +10,7 @@ from typing import Any
 from conversations import answers
 from conversations.answers import Invalid
 from conversations.models import Step
-from conversations.texts import t
+from conversations.texts import number, t
 from core.channels import Button
 from core.domain import EmploymentType, Frequency, Profile, Seniority, WorkMode
 
@@ -59,6 +60,8 @@ class Question:
     buttons: Callable[[str], Rows]
     parse: Callable[[str], Any]  # answer text -> value | Invalid
     field: str  # the Profile field the value goes into
+    numbered: bool = False  # a typed number picks that button ("2" is the second one)
+    several: bool = False  # several numbers pick several buttons ("1, 3")
 
 
 QUESTIONS: dict[Step, Question] = {
@@ -76,6 +79,8 @@ QUESTIONS: dict[Step, Question] = {
             ),
             answers.parse_work_modes,
             "work_modes",
+            numbered=True,
+            several=True,
         ),
         Question(
             Step.LOCATIONS,
@@ -95,6 +100,7 @@ QUESTIONS: dict[Step, Question] = {
             ),
             answers.parse_seniority,
             "seniority",
+            numbered=True,
         ),
         Question(
             Step.SALARY,
@@ -115,6 +121,8 @@ QUESTIONS: dict[Step, Question] = {
             ),
             answers.parse_employment_types,
             "employment_types",
+            numbered=True,
+            several=True,
         ),
         Question(
             Step.FREQUENCY,
@@ -127,6 +135,7 @@ QUESTIONS: dict[Step, Question] = {
             ),
             parse_frequency,
             "frequency",
+            numbered=True,
         ),
         Question(Step.TIMEZONE, "ask_timezone", _no_buttons, answers.parse_timezone, "timezone"),
         Question(
@@ -165,10 +174,39 @@ EDITABLE: tuple[Step, ...] = (
     Step.SALARY,
     Step.EMPLOYMENT_TYPE,
     Step.RESUME,
+    Step.SKILLS,
     Step.FREQUENCY,
     Step.TIMEZONE,
     Step.QUIET_HOURS,
 )
+
+
+def button_values(question: Question, lang: str) -> tuple[str, ...]:
+    """The values of the question's buttons in the order they are shown (and numbered)."""
+    return tuple(
+        button.data.partition(":")[2] for row in question.buttons(lang) for button in row
+    )
+
+
+_NUMBER_LIST = re.compile(r"\d{1,2}(?:\s*(?:[,;&+/]|\s|\band\b|\bund\b|\by\b|\be\b)\s*\d{1,2})*")
+
+
+def picked_by_number(question: Question, text: str, lang: str) -> str | None:
+    """ "1, 3", "1 3" or "1 and 3" -> the values of those buttons, as the answer text; else None.
+
+    Only where the question offers numbered choices; several numbers only where it takes
+    several answers; any number that is not an option leaves the text as it is.
+    """
+    folded = text.strip().lower()
+    if not question.numbered or not _NUMBER_LIST.fullmatch(folded):
+        return None
+    picks = [int(n) for n in re.findall(r"\d+", folded)]
+    values = button_values(question, lang)
+    if len(picks) > 1 and not question.several:
+        return None
+    if not all(1 <= pick <= len(values) for pick in picks):
+        return None
+    return ", ".join(values[pick - 1] for pick in dict.fromkeys(picks))
 
 
 def next_step(step: Step) -> Step | None:
@@ -185,18 +223,16 @@ def profile_summary(profile: Profile, lang: str) -> str:
         t(
             lang,
             "salary_value",
-            amount=f"{profile.salary_floor.amount:,}",
+            amount=number(lang, profile.salary_floor.amount, decimals=0),
             currency=profile.salary_floor.currency,
             period=t(lang, f"period_{profile.salary_floor.period}"),
         )
         if profile.salary_floor
         else none
     )
-    quiet = (
-        t(lang, "quiet_value", start=profile.quiet_hours.start, end=profile.quiet_hours.end)
-        if profile.quiet_hours
-        else none
-    )
+    quiet = none
+    if profile.quiet_hours:
+        quiet = quiet_label(profile.quiet_hours.start, profile.quiet_hours.end, lang)
     mode_keys = {
         WorkMode.REMOTE: "btn_remote",
         WorkMode.HYBRID: "btn_hybrid",
@@ -218,6 +254,11 @@ def profile_summary(profile: Profile, lang: str) -> str:
         quiet=quiet,
         status=t(lang, "status_paused" if profile.paused else "status_active"),
     )
+
+
+def quiet_label(start: int, end: int, lang: str) -> str:
+    """Quiet hours written as the button writes them: "22:00–07:00"."""
+    return t(lang, "quiet_value", start=f"{start:02d}", end=f"{end:02d}")
 
 
 def seniority_label(seniority: Seniority, lang: str) -> str:

@@ -312,6 +312,8 @@ def job_card(
     """One matching job: what, where, how much, why in a line or two, and what to do about it."""
     posting = job.posting
     lines = [f"{header.strip()}\n"] if header and header.strip() else []
+    if posting.demo:
+        lines.append(f"🧪 {t(lang, 'demo_job')}")
     lines += [
         f"💼 {_short(posting.title, 200)}",
         f"🏢 {_company(posting, lang)}",
@@ -405,6 +407,8 @@ def why_text(job: JobForMatching, match: Match, lang: str) -> Reply:
         t(lang, _WHY_LOCATION[reasons.location], where=where_text(posting, lang)),
         level,
     ]
+    if posting.demo:
+        lines += ["", f"🧪 {t(lang, 'demo_note')}"]
     buttons = (
         (
             _button(lang, "btn_job_save", MatchAction(action=Verb.SAVE, job_id=job.id)),
@@ -483,6 +487,37 @@ def digest_header(count: int, frequency: Frequency | str, lang: str) -> str:
     return t(lang, f"digest_{kind}{'one' if count == 1 else 'many'}", count=count)
 
 
+def one_message(cards: Sequence[Reply], lang: str) -> Reply:
+    """Several job cards as one message (a WhatsApp digest: one message, not a burst): the
+    cards' texts with their links written out, and a "why" choice per job."""
+    parts, choices = [], []
+    for card in cards:
+        buttons = [button for row in card.buttons for button in row]
+        links = [f"🔗 {button.label}: {button.url}" for button in buttons if button.url]
+        parts.append("\n".join([card.text, *links]))
+        why = t(lang, "btn_job_why")
+        title = card.text.split("💼 ", 1)[-1].split("\n", 1)[0]
+        choices += [
+            Button(label=f"{why} {title}", data=button.data)
+            for button in buttons
+            if button.data.startswith(f"{PREFIX}:{Verb.WHY}:")
+        ]
+    text = _clamp("\n\n".join(parts), MAX_TEXT)
+    return Reply(text=text, buttons=tuple((choice,) for choice in choices))
+
+
+def first_batch_header(found: int, shown: int, lang: str) -> str:
+    """Above the first cards after onboarding or a /prefs change: how many live jobs fit."""
+    return t(lang, "first_batch_found", count=found, shown=shown)
+
+
+def first_batch_empty(live_jobs: int, lang: str) -> Reply:
+    """Nothing fits right now: say honestly whether there are jobs at all."""
+    if live_jobs <= 0:
+        return Reply(text=t(lang, "first_batch_no_jobs"))
+    return Reply(text=t(lang, "first_batch_none_fit", total=live_jobs))
+
+
 # --- the application tracker ------------------------------------------------------------------
 
 
@@ -494,6 +529,7 @@ class TrackedJob(Frozen):
     company: str | None = None
     stage: Stage
     updated_at: datetime
+    demo: bool = False  # from the bundled demo catalogue
 
 
 # Where a job can go from each stage, besides being removed.
@@ -536,6 +572,8 @@ def _date(moment: datetime, lang: str) -> str:
 def _tracked(entry: TrackedJob, lang: str) -> Reply:
     title = _short(entry.title, 200)
     heading = f"💼 {title} · {_short(entry.company, 60)}" if entry.company else f"💼 {title}"
+    if entry.demo:
+        heading = f"🧪 {t(lang, 'demo_job')}\n{heading}"
     status = t(
         lang,
         "apps_entry_since",

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from core.channels import FileRef, Reply
+from core.channels import Channel, FileRef, Reply
 from core.domain import ConsentRecord, Frozen, Profile, ResumeSummary
 
 
@@ -15,9 +15,11 @@ class Step(StrEnum):
     ROLES = "roles"
     WORK_MODE = "work_mode"
     LOCATIONS = "locations"
+    LOCATION_CHECK = "location_check"  # a typed place the tables do not know: did you mean ...?
     SENIORITY = "seniority"
     SALARY = "salary"
     EMPLOYMENT_TYPE = "employment_type"  # offered in /prefs, not asked during onboarding
+    SKILLS = "skills"  # offered in /prefs: add or remove one skill at a time
     RESUME = "resume"
     RESUME_WAIT = "resume_wait"
     RESUME_CONFIRM = "resume_confirm"
@@ -29,6 +31,7 @@ class Step(StrEnum):
     QUIET_HOURS = "quiet_hours"
     DONE = "done"
     CONFIRM_DELETE = "confirm_delete"
+    LANGUAGE = "language"  # /language asked; a typed language name answers it
 
 
 class Conversation(Frozen):
@@ -40,9 +43,13 @@ class Conversation(Frozen):
     consents: tuple[ConsentRecord, ...] = ()
     onboarded: bool = False
     editing: bool = False  # answering one question from /prefs, then back to the menu
-    return_step: Step | None = None  # where /delete or /cancel goes back to
+    return_step: Step | None = None  # where /delete, /language or /cancel goes back to
     pending_resume: ResumeSummary | None = None
+    # The locations answer being checked place by place, and the index of the next to check.
+    pending_locations: tuple[str, ...] | None = None
+    location_index: int = 0
     reachable: bool = True
+    channel: Channel = Channel.TELEGRAM  # the channel of the last message: picks text variants
 
 
 class RecordConsent(Frozen):
@@ -76,8 +83,37 @@ class SetReachable(Frozen):
     reachable: bool
 
 
+class KeepResume(Frozen):
+    """Settle the resume the intake stored on approval: make it the user's (``keep``), or drop it.
+
+    The intake stores a parsed resume (file, name, e-mail, phone) aside; only the user's
+    "Looks right" makes it replace the one they had, and leaving the review any other way
+    (/cancel, /menu, another file) drops it.
+    """
+
+    kind: Literal["keep_resume"] = "keep_resume"
+    keep: bool
+
+
+class MatchNow(Frozen):
+    """Index the candidate and match them against the live jobs now.
+
+    ``first_batch``: send the best few at once, whatever the user's frequency, with an honest count.
+    """
+
+    kind: Literal["match_now"] = "match_now"
+    first_batch: bool = True
+
+
 Command = Annotated[
-    RecordConsent | SaveProfile | ParseResume | ExportData | EraseUser | SetReachable,
+    RecordConsent
+    | SaveProfile
+    | ParseResume
+    | ExportData
+    | EraseUser
+    | SetReachable
+    | KeepResume
+    | MatchNow,
     Field(discriminator="kind"),
 ]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from enum import StrEnum
 from typing import Protocol
 
@@ -14,13 +15,19 @@ class Channel(StrEnum):
     CONSOLE = "console"
 
 
+# The one person at the terminal (``jobscout chat``); in development they are an admin too.
+CONSOLE_USER = "local"
+CONSOLE_USER_KEY = f"{Channel.CONSOLE}:{CONSOLE_USER}"
+
+
 class MessageKind(StrEnum):
     TEXT = "text"
     COMMAND = "command"
     CALLBACK = "callback"
     DOCUMENT = "document"
     PHOTO = "photo"
-    UNSUPPORTED = "unsupported"  # stickers, voice, locations, ...
+    UNSUPPORTED = "unsupported"  # stickers, voice, video, ...
+    LOCATION = "location"  # a shared map location: ``latitude`` and ``longitude``
     EDITED = "edited"  # an edit of an earlier message: not taken as a new answer
     GROUP = "group"  # anything from a group or channel chat
     BLOCKED = "blocked"  # the user blocked the bot (my_chat_member "kicked")
@@ -51,6 +58,8 @@ class InboundMessage(Frozen):
     language_code: str | None = None
     resume: ParsedResume | None = None  # RESUME_PARSED only
     failure: str | None = None  # RESUME_FAILED only: a stable reason code
+    latitude: float | None = None  # LOCATION only
+    longitude: float | None = None
 
     @property
     def user_key(self) -> str:
@@ -85,9 +94,24 @@ class ChatRef(Frozen):
 class ReplySender(Protocol):
     """Delivers replies to one channel; raises RecipientBlocked, RateLimited, TransientError."""
 
-    async def send(self, chat_id: str, reply: Reply) -> None: ...
+    async def send(self, chat_id: str, reply: Reply) -> Sequence[str] | None:
+        """Send one reply; the platform's ids of the messages sent, where it reports them
+        (WhatsApp's wamids, which its status webhooks name), or None."""
+        ...
 
     async def acknowledge(self, callback_id: str) -> None: ...
+
+
+# The payload of the button under a re-engagement template ("Show jobs"): pressing it, like any
+# message from the user, reopens the window and releases what waited for it.
+REENGAGE_PAYLOAD = "reengage:show"
+
+
+class TemplateSender(Protocol):
+    """Asks a user back with an approved template where free-form messages may not go (WhatsApp
+    outside the 24-hour window); raises like ReplySender."""
+
+    async def send_template(self, chat_id: str, *, waiting: int, lang: str) -> Sequence[str]: ...
 
 
 class FileFetcher(Protocol):

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import fcntl
 import importlib.util
+import os
 import shutil
 import socket
 import subprocess
@@ -24,6 +26,51 @@ log = get_logger(__name__)
 
 class EmbeddedServiceError(AppError):
     """An embedded service could not start (a missing binary, a port in use, ...)."""
+
+
+class DataDirInUse(EmbeddedServiceError):
+    """Another running jobscout holds this DATA_DIR (its embedded servers' files allow one)."""
+
+    def __init__(self, data_dir: Path, pid: int | None) -> None:
+        holder = f"pid {pid}" if pid else "another process"
+        super().__init__(
+            f"{data_dir} is in use by a running jobscout ({holder}): stop it or set DATA_DIR"
+        )
+        self.pid = pid
+
+
+class DataDirLock:
+    """One running instance per DATA_DIR: an flock on ``jobscout.pid``, which holds the PID.
+
+    The kernel drops the lock when its process dies, so a lock file left by a dead process is
+    simply taken over.
+    """
+
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = data_dir
+        self.path = data_dir / "jobscout.pid"
+        self._fd: int | None = None
+
+    def acquire(self) -> None:
+        """Hold the folder or raise ``DataDirInUse`` naming the holder's PID."""
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.read(fd, 32).decode("ascii", errors="replace").strip()
+            os.close(fd)
+            raise DataDirInUse(self.data_dir, int(holder) if holder.isdigit() else None) from None
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()}\n".encode())
+        self._fd = fd
+
+    def release(self) -> None:
+        # Emptied, not removed: removing it lets a waiting opener lock a file no one else sees.
+        if self._fd is not None:
+            os.ftruncate(self._fd, 0)
+            os.close(self._fd)
+            self._fd = None
 
 
 def free_port() -> int:

@@ -21,6 +21,10 @@ class RecipientBlocked(AppError):
     """The user blocked the bot or deleted their account: stop sending."""
 
 
+class OutsideWindow(AppError):
+    """The platform only takes a template now (WhatsApp 131047: 24 hours since the user wrote)."""
+
+
 class FileTooLarge(AppError):
     def __init__(self, size: int | None, limit: int) -> None:
         super().__init__(f"file of {size} bytes exceeds the limit of {limit}")
@@ -38,3 +42,17 @@ class UnreadableDocument(AppError):
     def __init__(self, reason: str, detail: str = "") -> None:
         super().__init__(detail or reason)
         self.reason = reason
+
+
+class NumberPaused(RateLimited):
+    """WhatsApp 131048 (spam rate limit): stop sending from this number for ``retry_after``."""
+
+
+class RejectedByPlatform(AppError):
+    """The platform refused a request for good (WhatsApp 131009 and the like): our bug or our
+    configuration, never worth a retry; log it and dead-letter the message."""
+
+    def __init__(self, code: int | None, detail: str) -> None:
+        super().__init__(f"rejected ({code}): {detail}")
+        self.code = code
+        self.detail = detail

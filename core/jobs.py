@@ -13,6 +13,8 @@ import unicodedata
 from datetime import date, datetime
 from enum import StrEnum
 
+from pydantic import Field
+
 # EmploymentType lives in core.domain (profiles filter on it) and is re-exported here.
 from core.domain import EmploymentType as EmploymentType
 from core.domain import Frozen, Seniority, WorkMode
@@ -88,6 +90,8 @@ class RawPosting(Frozen):
     valid_through: str | None = None
     language: str | None = None  # ISO 639-1 when the source says so
     confidence: float = 1.0  # 0..1: how sure the extraction is that this is a real posting
+    # Where each field was read, for the admin: {"company": "© line", "salary": "dd 'Pay'"}.
+    provenance: dict[str, str] = Field(default_factory=dict)
 
 
 class Location(Frozen):
@@ -128,6 +132,8 @@ class JobPosting(Frozen):
     valid_through: date | None = None
     language: str | None = None
     confidence: float = 1.0
+    provenance: dict[str, str] = Field(default_factory=dict)  # field -> where it was read
+    demo: bool = False  # from the bundled demo catalogue: cards say "Demo job"
 
 
 class JobStatus(StrEnum):

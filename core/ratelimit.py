@@ -28,7 +28,7 @@ from redis.asyncio import Redis
 
 from core.channels import Channel
 from core.domain import Frozen
-from core.settings import MatchingSettings
+from core.settings import MatchingSettings, WhatsAppSettings
 
 _MICROS: Final = 1_000_000
 
@@ -92,14 +92,27 @@ class RateLimits(Frozen):
         )
 
 
-def delivery_limits(settings: MatchingSettings) -> dict[Channel, RateLimits]:
-    """The limits of each channel that has them; a channel not listed is not limited."""
-    return {
+def delivery_limits(
+    settings: MatchingSettings, whatsapp: WhatsAppSettings | None = None
+) -> dict[Channel, RateLimits]:
+    """The limits of each channel that has them; a channel not listed is not limited.
+
+    WhatsApp: the number's throughput, and one message per user every few seconds (Meta's pair
+    rate limit answers 131056 beyond it). One number is served, so the channel's bucket is the
+    number's.
+    """
+    limits = {
         Channel.TELEGRAM: RateLimits(
             per_second=settings.telegram_per_second,
             per_chat_per_second=settings.telegram_per_chat_per_second,
         ),
     }
+    if whatsapp is not None:
+        limits[Channel.WHATSAPP] = RateLimits(
+            per_second=whatsapp.messages_per_second,
+            per_chat_per_second=1 / whatsapp.per_user_interval_s,
+        )
+    return limits
 
 
 class Permit(Frozen):

@@ -8,6 +8,8 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from core.channels import CONSOLE_USER_KEY, Channel
+
 
 class TelegramSettings(BaseModel):
     bot_token: SecretStr | None = None
@@ -18,6 +20,30 @@ class TelegramSettings(BaseModel):
     api_base_url: str = "https://api.telegram.org/bot"
     file_base_url: str = "https://api.telegram.org/file/bot"
     max_file_bytes: int = 20 * 1024 * 1024
+
+
+class WhatsAppSettings(BaseModel):
+    """The WhatsApp Cloud API (``WHATSAPP__*``); an access token turns the channel on."""
+
+    access_token: SecretStr | None = None
+    phone_number_id: str | None = None
+    app_secret: SecretStr | None = None  # the HMAC key of X-Hub-Signature-256
+    verify_token: SecretStr | None = None  # the GET handshake's hub.verify_token
+    # Every Graph API request goes to {api_base_url}/{api_version}/...: tests point it at a fake.
+    api_base_url: str = "https://graph.facebook.com"
+    api_version: str = "v23.0"
+    messages_per_second: float = 80.0  # per phone number (Meta's default tier)
+    # Alerts and digests to one user at most one every this many seconds (the pair rate limit);
+    # replies in a conversation go out at once.
+    per_user_interval_s: float = 6.0
+    # Outside the 24-hour window only approved templates may be sent: their names, and the
+    # template language code for each of our languages.
+    digest_template: str = "jobscout_new_jobs"
+    alert_template: str = "jobscout_new_jobs"
+    template_languages: dict[str, str] = Field(
+        default_factory=lambda: {"en": "en", "de": "de", "es": "es"}
+    )
+    max_file_bytes: int = 100 * 1024 * 1024  # WhatsApp's document limit
 
 
 class CrawlSettings(BaseModel):
@@ -101,15 +127,20 @@ class Settings(BaseSettings):
     log_format: Literal["json", "console"] = "json"
 
     telegram: TelegramSettings = Field(default_factory=TelegramSettings)
+    whatsapp: WhatsAppSettings = Field(default_factory=WhatsAppSettings)
     crawl: CrawlSettings = Field(default_factory=CrawlSettings)
     llm: LlmSettings = Field(default_factory=LlmSettings)
     matching: MatchingSettings = Field(default_factory=MatchingSettings)
     # Where people reach this service from outside: the Apply links (/r/{token}) start with it.
     # Unset: http://HOST:PORT.
     public_url: str | None = None
-    admins: Annotated[list[int], NoDecode] = Field(default_factory=list)
+    # User keys of the admins: "telegram:123", "whatsapp:4917...", "console:local"; a bare number
+    # means a Telegram user id. Unset in development: the terminal user is the admin (admin_keys).
+    admins: Annotated[list[str], NoDecode] = Field(default_factory=list)
     encryption_keys: SecretStr | None = None
 
+    # Load the bundled demo catalogue into an empty non-production database; false removes it.
+    demo_jobs: bool = True
     consent_version: str = "2026-11"
     max_webhook_body_bytes: int = 256 * 1024
     resume_max_bytes: int = 10 * 1024 * 1024
@@ -118,9 +149,11 @@ class Settings(BaseSettings):
     @classmethod
     def _split_admins(cls, value: object) -> object:
         if isinstance(value, str):
-            return [int(part) for part in value.replace(";", ",").split(",") if part.strip()]
+            value = [part for part in value.replace(";", ",").split(",") if part.strip()]
         if isinstance(value, int):
-            return [value]
+            value = [value]
+        if isinstance(value, list):
+            return [admin_key(part) for part in value]
         return value
 
     @model_validator(mode="after")
@@ -137,8 +170,33 @@ class Settings(BaseSettings):
         return [key.strip() for key in raw.split(",") if key.strip()]
 
     @property
+    def admin_keys(self) -> list[str]:
+        """The ADMINS setting; unset in development, the terminal user (``jobscout chat``) is the
+        admin, so a newcomer can add sources and review jobs with no bot account."""
+        if self.environment == "development" and not self.admins:
+            return [CONSOLE_USER_KEY]
+        return list(self.admins)
+
+    @property
     def telegram_enabled(self) -> bool:
         return self.telegram.bot_token is not None
+
+    @property
+    def whatsapp_enabled(self) -> bool:
+        return self.whatsapp.access_token is not None
+
+
+def admin_key(value: object) -> str:
+    """``telegram:123``, ``whatsapp:4917…`` or ``console:local``; a bare number is a Telegram id."""
+    text = str(value).strip()
+    if isinstance(value, int) or text.isdigit():
+        return f"{Channel.TELEGRAM}:{int(text)}"
+    channel, sep, user = text.partition(":")
+    if not sep or not user.strip() or channel.strip().lower() not in set(Channel):
+        raise ValueError(
+            f"not an admin: {text!r} (use telegram:ID, whatsapp:NUMBER or console:local)"
+        )
+    return f"{channel.strip().lower()}:{user.strip()}"
 
 
 def load_settings(**overrides: object) -> Settings:

@@ -15,12 +15,13 @@ from core.settings import CrawlSettings
 from core.store.ingest import MongoSourceRepository
 from crawlers.breaker import BreakerState, record_failure, record_success
 from crawlers.fetch import FetchFailed, FetchResult, HttpFetcher
+from crawlers.following import DetailReader
 from crawlers.ingest import Ingestor, IngestReport
 from crawlers.llm import LlmExtractor
 from crawlers.render import PageRenderer
 from crawlers.sources import ats
 from crawlers.sources.base import FetchRequest
-from crawlers.sources.page import extract_heuristic, extract_structured
+from crawlers.sources.page import extract_structured, read_listing
 
 log = structlog.get_logger(__name__)
 
@@ -59,6 +60,8 @@ class Crawler:
     clock: Callable[[], datetime]
     renderer: PageRenderer | None = None
     llm: LlmExtractor | None = None
+    # Posting pages followed from listings, with what they said last time (for 304s).
+    details: DetailReader = field(default_factory=DetailReader)
 
     async def crawl(self, source_id: str) -> CrawlResult:
         """Crawl once; transient failures are counted (and may open the breaker) and re-raised."""
@@ -150,19 +153,28 @@ class Crawler:
         validators = _validators(result)
         postings = list(extract_structured(html, result.url))
         if not postings and self.renderer is not None:
-            # No structured data in the HTML as served: the jobs may appear only after
-            # JavaScript runs.
             rendered = await self.renderer.render(result.url)
             postings = list(extract_structured(rendered, result.url))
-            html = rendered if not postings else html
+            if not postings:
+                # No structured data in the HTML as served: the jobs may appear only after
+                # JavaScript runs, so the rendered page is what is read.
+                html = rendered
             # What was read came from the rendered page, whose scripts may load another list
             # from an unchanged HTML shell: the shell's validators cannot say "unchanged".
             validators = Validators()
-        if not postings and self.llm is not None:
-            postings = list(await self.llm.extract(html, result.url))
+        requests = 1
         if not postings:
-            postings = list(extract_heuristic(html, result.url))
-        return Collected(postings, validators, False, 1)
+            listing = read_listing(html, result.url)
+            read = await self.details.complete(self.fetcher, listing, source.id)
+            postings, requests = read.postings, 1 + read.requests
+            if self.llm is not None:
+                if postings:
+                    postings = list(
+                        await self.llm.fill_gaps(postings, html, result.url, read.texts)
+                    )
+                else:
+                    postings = list(await self.llm.extract(html, result.url))
+        return Collected(postings, validators, False, requests)
 
     async def _failed(
         self, source: Source, exc: AppError, now: datetime, next_crawl: datetime

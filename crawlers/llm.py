@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import urldefrag, urljoin, urlsplit
 
@@ -149,6 +150,109 @@ class LlmExtractor:
             _invalid(url, "parser_error" if error else "no_tool_call", error)
             return ()
         return _validated(parsed, url, text)
+
+    async def fill_gaps(
+        self,
+        postings: Sequence[RawPosting],
+        html: str,
+        url: str,
+        detail_texts: Mapping[str, str] | None = None,
+    ) -> tuple[RawPosting, ...]:
+        """Postings the heuristics read, with only their empty fields filled by the model.
+
+        The model reads the listing's text and each posting page's text; its answer for a
+        posting (matched by title) fills fields the heuristics left empty, never replaces one.
+        A company, place, date or salary it gives that the pages do not contain is kept but
+        flagged in the provenance and lowers the posting's confidence. Provider errors leave
+        the postings as they were.
+        """
+        if not any(_gaps(posting) for posting in postings):
+            return tuple(postings)
+        parts = [page_text(html, self._text_limit // 2, base_url=url)]
+        for posting in postings:
+            text = (detail_texts or {}).get(posting.url or "")
+            if text and _gaps(posting):
+                parts.append(f"--- {posting.title} <{posting.url}>\n{text[:_DETAIL_TEXT_CHARS]}")
+        text = "\n\n".join(part for part in parts if part)[: self._text_limit]
+        try:
+            result = await self._structured.ainvoke(build_messages(text, url, secrets.token_hex(8)))
+        except Exception as exc:  # the heuristics' postings stand without the model
+            log.warning("llm.fill.provider_error", url=url, error=type(exc).__name__)
+            return tuple(postings)
+        parsed = result.get("parsed") if isinstance(result, dict) else result
+        if not isinstance(parsed, LlmPage):
+            _invalid(
+                url,
+                "no_tool_call",
+                result.get("parsing_error") if isinstance(result, dict) else None,
+            )
+            return tuple(postings)
+        answers = {_title_key(answer.title): answer for answer in parsed.postings[:MAX_POSTINGS]}
+        return tuple(
+            _filled(posting, answers.get(_title_key(posting.title)), text) for posting in postings
+        )
+
+
+_DETAIL_TEXT_CHARS = 3_000
+_LLM_FIELDS = ("company", "locations", "employment_type", "salary_text", "posted_at")
+UNVERIFIED_PENALTY = 0.1  # per answer the page text does not contain
+
+
+def _gaps(posting: RawPosting) -> list[str]:
+    return [
+        name
+        for name in _LLM_FIELDS
+        if not getattr(posting, name) and not (name == "salary_text" and posting.salary)
+    ]
+
+
+def _title_key(title: str) -> str:
+    return " ".join(sorted(_words(title)))
+
+
+def _on_page(value: str, words: set[str]) -> bool:
+    """Every word and number of ``value`` occurs in the page text."""
+    found = _words(value)
+    return bool(found) and found <= words
+
+
+def _filled(posting: RawPosting, answer: LlmPosting | None, text: str) -> RawPosting:
+    if answer is None:
+        return posting
+    words = _words(text)
+    values: dict[str, Any] = {
+        "company": _clean(answer.company),
+        "locations": tuple(loc for loc in (_clean(x) for x in answer.locations[:20]) if loc),
+        "employment_type": _clean(answer.employment_type),
+        "salary_text": _clean(answer.salary_text),
+        "posted_at": _clean(answer.posted_at),
+    }
+    update: dict[str, Any] = {}
+    provenance = dict(posting.provenance)
+    unverified = 0
+    for name in _gaps(posting):
+        value = values[name]
+        if not value:
+            continue
+        update[name] = value
+        shown = " ".join(value) if isinstance(value, tuple) else value
+        label = "salary" if name == "salary_text" else name
+        if _on_page(shown, words):
+            provenance[label] = "LLM, found in the page text"
+        else:
+            provenance[label] = "LLM, NOT in the page text: check"
+            unverified += 1
+    if posting.remote is None and answer.remote is True and "remote" in words:
+        update["remote"] = True
+        provenance["work_mode"] = "LLM, found in the page text"
+    if not update:
+        return posting
+    confidence = max(0.0, posting.confidence - UNVERIFIED_PENALTY * unverified)
+    if unverified:
+        log.info("llm.fill.unverified", url=posting.url, fields=unverified)
+    return posting.model_copy(
+        update={**update, "provenance": provenance, "confidence": round(confidence, 2)}
+    )
 
 
 def _invalid(url: str, reason: str, error: object | None) -> None:

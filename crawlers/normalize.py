@@ -17,7 +17,7 @@ import re
 import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pycountry
@@ -63,19 +63,46 @@ def normalize(
         return Dropped(reason="no_title")
     if _NOT_A_JOB.search(_fold(title_text)):
         return Dropped(reason="not_a_job")
-    title, title_places = _split_title(title_text, raw.locations)
-    if not any(char.isalnum() for char in title):
+    # The title is shown as the employer wrote it; the job's bare name (places, work mode and
+    # contract cut off) is what seniority and contract are read from.
+    name, title_places = _split_title(title_text, raw.locations)
+    if not any(char.isalnum() for char in name):
         return Dropped(reason="no_title")
-    valid_through = parse_date(raw.valid_through)
+    title = display_title(title_text)
+    valid_through = resolve_date(raw.valid_through, today, future=True)
     if valid_through is not None and valid_through < today:
         return Dropped(reason="expired")
 
+    provenance = dict(raw.provenance)
     description = description_markdown(raw.description_html, raw.description_text)
     plain = _plain_text(description)
     locations = parse_locations(raw.locations or title_places, raw.country_codes)
+    if not raw.locations and title_places and locations:
+        provenance["locations"] = "title"
     employment_type = parse_employment_type(raw.employment_type, title=title_text)
+    if raw.employment_type is None and employment_type is not None:
+        provenance["employment_type"] = "title"
     countries = {location.country for location in locations if location.country}
-    skills = (taxonomy or SkillTaxonomy.load()).find_in_text(f"{title}\n{plain}")
+    skills = (taxonomy or SkillTaxonomy.load()).find_in_text(f"{name}\n{plain}")
+    work_mode = detect_work_mode(
+        remote=raw.remote,
+        workplace=raw.workplace,
+        title=title_text,
+        locations=raw.locations,
+        description=description,
+    )
+    if work_mode is None and any(location.city for location in locations):
+        # A place to go to and nothing saying otherwise: the job is done there.
+        work_mode = WorkMode.ONSITE
+        provenance.setdefault("work_mode", "a physical location, no remote or hybrid signal")
+    salary = parse_salary(
+        raw.salary,
+        raw.salary_text,
+        description=description,
+        country=next(iter(countries)) if len(countries) == 1 else None,
+    )
+    if salary is not None and raw.salary is None and not raw.salary_text:
+        provenance.setdefault("salary", "description")
     return JobPosting(
         source_kind=raw.source_kind,
         extraction=raw.extraction,
@@ -85,28 +112,18 @@ def normalize(
         url=_stripped(raw.url),
         apply_url=_stripped(raw.apply_url),
         locations=locations,
-        work_mode=detect_work_mode(
-            remote=raw.remote,
-            workplace=raw.workplace,
-            title=title_text,
-            locations=raw.locations,
-            description=description,
-        ),
+        work_mode=work_mode,
         employment_type=employment_type,
-        seniority=detect_seniority(title, description, employment_type=employment_type),
-        salary=parse_salary(
-            raw.salary,
-            raw.salary_text,
-            description=description,
-            country=next(iter(countries)) if len(countries) == 1 else None,
-        ),
+        seniority=detect_seniority(name, description, employment_type=employment_type),
+        salary=salary,
         skills=skills,
         description_md=description,
         department=collapse_whitespace(raw.department) or None,
-        posted_at=parse_date(raw.posted_at),
+        posted_at=resolve_date(raw.posted_at, today),
         valid_through=valid_through,
         language=normalize_language(raw.language) or guess_language(plain or title),
         confidence=min(1.0, max(0.0, raw.confidence)),
+        provenance=provenance,
     )
 
 
@@ -497,6 +514,22 @@ def parse_locations(
     return tuple(out[:LOCATION_LIMIT])
 
 
+def is_place(text: str) -> bool:
+    """Whether a short text only names places we know, maybe with work words ("Remote (UK)",
+    "Köln", "Portland, OR 97209"); street names and prose are not places."""
+    text = collapse_whitespace(text)
+    if not text or len(text) > 80:
+        return False
+    known = False
+    for piece_text in _LOC_LIST.split(text):
+        for alternative in _split_alternatives(piece_text):
+            piece = _parse_piece(alternative)
+            if not piece.known:
+                return False
+            known = True
+    return known
+
+
 def _apply_codes(drafts: list[_Draft], given: list[str]) -> None:
     codes = list(dict.fromkeys(given))
     if not codes:
@@ -688,6 +721,23 @@ _NOT_A_JOB = re.compile(
 def strip_gender_tags(title: str) -> str:
     """The title without "(m/w/d)", "(f/m/x)", "(all genders)" and the like."""
     return _WHITESPACE.sub(" ", _GENDER_TAG.sub(" ", title)).strip()
+
+
+def display_title(title: str) -> str:
+    """The title as the employer wrote it, without gender tags or a trailing requisition id.
+
+    "Data Engineer (Remote – EU or UK)" stays whole: where and how the job is done are read
+    from it, not cut off it.
+    """
+    text = collapse_whitespace(title)
+    shown = _EDGE_PUNCTUATION.sub(
+        "", _EMPTY_BRACKETS.sub("", _TRAILING_ID.sub("", strip_gender_tags(text)))
+    )
+    if not _has_words(shown):
+        shown = _EDGE_PUNCTUATION.sub("", strip_gender_tags(text)) or text
+    if len(shown) > TITLE_LIMIT:
+        shown = shown[:TITLE_LIMIT].rsplit(" ", 1)[0]
+    return shown
 
 
 def clean_title(title: str, locations: Sequence[str] = ()) -> str:
@@ -1538,6 +1588,74 @@ def parse_date(value: str | int | float | None) -> date | None:
         return _plausible(email.utils.parsedate_to_datetime(text).date())
     except (ValueError, TypeError, OverflowError, OSError, IndexError):
         return None
+
+
+_RELATIVE_UNITS = {
+    **dict.fromkeys(("minute", "minutes", "hour", "hours", "minute", "minuten", "stunde",
+                     "stunden", "minuto", "minutos", "hora", "horas"), 0),
+    **dict.fromkeys(("day", "days", "tag", "tagen", "tage", "dia", "dias"), 1),
+    **dict.fromkeys(("week", "weeks", "woche", "wochen", "semana", "semanas"), 7),
+    **dict.fromkeys(("month", "months", "monat", "monaten", "monate", "mes", "meses"), 30),
+}  # fmt: skip
+_COUNT = r"\d{1,3}|an?|one|einem|einer|einen|ein|una?|uno"
+_RELATIVE = re.compile(
+    rf"\b(?P<en>{_COUNT})\s+(?P<en_unit>[a-z]+)\s+ago\b"
+    rf"|\bvor\s+(?P<de>{_COUNT})\s+(?P<de_unit>[a-z]+)"
+    rf"|\bhace\s+(?P<es>{_COUNT})\s+(?P<es_unit>[a-z]+)"
+)
+_DAYS_BACK = {
+    **dict.fromkeys(("today", "heute", "hoy", "just posted", "just now"), 0),
+    **dict.fromkeys(("yesterday", "gestern", "ayer"), 1),
+    **dict.fromkeys(("vorgestern", "anteayer"), 2),
+}
+_DAYS_BACK_WORDS = re.compile(
+    r"\b(?:just posted|just now|today|heute|hoy|yesterday|gestern|ayer"
+    r"|vorgestern|anteayer)\b"
+)
+_YEARLESS = re.compile(
+    r"^(?:(?P<day>\d{1,2})\.?\s+(?:de\s+)?(?P<month>[a-z]+)\.?"
+    r"|(?P<month2>[a-z]+)\.?\s+(?P<day2>\d{1,2})(?:st|nd|rd|th)?)$"
+)
+
+
+def resolve_date(
+    value: str | int | float | None, today: date, *, future: bool = False
+) -> date | None:
+    """``parse_date``, and also dates written relative to ``today`` or without a year.
+
+    "3 days ago", "vor 2 Wochen", "hace 2 días", "today", "gestern" count back from ``today``;
+    "November 3" is the last such day up to ``today`` (``future``: the next from ``today``,
+    as a closing date is).
+    """
+    found = parse_date(value)
+    if found is not None or value is None or isinstance(value, (bool, int, float)):
+        return found
+    text = collapse_whitespace(_fold(str(value)))
+    if not text:
+        return None
+    if (match := _RELATIVE.search(text)) is not None:
+        lang = next(name for name in ("en", "de", "es") if match.group(name))
+        count_text, unit = match.group(lang), match.group(f"{lang}_unit")
+        days = _RELATIVE_UNITS.get(unit)
+        if days is None:
+            return None
+        count = int(count_text) if count_text.isdigit() else 1
+        return today - timedelta(days=days * count)
+    if (match := _DAYS_BACK_WORDS.search(text)) is not None:
+        return today - timedelta(days=_DAYS_BACK[match.group(0)])
+    if (match := _YEARLESS.match(text.strip(" .,"))) is not None:
+        month = _MONTHS.get(match.group("month") or match.group("month2"))
+        day = int(match.group("day") or match.group("day2"))
+        if month is None:
+            return None
+        for year in (today.year, today.year + 1) if future else (today.year, today.year - 1):
+            try:
+                candidate = date(year, month, day)
+            except ValueError:
+                continue
+            if (candidate >= today) if future else (candidate <= today):
+                return candidate
+    return None
 
 
 def _date(year: str, month: str, day: str) -> date | None:

@@ -45,8 +45,8 @@ from typing import Final
 
 import structlog
 
-from core.channels import Channel, ReplySender
-from core.errors import RateLimited, RecipientBlocked, TransientError
+from core.channels import Channel, ReplySender, TemplateSender
+from core.errors import OutsideWindow, RateLimited, RecipientBlocked, TransientError
 from core.queue import TaskQueue
 from core.ratelimit import Permit, RateLimiter, RateLimits
 from core.store.outbox import MongoOutbox, MongoRecipients, OutboxRow, Recipient, slot_of
@@ -199,6 +199,12 @@ class DeliveryService:
     backoff_base: float = 5.0
     backoff_cap: float = 900.0
     worker_id: str = field(default_factory=new_worker_id)
+    # Channels whose free-form messages may only go within a window after the user's last
+    # message (WhatsApp: 24 hours). Outside it a row waits (held) and, once until the user
+    # writes again, a template asks them back; their message releases what waited.
+    windows: Mapping[Channel, timedelta] = field(default_factory=dict)
+    templates: Mapping[Channel, TemplateSender] = field(default_factory=dict)
+    kick: Callable[[], Awaitable[None]] | None = None  # start a drain now (after a release)
     _drains: dict[str, asyncio.Event] = field(default_factory=dict, init=False, repr=False)
     _marks: _SentMarks | None = field(default=None, init=False, repr=False)
 
@@ -320,6 +326,9 @@ class DeliveryService:
             if moved is None:
                 return self.clock()
             row, recipient = moved
+        window = self.windows.get(row.channel)
+        if window is not None and not recipient.window_open(self.clock(), window):
+            return await self._reengage(row, recipient, state, marks)
         index = row.sent_replies
         while index < len(row.replies):
             sender = self.senders.get(row.channel)
@@ -334,7 +343,12 @@ class DeliveryService:
             chat_free = permit.chat_free
             state.in_send.add(row.id)
             try:
-                await sender.send(row.chat_id, row.replies[index])
+                platform_ids = await sender.send(row.chat_id, row.replies[index])
+            except OutsideWindow:
+                state.in_send.discard(row.id)
+                await self.recipients.window_closed(row.user_key, self.clock())
+                closed = recipient.model_copy(update={"window_closed_at": self.clock()})
+                return await self._reengage(row, closed, state, marks)
             except RecipientBlocked:
                 state.in_send.discard(row.id)
                 await self.users.set_reachable(row.user_key, False)
@@ -360,6 +374,8 @@ class DeliveryService:
                 return await self._give_up(row, f"{type(exc).__name__}: {exc}", state)
             index += 1
             report["messages"] += 1
+            if platform_ids:  # their status webhooks name these ids (WhatsApp)
+                await asyncio.shield(self.outbox.add_platform_ids(row.id, platform_ids))
             # Record it before anything else: this write is what stands between a crash and
             # a duplicate. Shielded, so a stop (cancellation) cannot interrupt it.
             if index == len(row.replies):
@@ -373,6 +389,92 @@ class DeliveryService:
         report["sent"] += 1
         log.info("delivery.sent", user=row.user_key, channel=str(row.channel))
         return self.clock() + timedelta(seconds=chat_free)
+
+    async def _reengage(
+        self, row: OutboxRow, recipient: Recipient, state: _Drain, marks: _SentMarks
+    ) -> datetime | None:
+        """Outside the window: hold the row; ask the user back with a template, once until
+        they write (what they write releases every held row: ``user_wrote``)."""
+        templates = self.templates.get(row.channel)
+        if templates is not None and not recipient.reengaged_since_last_message():
+            permit = await self._book(row, state)
+            if not permit.granted:
+                await self._put_back(row, permit.wait, "chat busy", state)
+                return None
+            waiting = await self.outbox.waiting_for(row.user_key)
+            try:
+                await templates.send_template(row.chat_id, waiting=waiting, lang=recipient.lang)
+            except RateLimited as exc:
+                await self._put_back(row, exc.retry_after, str(exc), state)
+                return None
+            except TransientError as exc:
+                return await self._retry(row, str(exc), state)
+            except RecipientBlocked:
+                await self.users.set_reachable(row.user_key, False)
+                moved = await self._move_to_linked(row, recipient, state)
+                if moved is None:
+                    return self.clock()
+                return await self._deliver(*moved, state, marks)
+            except Exception as exc:  # no approved template, or another refusal: wait for them
+                log.exception("delivery.template_rejected")
+                state.report["template_failed"] += 1
+                await self._hold(row, f"template refused: {type(exc).__name__}", state)
+                return self.clock()
+            await self.recipients.reengaged(row.user_key, self.clock())
+            state.report["reengaged"] += 1
+            log.info("delivery.reengaged", user=row.user_key, waiting=waiting)
+        await self._hold(row, "outside the window", state)
+        return self.clock()
+
+    async def _hold(self, row: OutboxRow, reason: str, state: _Drain) -> None:
+        if await self.outbox.hold(row.id, reason, worker=state.worker):
+            state.report["held"] += 1
+
+    async def user_wrote(self, channel: Channel, user_key: str, now: datetime) -> int:
+        """A message from the user: on a windowed channel the window is open again, and the
+        rows held for it go out now. Returns how many were released."""
+        if channel not in self.windows:
+            return 0
+        await self.recipients.wrote(user_key, now)
+        released = await self.outbox.release_held(user_key, now)
+        if released and self.kick is not None:
+            await self.kick()
+        return released
+
+    async def on_status(
+        self, platform_id: str, status: str, failure: str | None = None
+    ) -> str:
+        """The platform's word on a message it accepted (WhatsApp status webhooks): delivered
+        and read are noted on the row; a failure sends the row again the way that fits —
+        ``window`` (outside the window: a template first), ``unreachable`` (another channel of
+        the person, or nothing), anything else a counted retry."""
+        row = await self.outbox.by_platform_id(platform_id)
+        if row is None:
+            return "unknown"  # a conversational reply, or a row erased since
+        if status != "failed":
+            await self.outbox.set_platform_status(row.id, status)
+            return status
+        now = self.clock()
+        if failure == "window":
+            await self.recipients.window_closed(row.user_key, now)
+            reopened = await self.outbox.reopen(row.id, now, "outside the window",
+                                                count_attempt=False)
+        elif failure == "unreachable":
+            await self.users.set_reachable(row.user_key, False)
+            reopened = await self.outbox.reopen(row.id, now, "undeliverable",
+                                                count_attempt=False)
+        elif row.attempts + 1 >= self.max_tries:
+            if await self.outbox.dead(row.id, f"failed: {failure}"):
+                await self.dead_letters.add(RETRY_TASK, [row.id], f"failed: {failure}", now)
+            return "dead"
+        else:
+            when = now + timedelta(seconds=self._backoff(row.attempts + 1))
+            reopened = await self.outbox.reopen(row.id, when, f"failed: {failure}",
+                                                count_attempt=True)
+        if reopened and self.kick is not None:
+            await self.kick()
+        log.info("delivery.status_failed", row=row.id, failure=failure, reopened=reopened)
+        return f"failed:{failure}"
 
     async def _book(self, row: OutboxRow, state: _Drain) -> Permit:
         """Wait for a slot and take it (granted), or learn that the chat is busy (nothing booked).

@@ -190,11 +190,18 @@ class AdminService:
         if source is None:
             return Reply(text=f"No source {source_id or '(no id)'}. See /sources.")
         if command == "removesource":
+            # Its jobs that no other source lists close and leave the index: nothing would
+            # ever crawl (and close) them again.
+            gone = await self.jobs.open_ids_of_source(source_id)
+            closed = await self.jobs.vanished(source_id, gone, now)
+            for job_id in closed:
+                await self.queue.enqueue("unindex_job", job_id, job_id=f"unindex:{job_id}:removed")
             await self.sources.remove(source_id)
             await self.audit.record(
                 actor, "source.remove", source_id, now, before=source.model_dump(mode="json")
             )
-            return Reply(text=f"Removed source {source_id}.")
+            jobs = f" Closed {len(closed)} of its jobs." if closed else ""
+            return Reply(text=f"Removed source {source_id}.{jobs}")
         if command == "crawl":
             await self.queue.enqueue("crawl_source", source_id, job_id=crawl_job_id(source_id, now))
             await self.audit.record(actor, "source.crawl", source_id, now)

@@ -7,7 +7,7 @@ were accepted; different users' run side by side.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -20,13 +20,23 @@ from conversations.models import (
     Conversation,
     EraseUser,
     ExportData,
+    KeepResume,
+    MatchNow,
     ParseResume,
     RecordConsent,
     SaveProfile,
     SetReachable,
 )
 from conversations.texts import t
-from core.channels import Channel, InboundMessage, MessageKind, OutgoingDocument, Reply, ReplySender
+from core.channels import (
+    REENGAGE_PAYLOAD,
+    Channel,
+    InboundMessage,
+    MessageKind,
+    OutgoingDocument,
+    Reply,
+    ReplySender,
+)
 from core.errors import RecipientBlocked, TransientError
 from core.queue import TaskQueue
 from core.store.repositories import (
@@ -42,6 +52,10 @@ from webhooks.matches import MatchService
 
 log = structlog.get_logger(__name__)
 
+# Internal events and platform notices: they say nothing about the user being there.
+_NOT_FROM_THE_USER = frozenset(
+    {MessageKind.RESUME_PARSED, MessageKind.RESUME_FAILED, MessageKind.BLOCKED, MessageKind.EDITED}
+)
 LOCK_TIMEOUT_S = 60
 MAX_SEND_ATTEMPTS = 5
 
@@ -63,6 +77,9 @@ class ChatService:
     clock: Callable[[], datetime] = utc_now
     admin: AdminService | None = None
     matches: MatchService | None = None
+    # Tells delivery that a user wrote (a windowed channel's window opens again; what waited for
+    # it goes out); returns how many held messages that released.
+    user_wrote: Callable[[Channel, str, datetime], Awaitable[int]] | None = None
 
     async def accept(self, msg: InboundMessage) -> bool:
         """Durably accept an update; False for a resend of one accepted before."""
@@ -105,6 +122,12 @@ class ChatService:
                 await sender.acknowledge(msg.callback_id)
             except (TransientError, RecipientBlocked):
                 log.warning("callback.ack_failed")
+        if self.user_wrote is not None and msg.kind not in _NOT_FROM_THE_USER:
+            released = await self.user_wrote(msg.channel, msg.user_key, self.clock())
+            if msg.kind is MessageKind.CALLBACK and msg.text == REENGAGE_PAYLOAD:
+                if released:
+                    return  # the button under a template: the jobs that waited are the answer
+                msg = msg.model_copy(update={"kind": MessageKind.COMMAND, "command": "menu"})
         if self.admin is not None:
             admin_replies = await self.admin.handle(msg)
             if admin_replies is not None:
@@ -155,6 +178,15 @@ class ChatService:
             await self.queue.enqueue(
                 "index_candidate", key, job_id=f"candidate:{key}:{int(now.timestamp())}",
                 defer_by=1.0,
+            )
+        elif isinstance(command, KeepResume):
+            await self.personal.resumes.keep(key, keep=command.keep)
+        elif isinstance(command, MatchNow):
+            # After the conversation is saved, so the task sees the finished profile.
+            # The update id names this first batch: a retried task never sends it twice.
+            await self.queue.enqueue(
+                "index_candidate", key, msg.update_id if command.first_batch else "",
+                job_id=f"candidate:{key}:now:{msg.update_id}",
             )
         elif isinstance(command, SetReachable):
             await self.users.set_reachable(key, command.reachable)

@@ -1,78 +1,261 @@
-"""The ``jobscout`` command: run the service, chat in the terminal, run a worker, parse a resume."""
+"""The ``jobscout`` command: run the service, chat in the terminal, run a worker, parse a resume.
+
+Every command must answer at once, ``--help`` included: the heavy libraries (the runtime with
+LangChain, qdrant-client and ONNX Runtime; uvicorn; the crawlers; matching) are imported inside
+the commands that use them, never at the top of this module (bench/startup.py measures it).
+"""
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
+import functools
 import json
 import os
-import signal
 import sys
-import threading
-from collections.abc import Coroutine, Iterator
+from collections import Counter
+from collections.abc import Coroutine, Iterator, Sequence
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import structlog
 import typer
-import uvicorn
-import uvloop
-from rich.console import Console
 
-from bots.console import ConsoleFiles, ConsoleSender, ConsoleSession, local_file, to_inbound
-from core.channels import Channel
-from core.errors import UnreadableDocument
-from core.jobs import RawPosting, Salary, SourceKind
-from core.logging import configure_logging
-from core.settings import Settings, load_settings
-from webhooks.app import create_app
-from webhooks.runtime import Runtime, settle_memory
-from webhooks.worker import build_worker, stop_worker
+if TYPE_CHECKING:
+    import asyncio
+    import socket
 
-app = typer.Typer(help="JobScout: job alerts through chat.", no_args_is_help=True)
-resume_app = typer.Typer(help="Resume tools.", no_args_is_help=True)
+    import uvicorn
+
+    from bots.console import ConsoleSession, LineReader
+    from core.jobs import RawPosting, Salary, SourceKind
+    from core.settings import Settings
+    from webhooks.imports import ImportReport
+    from webhooks.runtime import Runtime
+
+
+def _typer(help_text: str) -> typer.Typer:
+    # Plain click help: rich-formatted help costs as much start-up again as all of typer.
+    return typer.Typer(
+        help=help_text,
+        no_args_is_help=True,
+        rich_markup_mode=None,
+        pretty_exceptions_show_locals=False,  # locals can hold settings and personal data
+    )
+
+
+app = _typer("JobScout: job alerts through chat.")
+resume_app = _typer("Resume tools.")
 app.add_typer(resume_app, name="resume")
-log = structlog.get_logger(__name__)
+jobs_app = _typer("Job source tools.")
+app.add_typer(jobs_app, name="jobs")
+index_app = _typer("The vector index (Qdrant).")
+app.add_typer(index_app, name="index")
+match_app = _typer("Matching tools.")
+app.add_typer(match_app, name="match")
 
+EXIT_FAILED = 1  # a busy port, a DATA_DIR in use, an embedded server that cannot start
 EXIT_UNREADABLE = 2
 
 
+def _log() -> Any:
+    from core.logging import get_logger
+
+    return get_logger(__name__)
+
+
+def _fail(message: str, code: int = EXIT_FAILED) -> typer.Exit:
+    """Print the one-line message on stderr; raise the returned ``Exit``."""
+    typer.echo(" ".join(message.split()), err=True)
+    return typer.Exit(code)
+
+
+def _unreadable(reason: str) -> typer.Exit:
+    """Print the one-line reason; raise the returned ``Exit`` (code 2)."""
+    return _fail(f"unreadable: {reason}", EXIT_UNREADABLE)
+
+
 def _run(main: Coroutine[Any, Any, None]) -> None:
+    import asyncio
+
+    import uvloop
+
     with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
         runner.run(main)
 
 
 def _settings(quiet: bool) -> Settings:
-    settings = load_settings()
+    from pydantic import ValidationError
+
+    from core.logging import configure_logging
+    from core.settings import load_settings
+
+    try:
+        settings = load_settings()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "settings"
+        raise _fail(f"invalid settings: {where}: {first['msg']}") from None
     # In the terminal, logs would drown the chat: keep only warnings unless asked.
     level = "WARNING" if quiet and "LOG_LEVEL" not in os.environ else settings.log_level
     configure_logging(level, settings.log_format)
     return settings
 
 
-class _Server(uvicorn.Server):
-    """uvicorn without its own signal handling: ``_serve`` owns SIGINT/SIGTERM and cleans up."""
+def _logs_to_file(path: Path) -> None:
+    """In the terminal chat, our logs and library noise (pypdf's "EOF marker not found",
+    asyncio's "Future exception was never retrieved", warnings) go to a file, not the chat."""
+    import logging
 
-    @contextlib.contextmanager
-    def capture_signals(self) -> Iterator[None]:
+    import structlog
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.handlers = [handler]
+    root.setLevel(logging.WARNING)
+    logging.captureWarnings(True)
+    structlog.configure(logger_factory=lambda *_: structlog.PrintLogger(handler.stream))
+
+
+@contextlib.contextmanager
+def _libraries_quiet() -> Iterator[None]:
+    """Library warnings (pypdf's "EOF marker not found", ...) stay off a command's output."""
+    import logging
+    import warnings
+
+    handler = logging.NullHandler()  # with any handler, logging's last-resort printer is off
+    logging.getLogger().addHandler(handler)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        logging.getLogger().removeHandler(handler)
+
+
+@contextlib.contextmanager
+def _data_dir_held(settings: Settings) -> Iterator[None]:
+    """Hold DATA_DIR while embedded servers use it: a second instance there would corrupt them.
+
+    With every store on a server (the scaled shape) nothing under DATA_DIR is shared.
+    """
+    from core.embedded import DataDirInUse, DataDirLock
+
+    if settings.mongodb_url and settings.redis_url and settings.qdrant_url:
         yield
+        return
+    lock = DataDirLock(settings.data_dir)
+    try:
+        lock.acquire()
+    except DataDirInUse as exc:
+        raise _fail(str(exc)) from None
+    try:
+        yield
+    finally:
+        lock.release()
 
 
-def _read_lines(session: ConsoleSession, lines: asyncio.Queue[str | None],
-                loop: asyncio.AbstractEventLoop) -> None:
+async def _start_runtime(settings: Settings, **services: Any) -> Runtime:
+    from core.embedded import EmbeddedServiceError
+    from webhooks.runtime import Runtime
+
+    try:
+        return await Runtime.start(settings, **services)
+    except EmbeddedServiceError as exc:
+        raise _fail(str(exc)) from None
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """Bind the web port before anything starts: a busy port is one line, not a traceback."""
+    import errno
+    import socket
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        if exc.errno == errno.EADDRINUSE:
+            raise _fail(f"port {port} is in use; set PORT") from None
+        raise _fail(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+    return sock
+
+
+@functools.cache
+def _server_class() -> type[uvicorn.Server]:
+    import uvicorn
+
+    class Server(uvicorn.Server):
+        """uvicorn without its own signal handling: ``_serve`` owns SIGINT/SIGTERM and cleans up."""
+
+        @contextlib.contextmanager
+        def capture_signals(self) -> Iterator[None]:
+            yield
+
+    return Server
+
+
+def __getattr__(name: str) -> Any:
+    # ``_Server`` (bench/webhook_server.py imports it) is made on first use: uvicorn is slow
+    # to import and most commands never serve.
+    if name == "_Server":
+        return _server_class()
+    raise AttributeError(name)
+
+
+class _ProgressBar:
+    """A rich progress bar on stderr, drawn from the first report of progress: a step that
+    has nothing to do draws nothing."""
+
+    def __init__(self, label: str) -> None:
+        self._label = label
+        self._progress: Any = None
+        self._task: Any = None
+
+    def __enter__(self) -> _ProgressBar:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._progress is not None:
+            self._progress.stop()
+
+    def __call__(self, done: int, total: int | None) -> None:
+        if self._progress is None:
+            from rich.console import Console
+            from rich.progress import Progress
+
+            self._progress = Progress(console=Console(stderr=True))
+            self._task = self._progress.add_task(self._label, total=total)
+            self._progress.start()
+        self._progress.update(self._task, completed=done, total=total)
+
+
+# --- the terminal chat -----------------------------------------------------------------------
+
+
+def _read_messages(
+    reader: LineReader, messages: asyncio.Queue[str | None], loop: asyncio.AbstractEventLoop
+) -> None:
     """Runs in a daemon thread, so a pending read never holds up shutdown."""
     while True:
         try:
-            line: str | None = session.console.input("[cyan]> [/]")
-        except (EOFError, KeyboardInterrupt):
-            line = None
-        loop.call_soon_threadsafe(lines.put_nowait, line)
-        if line is None:
+            text = reader.read()
+        except OSError:
+            text = None
+        try:
+            loop.call_soon_threadsafe(messages.put_nowait, text)
+        except RuntimeError:  # the loop closed: the chat is over
+            return
+        if text is None:
             return
 
 
 async def _wait_while_reading_resume(runtime: Runtime, user_key: str) -> None:
     """In the terminal the next prompt waits for the resume summary (at most a minute)."""
+    import asyncio
+
     with contextlib.suppress(TimeoutError):
         async with asyncio.timeout(60):
             while True:
@@ -83,35 +266,106 @@ async def _wait_while_reading_resume(runtime: Runtime, user_key: str) -> None:
 
 
 async def _console_chat(runtime: Runtime, session: ConsoleSession) -> None:
+    import asyncio
+    import threading
+
+    from bots.console import (
+        CONSOLE_USER,
+        PASTE_GAP_S,
+        LineReader,
+        local_file,
+        path_problem,
+        to_inbound,
+    )
+    from core.channels import Channel, Reply
+
     language = (os.environ.get("LANG") or "en").split(".")[0]
     session.console.print(
-        "[bold]JobScout[/] in your terminal. Type /start to begin, Ctrl+D to quit."
+        "[bold]JobScout[/] in your terminal. Type /start to begin, Ctrl+D to quit. "
+        "A resume can be pasted or given by its path."
     )
-    lines: asyncio.Queue[str | None] = asyncio.Queue()
-    reader = threading.Thread(
-        target=_read_lines, args=(session, lines, asyncio.get_running_loop()), daemon=True
-    )
-    reader.start()
-    while (line := await lines.get()) is not None:
+    messages: asyncio.Queue[str | None] = asyncio.Queue()
+    reader = LineReader(sys.stdin.fileno(), gap=PASTE_GAP_S if sys.stdin.isatty() else None)
+    threading.Thread(
+        target=_read_messages, args=(reader, messages, asyncio.get_running_loop()), daemon=True
+    ).start()
+    sender = runtime.senders[Channel.CONSOLE]
+    while True:
+        session.show_prompt()
+        text = await messages.get()
+        if text is None:
+            break
+        session.answered(text)
+        if problem := path_problem(text):
+            await sender.send(CONSOLE_USER, Reply(text=problem))
+            continue
         msg = to_inbound(
-            line,
+            text,
             buttons=session.buttons,
             update_id=session.next_update_id(),
             language_code=language,
-            file=local_file(line),
+            file=local_file(text),
         )
         if msg is not None:
             await runtime.chat.handle(msg)
             await _wait_while_reading_resume(runtime, msg.user_key)
+    if session.prompting:
+        session.console.print()  # end of input: the shell's prompt starts on a line of its own
+        session.prompting = False
 
 
-async def _serve(settings: Settings, *, web: bool, chat: bool, work: bool = True) -> None:
+async def _load_demo(runtime: Runtime, session: ConsoleSession) -> None:
+    """The bundled demo catalogue on a first start (``webhooks.imports.load_demo`` decides)."""
+    from webhooks.imports import load_demo
+
+    with _ProgressBar("Loading demo jobs") as bar:
+        report = await load_demo(runtime, bar)
+    if report is not None:
+        session.console.print(
+            f"{report.approved} demo jobs are live (/removesource demo or DEMO_JOBS=false "
+            "removes them).",
+            highlight=False,
+        )
+
+
+async def _serve(
+    settings: Settings, *, web: bool, chat: bool, work: bool = True, demo: bool = False
+) -> None:
+    listener = _listen(settings.host, settings.port) if web else None
+    try:
+        with _data_dir_held(settings):
+            if chat:
+                _logs_to_file(settings.data_dir / "logs" / "jobscout.log")
+            await _serve_held(settings, chat=chat, work=work, demo=demo, listener=listener)
+    finally:
+        if listener is not None:
+            listener.close()
+
+
+async def _serve_held(
+    settings: Settings,
+    *,
+    chat: bool,
+    work: bool,
+    demo: bool,
+    listener: socket.socket | None,
+) -> None:
+    import asyncio
+    import signal
+
+    from rich.console import Console
+
+    from bots.console import ConsoleFiles, ConsoleSender, ConsoleSession
+    from core.channels import Channel
+    from webhooks.runtime import settle_memory
+    from webhooks.worker import build_worker, stop_worker
+
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
     session = ConsoleSession(console=Console(), export_dir=settings.data_dir / "exports")
-    runtime = await Runtime.start(
+    runtime = await _start_runtime(
         settings,
         senders={Channel.CONSOLE: ConsoleSender(session)},
         files={Channel.CONSOLE: ConsoleFiles()},
@@ -119,9 +373,12 @@ async def _serve(settings: Settings, *, web: bool, chat: bool, work: bool = True
     settle_memory()
     worker = build_worker(runtime) if work else None
     worker_task = asyncio.create_task(worker.async_run()) if worker else None
-    server: _Server | None = None
+    server: uvicorn.Server | None = None
     server_task: asyncio.Task[None] | None = None
+    log = _log()
     try:
+        if demo:
+            await _load_demo(runtime, session)
         if runtime.telegram_bot is not None and settings.telegram.webhook_url:
             from bots.telegram import set_webhook
 
@@ -132,16 +389,16 @@ async def _serve(settings: Settings, *, web: bool, chat: bool, work: bool = True
                 secret.get_secret_value() if secret else None,
             )
             log.info("telegram.webhook_set", url=settings.telegram.webhook_url)
-        if web:
+        if listener is not None:
+            import uvicorn
+
+            from webhooks.app import create_app
+
             config = uvicorn.Config(
-                create_app(settings, runtime),
-                host=settings.host,
-                port=settings.port,
-                log_config=None,
-                access_log=False,
+                create_app(settings, runtime), log_config=None, access_log=False
             )
-            server = _Server(config)
-            server_task = asyncio.create_task(server.serve())
+            server = _server_class()(config)
+            server_task = asyncio.create_task(server.serve(sockets=[listener]))
             log.info("web.started", url=f"http://{settings.host}:{settings.port}")
         # Run until a signal, the end of the terminal chat, or a server or worker stopping.
         waits: list[asyncio.Future[Any]] = [asyncio.create_task(stop.wait())]
@@ -175,14 +432,14 @@ def run(
     settings = _settings(quiet=True)
     if chat is None:
         chat = not settings.telegram_enabled and sys.stdin.isatty()
-    _run(_serve(settings, web=True, chat=chat))
+    _run(_serve(settings, web=True, chat=chat, demo=True))
 
 
 @app.command("chat")
 def chat_command() -> None:
     """Talk to JobScout in this terminal (embedded stores when no URLs are set)."""
     settings = _settings(quiet=True)
-    _run(_serve(settings, web=False, chat=True))
+    _run(_serve(settings, web=False, chat=True, demo=True))
 
 
 @app.command()
@@ -199,6 +456,9 @@ def worker() -> None:
     _run(_serve(settings, web=False, chat=False))
 
 
+# --- resumes ---------------------------------------------------------------------------------
+
+
 @resume_app.command("parse")
 def resume_parse(
     file: Annotated[Path, typer.Argument(help="A PDF or DOCX resume.")],
@@ -207,106 +467,91 @@ def resume_parse(
     ] = False,
 ) -> None:
     """Parse a resume and print what was read; exit code 2 with a reason when it is unreadable."""
+    from core.errors import UnreadableDocument
     from core.resume import parse_resume
+    from core.settings import load_settings
 
     settings = load_settings()
     try:
         data = file.read_bytes()
     except OSError as exc:
-        typer.echo(f"unreadable: {exc.strerror}", err=True)
-        raise typer.Exit(EXIT_UNREADABLE) from exc
+        raise _unreadable(f"{file}: {exc.strerror}") from exc
     try:
-        parsed = parse_resume(data, settings.resume_max_bytes)
+        with _libraries_quiet():
+            parsed = parse_resume(data, settings.resume_max_bytes)
     except UnreadableDocument as exc:
-        typer.echo(f"unreadable: {exc.reason}", err=True)
-        raise typer.Exit(EXIT_UNREADABLE) from exc
+        raise _unreadable(exc.reason) from exc
     if as_json:
         typer.echo(json.dumps(parsed.model_dump(mode="json"), indent=2, ensure_ascii=False))
-    else:
-        for key, value in parsed.model_dump().items():
-            typer.echo(f"{key}: {value}")
+        return
+    for key, value in parsed.model_dump().items():
+        typer.echo(f"{key}: {_field_text(value)}")
 
 
-jobs_app = typer.Typer(help="Job source tools.", no_args_is_help=True)
-app.add_typer(jobs_app, name="jobs")
+def _field_text(value: object) -> str:
+    """A parsed field as a person reads it: lists comma-separated, a missing value as "-"."""
+    if isinstance(value, list | tuple):
+        return ", ".join(str(item) for item in value) or "-"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return "-" if value is None else str(value)
 
-_HTML_SUFFIXES = frozenset({".html", ".htm"})
-# Where relative links on a saved page point when the page does not say where it came from:
-# the reserved .invalid domain never resolves, so no one mistakes it for the real site.
-SAVED_PAGE_BASE = "https://saved-page.invalid/"
+
+# --- jobs ------------------------------------------------------------------------------------
+
+_URL_PREFIXES = ("http://", "https://")
 
 
-def _unreadable(reason: str) -> typer.Exit:
-    """Print the one-line reason; raise the returned ``Exit`` (code 2)."""
-    typer.echo(f"unreadable: {' '.join(reason.split())}", err=True)
-    return typer.Exit(EXIT_UNREADABLE)
+def _check_kind(value: str | None) -> str | None:
+    """``--kind`` names a SourceKind (read here, not at import: see the module docstring)."""
+    from core.jobs import SourceKind
+
+    if value is None or value.lower() in set(SourceKind):
+        return value and value.lower()
+    names = ", ".join(SourceKind)
+    raise typer.BadParameter(f"{value!r} is not one of: {names}")
+
+
+def _source_kind(value: str | None) -> SourceKind | None:
+    from core.jobs import SourceKind
+
+    return SourceKind(value) if value else None
+
+
+_KindOption = Annotated[
+    str | None,
+    typer.Option(
+        "--kind",
+        metavar="KIND",
+        callback=_check_kind,
+        help="What the file is: its job board's API (greenhouse, lever, ...) or page "
+        "(default: page for .html/.htm, required otherwise).",
+    ),
+]
 
 
 def _raw_postings_from_file(path: Path, kind: SourceKind | None) -> list[RawPosting]:
     """What a saved API reply or HTML page yields, read the way the crawler reads it."""
-    from core.errors import AppError
-    from crawlers.sources import ats
-    from crawlers.sources.base import FetchRequest
-    from crawlers.sources.errors import load_json
-    from crawlers.sources.page import extract_heuristic, extract_structured
+    from crawlers.files import UnreadableFile, read_file
 
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise _unreadable(f"{path}: {exc.strerror or exc}") from exc
-    if not data.strip():
-        raise _unreadable(f"{path} is empty")
-    if kind is None:
-        if path.suffix.lower() not in _HTML_SUFFIXES:
-            raise _unreadable(f"cannot tell what kind of source {path.name} is: pass --kind")
-        kind = SourceKind.PAGE
-    if kind is SourceKind.PAGE:
-        html = data.decode("utf-8", errors="replace")
-        base = _saved_page_base(html)
-        return list(extract_structured(html, base) or extract_heuristic(html, base))
-    api = ats.SOURCES[kind]
-    board = "".join(ch if ch.isalnum() or ch in "._-" else "-" for ch in path.stem) or "board"
-    (request,) = api.start(board)
-    try:
-        reply = load_json(data, str(kind))
-        if kind is SourceKind.SMARTRECRUITERS and not (
-            isinstance(reply, dict) and "content" in reply
-        ):
-            request = FetchRequest(url=request.url, purpose="detail")  # one posting's detail
-        page = api.parse(request, data)
-    except AppError as exc:
-        raise _unreadable(f"{path}: {exc}") from exc
-    if page.follow and not page.postings:
+        saved = read_file(path, kind)
+    except UnreadableFile as exc:
+        raise _unreadable(exc.reason) from exc
+    if saved.details_elsewhere:
         typer.echo(
-            f"{path.name} lists {len(page.follow)} postings whose details are separate "
+            f"{path.name} lists {saved.details_elsewhere} postings whose details are separate "
             "requests: pass the board's URL to read them",
             err=True,
         )
-    return list(page.postings)
-
-
-def _saved_page_base(html: str) -> str:
-    """The page's own address if it states one (<base>, canonical link, og:url)."""
-    import lxml.etree
-    import lxml.html
-
-    try:
-        tree = lxml.html.fromstring(html.encode("utf-8"))
-    except (lxml.etree.ParserError, ValueError):
-        return SAVED_PAGE_BASE
-    stated = tree.xpath(
-        "//base/@href | //link[@rel='canonical']/@href | //meta[@property='og:url']/@content"
-    )
-    return next(
-        (str(url) for url in stated if str(url).startswith(("http://", "https://"))),
-        SAVED_PAGE_BASE,
-    )
+    return list(saved.postings)
 
 
 def _raw_postings_from_url(
     url: str, kind: SourceKind | None, settings: Settings
 ) -> list[RawPosting]:
     """Fetch one source the way the crawler does (politely, guarded), storing nothing."""
+    import asyncio
     from datetime import UTC, datetime
 
     from core.errors import AppError
@@ -349,6 +594,8 @@ def _raw_postings_from_url(
             )
             return await crawler.collect(source)
 
+    import uvloop
+
     try:
         with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
             return list(runner.run(collect()).postings)
@@ -366,27 +613,21 @@ def jobs_extract(
             "or career page.",
         ),
     ],
-    kind: Annotated[
-        SourceKind | None,
-        typer.Option(
-            "--kind",
-            help="What the file is (default: page for .html/.htm, required otherwise).",
-        ),
-    ] = None,
+    kind: _KindOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the jobs as JSON.")] = False,
 ) -> None:
     """Print the normalized jobs one source yields (nothing is stored); exit 2 if unreadable."""
-    from collections import Counter
     from datetime import UTC, datetime
 
     from core.skills import SkillTaxonomy
     from crawlers.normalize import Dropped, normalize
 
     settings = _settings(quiet=True)
-    if file_or_url.lower().startswith(("http://", "https://")):
-        raws = _raw_postings_from_url(file_or_url, kind, settings)
+    source_kind = _source_kind(kind)
+    if file_or_url.lower().startswith(_URL_PREFIXES):
+        raws = _raw_postings_from_url(file_or_url, source_kind, settings)
     else:
-        raws = _raw_postings_from_file(Path(file_or_url), kind)
+        raws = _raw_postings_from_file(Path(file_or_url), source_kind)
     taxonomy, today = SkillTaxonomy.load(), datetime.now(UTC).date()
     jobs, dropped = [], Counter[str]()
     for raw in raws:
@@ -396,8 +637,7 @@ def jobs_extract(
         else:
             jobs.append(result)
     if dropped:
-        reasons = ", ".join(f"{reason}: {n}" for reason, n in sorted(dropped.items()))
-        typer.echo(f"dropped {dropped.total()} ({reasons})", err=True)
+        typer.echo(f"dropped {dropped.total()} ({_reasons(dropped)})", err=True)
     if as_json:
         rows = [job.model_dump(mode="json") for job in jobs]
         typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))
@@ -422,6 +662,10 @@ def jobs_extract(
     typer.echo(f"{len(jobs)} job(s)" if jobs else "no jobs found")
 
 
+def _reasons(counts: Counter[str] | dict[str, int]) -> str:
+    return ", ".join(f"{reason}: {n}" for reason, n in sorted(counts.items()))
+
+
 def _salary_text(salary: Salary | None) -> str:
     low, high = (salary.minimum, salary.maximum) if salary else (None, None)
     if salary is None or (low is None and high is None):
@@ -435,32 +679,107 @@ def _salary_text(salary: Salary | None) -> str:
     return f"{amount} {salary.currency} per {salary.period}"
 
 
-index_app = typer.Typer(help="The vector index (Qdrant).", no_args_is_help=True)
-app.add_typer(index_app, name="index")
-match_app = typer.Typer(help="Matching tools.", no_args_is_help=True)
-app.add_typer(match_app, name="match")
+@jobs_app.command("import")
+def jobs_import(
+    files_or_urls: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="FILE_OR_URL...",
+            help="Saved job-board API replies or HTML pages, or http(s) links to job boards or "
+            "career pages.",
+        ),
+    ],
+    kind: _KindOption = None,
+    approve: Annotated[
+        bool,
+        typer.Option(
+            "--approve", help="Approve what would otherwise wait for review, so matching runs."
+        ),
+    ] = False,
+) -> None:
+    """Store the jobs that ``jobs extract`` shows, through the crawler's ingest path."""
+    settings = _settings(quiet=True)
+    source_kind = _source_kind(kind)
+    urls = [item for item in files_or_urls if item.lower().startswith(_URL_PREFIXES)]
+    paths = [Path(item) for item in files_or_urls if item not in urls]
+
+    async def main() -> list[ImportReport]:
+        from core.errors import AppError
+        from webhooks.imports import import_files, import_url
+
+        reports: list[ImportReport] = []
+        with _data_dir_held(settings), _libraries_quiet():
+            runtime = await _start_runtime(settings)
+            try:
+                if paths:
+                    with _ProgressBar("Importing") as bar:
+                        reports.append(
+                            await import_files(
+                                runtime, paths, kind=source_kind, approve=approve, progress=bar
+                            )
+                        )
+                for url in urls:
+                    reports.append(await import_url(runtime, url, kind=source_kind, approve=approve))
+            except AppError as exc:
+                raise _unreadable(str(exc)) from exc
+            finally:
+                await runtime.stop()
+        return reports
+
+    import asyncio
+
+    import uvloop
+
+    with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
+        reports = runner.run(main())
+    typer.echo(import_summary(reports))
+
+
+def import_summary(reports: Sequence[ImportReport]) -> str:
+    """One line: what the import stored and what it left for review or dropped, and why."""
+    total = Counter[str]()
+    dropped = Counter[str]()
+    for report in reports:
+        total.update(
+            {
+                "files": report.files,
+                "postings": report.postings,
+                "created": report.created,
+                "revised": report.revised,
+                "unchanged": report.unchanged,
+                "approved": report.approved,
+                "pending": report.pending,
+            }
+        )
+        dropped.update(report.dropped)
+    line = (
+        f"{total['postings']} posting(s) from {total['files']} file(s): "
+        f"{total['created']} created, {total['revised']} revised, "
+        f"{total['unchanged']} unchanged; {total['approved']} approved, "
+        f"{total['pending']} pending review"
+    )
+    if dropped:
+        line += f"; dropped {dropped.total()} ({_reasons(dropped)})"
+    return line
+
+
+# --- the index and matching ------------------------------------------------------------------
 
 
 @index_app.command("rebuild")
 def index_rebuild() -> None:
     """Re-embed every approved job and every onboarded candidate from MongoDB into Qdrant."""
-    from rich.progress import Progress
-
     settings = _settings(quiet=True)
 
     async def rebuild_all() -> None:
-        runtime = await Runtime.start(settings)
-        try:
-            with Progress(console=Console(stderr=True)) as bar:
-                task = bar.add_task("embedding", total=None)
-
-                def progress(done: int, total: int | None) -> None:
-                    bar.update(task, completed=done, total=total)
-
-                report = await runtime.matches.rebuild_index(progress)
-            typer.echo(f"indexed {report.jobs} job(s) and {report.candidates} candidate(s)")
-        finally:
-            await runtime.stop()
+        with _data_dir_held(settings):
+            runtime = await _start_runtime(settings)
+            try:
+                with _ProgressBar("embedding") as bar:
+                    report = await runtime.matches.rebuild_index(bar)
+                typer.echo(f"indexed {report.jobs} job(s) and {report.candidates} candidate(s)")
+            finally:
+                await runtime.stop()
 
     _run(rebuild_all())
 
@@ -500,11 +819,15 @@ def match_rank(
     if as_json:
         typer.echo(dumps(result))
         return
+    titles = {
+        job.id: job.posting.title + (f" — {job.posting.company}" if job.posting.company else "")
+        for job in postings
+    }
     for entry in result:
         typer.echo(f"{entry['user_key']}: {entry['sendable']} to send")
         for row in entry["matches"]:
             mark = "send" if row["would_send"] else (row["excluded"] or "below threshold")
-            typer.echo(f"  {row['score']:.3f}  {row['job_id']:<12} {mark}")
+            typer.echo(f"  {row['score']:.3f}  {titles[row['job_id']]} [{row['job_id']}]  {mark}")
 
 
 def main() -> None:

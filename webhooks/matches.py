@@ -26,7 +26,7 @@ import structlog
 
 from conversations import match_views
 from conversations.match_views import HEARD_STAGE, REMOVE, MatchAction, Stage, TrackedJob, Verb
-from core.channels import ChatRef, InboundMessage, MessageKind, Reply
+from core.channels import Channel, ChatRef, InboundMessage, MessageKind, Reply
 from core.domain import Frequency
 from core.jobs import JobStatus, Location, StoredJob, company_key
 from core.matches import Candidate, Feedback, JobForMatching, Match
@@ -45,6 +45,9 @@ from matching.titles import role_family
 
 log = structlog.get_logger(__name__)
 
+# Channels where a digest is one message, not one per job: WhatsApp paces each user to about
+# one message every few seconds, so five cards would trickle in over half a minute.
+ONE_MESSAGE_DIGESTS = frozenset({Channel.WHATSAPP})
 INSTANT_ON_SIGNUP = 3  # alerts a new "instant" user gets at once from the jobs already live
 JOBS_PER_CANDIDATE = 200  # approved jobs one candidate's matching looks at
 DISLIKED_SIMILAR = 0.85
@@ -162,8 +165,13 @@ class MatchService:
 
     # --- candidates -------------------------------------------------------------------------
 
-    async def index_candidate(self, user_key: str) -> str:
-        """Re-embed a candidate whose profile changed and match them against live jobs."""
+    async def index_candidate(self, user_key: str, first_batch: str = "") -> str:
+        """Re-embed a candidate whose profile changed and match them against live jobs.
+
+        ``first_batch`` names a batch (the update that finished onboarding or changed /prefs): the
+        best few go out now, whatever the user's frequency, under an honest count; or a word on
+        why nothing came. Empty: the usual matching.
+        """
         record = await self.candidates.get(user_key)
         if record is None or not record.onboarded:
             await self.index.delete_candidate(user_key)
@@ -173,7 +181,7 @@ class MatchService:
         await self.index.upsert_candidates([(candidate, vector)])
         if not record.wants_matches:
             return "indexed"
-        matched = await self._match_candidate(record, candidate, vector)
+        matched = await self._match_candidate(record, candidate, vector, first_batch=first_batch)
         return f"indexed, {matched} matches"
 
     async def rebuild_index(self, progress: Progress | None = None) -> RebuildReport:
@@ -202,7 +210,12 @@ class MatchService:
         await self.index.delete_candidate(user_key)
 
     async def _match_candidate(
-        self, record: CandidateRecord, candidate: Candidate, vector: np.ndarray
+        self,
+        record: CandidateRecord,
+        candidate: Candidate,
+        vector: np.ndarray,
+        *,
+        first_batch: str = "",
     ) -> int:
         seen = await self.matches.delivered_job_ids(candidate.user_key)
         hits = await self.index.jobs_for_candidate(
@@ -230,13 +243,49 @@ class MatchService:
         )
         by_id = {job.id: job for job, _ in live}
         fresh: list[tuple[JobForMatching, Match]] = []
+        sendable: list[tuple[JobForMatching, Match]] = []
         for match in ranked:
-            if match.would_send and await self.matches.record(match, now):
+            if not match.would_send:
+                continue
+            sendable.append((by_id[match.job_id], match))
+            if await self.matches.record(match, now):
                 fresh.append((by_id[match.job_id], match))
-        if candidate.frequency is Frequency.INSTANT and fresh:
+        if first_batch:
+            await self._first_batch(record, sendable, first_batch, now)
+        elif candidate.frequency is Frequency.INSTANT and fresh:
             await self._queue_alerts(record, candidate, fresh[:INSTANT_ON_SIGNUP], now)
             await self.kick()
         return len(fresh)
+
+    async def _first_batch(
+        self,
+        record: CandidateRecord,
+        sendable: Sequence[tuple[JobForMatching, Match]],
+        batch: str,
+        now: datetime,
+    ) -> None:
+        """The best few of every live job that fits (not only the newly matched: a /prefs change
+        may make earlier matches the best), now; quiet hours don't apply to someone chatting."""
+        lang = record.lang
+        if not sendable:
+            live = await self.jobs.count_with_status(JobStatus.APPROVED)
+            reply = match_views.first_batch_empty(live, lang)
+            await self.outbox.enqueue(
+                [self._row(OutboxKind.NOTICE, record, f"first:{batch}", [reply], 0, now, now)]
+            )
+            await self.kick()
+            return
+        shown = sendable[:INSTANT_ON_SIGNUP]
+        header = match_views.first_batch_header(len(sendable), len(shown), lang)
+        rows = []
+        for seq, (job, match) in enumerate(shown):
+            card = await self._card(
+                record.user_key, lang, job, match, header if seq == 0 else None
+            )
+            rows.append(self._row(OutboxKind.ALERT, record, job.id, [card], seq, now, now))
+        await self.outbox.enqueue(rows)
+        await self.matches.mark(record.user_key, [job.id for job, _ in shown], "alerted", now)
+        await self.kick()
 
     async def _approved(self, job_ids: Sequence[str]) -> dict[str, StoredJob]:
         """Those of the jobs that are still approved (live), by id."""
@@ -367,6 +416,11 @@ class MatchService:
                 record.user_key, record.lang, job, match, header if seq == 0 else None
             )
             rows.append(self._row(OutboxKind.DIGEST, record, job.id, [card], seq, now, now))
+        if record.channel in ONE_MESSAGE_DIGESTS:
+            cards = [row.replies[0] for row in rows]
+            digest = match_views.one_message(cards, record.lang)
+            rows = [self._row(OutboxKind.DIGEST, record, f"digest:{now:%Y%m%dT%H%M}", [digest],
+                              0, now, now)]
         await self.outbox.enqueue(rows)
         await self.matches.mark(record.user_key, [m.job_id for m in top], "digested", now)
         await self.candidates.set_last_digest(record.user_key, now)
@@ -462,6 +516,7 @@ class MatchService:
                 company=stored[app.job_id].posting.company if app.job_id in stored else None,
                 stage=app.stage,
                 updated_at=app.updated_at,
+                demo=app.job_id in stored and stored[app.job_id].posting.demo,
             )
             for app in apps
         ]

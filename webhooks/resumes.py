@@ -39,6 +39,8 @@ class ResumeIntake:
     ) -> str:
         """Parse one resume and feed the outcome back as an event; returns the outcome.
 
+        The resume is stored aside: it becomes the user's only when they confirm its summary
+        (the conversation's ``KeepResume``), so a /cancel keeps the one they had.
         Transient errors propagate (the task retries) unless this is the last try, when the
         user hears that the download failed.
         """

@@ -164,7 +164,7 @@ class Runtime:
         )
         queue_port: TaskQueue = queue
         admin = AdminService(
-            admins=MongoAdminRepository([f"{Channel.TELEGRAM}:{uid}" for uid in settings.admins]),
+            admins=MongoAdminRepository(settings.admin_keys),
             reviews=MongoReviewRepository(),
             sources=MongoSourceRepository(),
             jobs=MongoJobRepository(),

@@ -16,11 +16,13 @@ from core.errors import TransientError
 from matching.delivery import DRAIN_TASK, RETRY_TASK, ask_for_help
 from matching.delivery import kick_delivery as kick_delivery  # callers import it from here too
 from webhooks.admin import crawl_job_id
+from webhooks.imports import after_ingest
 from webhooks.runtime import Runtime
 
 log = structlog.get_logger(__name__)
 
 MAX_TRIES = 5
+STOP_GRACE_S = 5.0
 WorkerCtx = dict[str, Any]
 
 
@@ -75,14 +77,7 @@ async def crawl_source(ctx: WorkerCtx, source_id: str) -> str:
             f"Source {source_id} is paused after repeated failures: {result.error}. "
             f"It is tried again later; /resumesource {source_id} retries now."
         )
-    if result.report.pending:
-        await runtime.admin.assign_reviews(result.report.pending)
-    # Auto-approved and revised jobs are (re)matched; vanished ones leave the index.
-    slot = f"{runtime.chat.clock():%Y%m%dT%H%M%S}"
-    for job_id in [*result.report.approved, *result.report.revised]:
-        await runtime.queue.enqueue("match_job", job_id, job_id=f"match:{job_id}:{slot}")
-    for job_id in result.report.closed_ids:
-        await runtime.queue.enqueue("unindex_job", job_id, job_id=f"unindex:{job_id}:{slot}")
+    await after_ingest(runtime, result.report, match_now=False)
     return str(result.outcome)
 
 
@@ -143,10 +138,11 @@ async def unindex_job(ctx: WorkerCtx, job_id: str) -> None:
     await runtime.matches.job_closed(job_id)
 
 
-async def index_candidate(ctx: WorkerCtx, user_key: str) -> str:
-    """A profile changed: embed it again and match it against the live jobs."""
+async def index_candidate(ctx: WorkerCtx, user_key: str, first_batch: str = "") -> str:
+    """A profile changed: embed it again and match it against the live jobs (``first_batch``:
+    onboarding finished or /prefs changed, so the best few go out now; it names that batch)."""
     runtime: Runtime = ctx["runtime"]
-    return await runtime.matches.index_candidate(user_key)
+    return await runtime.matches.index_candidate(user_key, first_batch)
 
 
 async def rebuild_index(ctx: WorkerCtx) -> str:
@@ -211,8 +207,12 @@ async def stop_worker(worker: Worker, main: asyncio.Task[None]) -> None:
     """Stop a worker started with ``build_worker``: cancel and await its running jobs as well as
     its main loop (cancelling only the loop leaves jobs running while everything closes). An
     interrupted job is picked up again: arq keeps it queued until it finishes."""
+    # A burst worker with nothing left to start leaves after its current iteration: cancelling
+    # the loop mid-iteration can interrupt a Redis pipeline and leak its connection.
+    worker.burst, worker.max_burst_jobs = True, 0
     jobs = [task for task in worker.tasks.values() if not task.done()]
     for task in jobs:
         task.cancel()
+    await asyncio.wait({main}, timeout=STOP_GRACE_S)
     main.cancel()
     await asyncio.gather(*jobs, main, return_exceptions=True)

@@ -165,6 +165,24 @@ TEXTS: dict[str, str] = {
     "invalid_quiet_hours": (
         "Bitte gib die Ruhezeiten als zwei volle Stunden an, zum Beispiel 22-7."
     ),
+    # the first batch right after onboarding or a /prefs change
+    "first_batch_found": (
+        "Ich habe gerade {count} aktuelle Jobs gefunden, die zu dir passen. Hier sind die besten "
+        "{shown}:"
+    ),
+    "first_batch_none_fit": (
+        "Es gibt gerade {total} aktuelle Jobs, aber noch keiner passt zu deinen Wünschen. Ich "
+        "melde mich, sobald einer passt."
+    ),
+    "first_batch_no_jobs": (
+        "Noch keine Jobs – ein Admin muss erst Jobquellen hinzufügen. Ich melde mich, sobald "
+        "passende Jobs da sind."
+    ),
+    "demo_job": "Demo-Job",
+    "demo_note": (
+        "Demo-Jobs sind erfundene Beispiele, damit du JobScout ausprobieren kannst; es sind "
+        "keine echten Stellen."
+    ),
     # done, menu and profile
     "done": "Alles bereit! Ich schicke dir passende Jobs. Hier ist dein Profil:\n\n{summary}",
     "profile_summary": (
@@ -391,5 +409,119 @@ TEXTS: dict[str, str] = {
     "heard_waiting": (
         "Noch nichts gehört ist ganz normal. Daumen drücken! Du kannst den Stand jederzeit bei "
         "deinen Bewerbungen ändern."
+    ),
+    # a place the city table does not know
+    "location_unknown": "„{place}“ kenne ich nicht – meintest du einen dieser Orte?",
+    "location_unknown_no_match": (
+        "„{place}“ kenne ich nicht. Schreib es anders oder behalte es so, wie du es geschrieben "
+        "hast."
+    ),
+    "btn_keep_place": "So behalten",
+    # skills, one at a time (offered in /prefs)
+    "btn_pref_skills": "Fähigkeiten",
+    "ask_skill_edit": (
+        "Deine Fähigkeiten: {skills}\n\n"
+        "Schreib + und eine Fähigkeit, um sie hinzuzufügen, oder - und eine Fähigkeit, um sie "
+        "zu entfernen (zum Beispiel: + Kubernetes, - Java), oder tippe unten auf eine "
+        "Fähigkeit, um sie zu entfernen."
+    ),
+    "invalid_skill_edit": (
+        "Bitte schreib + und eine Fähigkeit, um sie hinzuzufügen, oder - und eine deiner "
+        "Fähigkeiten, um sie zu entfernen, zum Beispiel: + Kubernetes, - Java."
+    ),
+    "btn_remove_skill": "✕ {skill}",
+    "btn_restart": "Neu starten",
+    # the terminal: typed numbers and file paths instead of taps and uploads
+    "consent_declined@console": (
+        "Kein Problem. Ich habe nichts über dich gespeichert. Falls du es dir anders überlegst, "
+        "gib /start ein. Tschüss!"
+    ),
+    "invalid_work_mode@console": (
+        "Bitte wähle remote, hybrid, vor Ort oder egal (oder gib die Nummer einer Option ein)."
+    ),
+    "ask_locations@console": (
+        "Wo sollen die Jobs sein? Schreib Länder oder Städte, getrennt durch Kommas "
+        "(zum Beispiel: Berlin, München), oder gib die Nummer von „Überall“ ein."
+    ),
+    "invalid_locations@console": (
+        "Diesen Ort habe ich nicht verstanden. Schreib bis zu 10 Länder oder Städte, getrennt "
+        "durch Kommas, oder gib die Nummer von „Überall“ ein."
+    ),
+    "invalid_seniority@console": "Bitte gib die Nummer deines Levels ein.",
+    "invalid_salary@console": (
+        "Dieser Betrag sieht nicht richtig aus. Schreib eine Zahl und eine Währung, zum Beispiel "
+        "60000 EUR oder 4500 EUR pro Monat, oder gib die Nummer von „Überspringen“ ein."
+    ),
+    "ask_resume@console": (
+        "Jetzt zu deinem Lebenslauf: Gib den Pfad deines Lebenslaufs ein (eine PDF- oder "
+        "DOCX-Datei, bis 10 MB), füge den Text hier ein oder gib die Nummer von „Überspringen“ "
+        "ein."
+    ),
+    "resume_photo@console": (
+        "Fotos oder Bilder kann ich nicht lesen. Bitte gib den Pfad deines Lebenslaufs als PDF- "
+        "oder DOCX-Datei ein oder füge den Text ein."
+    ),
+    "resume_too_large@console": (
+        "Die Datei ist zu groß (das Limit liegt bei {limit} MB). Bitte gib den Pfad einer "
+        "kleineren PDF- oder DOCX-Datei ein oder füge den Text ein."
+    ),
+    "resume_not_document@console": (
+        "Bitte gib den Pfad deines Lebenslaufs ein (eine PDF- oder DOCX-Datei), füge den Text "
+        "ein oder gib die Nummer von „Überspringen“ ein."
+    ),
+    "resume_text_too_short@console": (
+        "Das ist ziemlich kurz für einen Lebenslauf. Füge den ganzen Text ein, gib den Pfad "
+        "deines Lebenslaufs ein (PDF oder DOCX) oder gib die Nummer von „Überspringen“ ein."
+    ),
+    "resume_failed_too_large@console": (
+        "Die Datei ist zu groß (das Limit liegt bei {limit} MB). Bitte gib den Pfad einer "
+        "kleineren Datei ein oder füge den Text ein."
+    ),
+    "resume_failed_unsupported_type@console": (
+        "Diese Datei ist kein PDF- oder DOCX-Dokument. Bitte gib den Pfad eines solchen "
+        "Dokuments ein oder füge den Text ein."
+    ),
+    "resume_failed_corrupt@console": (
+        "Ich konnte die Datei nicht öffnen, sie scheint beschädigt zu sein. Bitte gib den Pfad "
+        "einer anderen Kopie ein oder füge den Text ein."
+    ),
+    "resume_failed_encrypted@console": (
+        "Diese PDF ist passwortgeschützt, deshalb kann ich sie nicht lesen. Bitte gib den Pfad "
+        "einer Kopie ohne Passwort ein oder füge den Text ein."
+    ),
+    "resume_failed_empty@console": (
+        "Diese Datei enthält keinen Text. Bitte gib den Pfad einer anderen Datei ein oder füge "
+        "den Text ein."
+    ),
+    "resume_failed_scanned@console": (
+        "Das sieht nach einem Scan aus: Die Datei enthält Bilder, aber keinen Text, den ich lesen "
+        "kann. Bitte gib den Pfad einer PDF mit Text oder einer DOCX-Datei ein oder füge den "
+        "Text ein."
+    ),
+    "resume_failed_download@console": (
+        "Ich konnte die Datei gerade nicht lesen. Bitte gib den Pfad noch einmal ein oder füge "
+        "den Text ein."
+    ),
+    "ask_quiet_hours@console": (
+        "Wann soll ich dich nicht stören? Schreib Uhrzeiten wie 22-7 oder gib die Nummer einer "
+        "Option ein."
+    ),
+    "unsupported@console": (
+        "Ich kann Text, Optionsnummern und Pfade von PDF- oder DOCX-Dateien lesen."
+    ),
+    "stale_button@console": "Diese Option gehört zu einer früheren Frage.",
+    "ask_employment_type@console": (
+        "Welche Anstellungsart suchst du? Gib die Nummer einer Option ein, oder mehrere Nummern "
+        "oder Namen, getrennt durch Kommas (zum Beispiel: 1, 3 oder Vollzeit, Freelance)."
+    ),
+    "invalid_employment_type@console": (
+        "Bitte wähle Vollzeit, Teilzeit, Freelance, Praktikum oder egal (oder gib die Nummern "
+        "der Optionen ein)."
+    ),
+    "ask_skill_edit@console": (
+        "Deine Fähigkeiten: {skills}\n\n"
+        "Schreib + und eine Fähigkeit, um sie hinzuzufügen, oder - und eine Fähigkeit, um sie "
+        "zu entfernen (zum Beispiel: + Kubernetes, - Java), oder gib unten die Nummer einer "
+        "Fähigkeit ein, um sie zu entfernen."
     ),
 }

@@ -146,6 +146,22 @@ TEXTS: dict[str, str] = {
     "btn_quiet_default": "22:00–07:00",
     "btn_no_quiet": "No quiet hours",
     "invalid_quiet_hours": "Please write quiet hours as two hours of the day, for example 22-7.",
+    # the first batch right after onboarding or a /prefs change
+    "first_batch_found": (
+        "I found {count} live jobs that fit you right now. Here are the best {shown}:"
+    ),
+    "first_batch_none_fit": (
+        "There are {total} live jobs right now, but none fits your preferences yet. I'll message "
+        "you as soon as one does."
+    ),
+    "first_batch_no_jobs": (
+        "No jobs yet — an admin needs to add job sources. I'll message you as soon as jobs that "
+        "fit arrive."
+    ),
+    "demo_job": "Demo job",
+    "demo_note": (
+        "Demo jobs are made-up examples so you can try JobScout; they are not real openings."
+    ),
     # done, menu and profile
     "done": "All set! I'll send you jobs that fit. Here is your profile:\n\n{summary}",
     "profile_summary": (
@@ -358,5 +374,109 @@ TEXTS: dict[str, str] = {
     "btn_heard_waiting": "Not yet",
     "heard_waiting": (
         "No news yet is normal. Fingers crossed! You can update it any time in your applications."
+    ),
+    # a place the city table does not know
+    "location_unknown": "I don't know “{place}” — did you mean one of these?",
+    "location_unknown_no_match": (
+        "I don't know “{place}”. Write it another way, or keep it as typed."
+    ),
+    "btn_keep_place": "Keep it as typed",
+    # skills, one at a time (offered in /prefs)
+    "btn_pref_skills": "Skills",
+    "ask_skill_edit": (
+        "Your skills: {skills}\n\n"
+        "Write + and a skill to add it, or - and a skill to remove it (for example: "
+        "+ Kubernetes, - Java), or tap a skill below to remove it."
+    ),
+    "invalid_skill_edit": (
+        "Please write + and a skill to add it, or - and one of your skills to remove it, for "
+        "example: + Kubernetes, - Java."
+    ),
+    "btn_remove_skill": "✕ {skill}",
+    "btn_restart": "Start again",
+    # the terminal: typed numbers and file paths instead of taps and uploads
+    "consent_declined@console": (
+        "No problem. I have not stored anything about you. If you change your mind, type /start."
+        " Goodbye!"
+    ),
+    "invalid_work_mode@console": (
+        "Please choose remote, hybrid, on-site or any of these (or type the number of an option)."
+    ),
+    "ask_locations@console": (
+        "Where should the jobs be? Write countries or cities, separated by commas "
+        "(for example: Berlin, Munich), or type the number of \"Anywhere\"."
+    ),
+    "invalid_locations@console": (
+        "I did not understand that place. Write up to 10 countries or cities separated by "
+        "commas, or type the number of \"Anywhere\"."
+    ),
+    "invalid_seniority@console": "Please type the number of your level.",
+    "invalid_salary@console": (
+        "That amount does not look right. Write a number and a currency, for example "
+        "60000 EUR or 4500 EUR per month, or type the number of Skip."
+    ),
+    "ask_resume@console": (
+        "Now your resume: type the path of your resume (a PDF or DOCX file, up to 10 MB), "
+        "paste its text here, or type the number of Skip."
+    ),
+    "resume_photo@console": (
+        "I can't read photos or images. Please type the path of your resume as a PDF or DOCX "
+        "file, or paste its text."
+    ),
+    "resume_too_large@console": (
+        "That file is too large (the limit is {limit} MB). Please type the path of a smaller "
+        "PDF or DOCX, or paste the text."
+    ),
+    "resume_not_document@console": (
+        "Please type the path of your resume (a PDF or DOCX file), paste the text, or type the "
+        "number of Skip."
+    ),
+    "resume_text_too_short@console": (
+        "That is rather short for a resume. Paste the full text, type the path of your resume "
+        "(a PDF or DOCX file), or type the number of Skip."
+    ),
+    "resume_failed_too_large@console": (
+        "That file is too large (the limit is {limit} MB). Please type the path of a smaller "
+        "file or paste the text."
+    ),
+    "resume_failed_unsupported_type@console": (
+        "That file is not a PDF or DOCX document. Please type the path of one of those, or "
+        "paste the text."
+    ),
+    "resume_failed_corrupt@console": (
+        "I couldn't open that file: it seems to be damaged. Please type the path of another "
+        "copy, or paste the text."
+    ),
+    "resume_failed_encrypted@console": (
+        "That PDF is password-protected, so I can't read it. Please type the path of a copy "
+        "without a password, or paste the text."
+    ),
+    "resume_failed_empty@console": (
+        "That file contains no text. Please type the path of another file or paste the text."
+    ),
+    "resume_failed_scanned@console": (
+        "That looks like a scan: it has images but no text I can read. Please type the path "
+        "of a PDF with text or a DOCX file, or paste the text."
+    ),
+    "resume_failed_download@console": (
+        "I couldn't read that file just now. Please type its path again, or paste the text."
+    ),
+    "ask_quiet_hours@console": (
+        "When should I stay quiet? Write hours like 22-7, or type the number of an option."
+    ),
+    "unsupported@console": "I can read text, option numbers and paths of PDF or DOCX files.",
+    "stale_button@console": "That option belongs to an earlier question.",
+    "ask_employment_type@console": (
+        "Which kind of employment are you looking for? Type the number of one, or several "
+        "numbers or names separated by commas (for example: 1, 3 or full-time, contract)."
+    ),
+    "invalid_employment_type@console": (
+        "Please choose full-time, part-time, contract, internship or any (or type the numbers "
+        "of the options)."
+    ),
+    "ask_skill_edit@console": (
+        "Your skills: {skills}\n\n"
+        "Write + and a skill to add it, or - and a skill to remove it (for example: "
+        "+ Kubernetes, - Java), or type the number of a skill below to remove it."
     ),
 }

@@ -149,6 +149,24 @@ TEXTS: dict[str, str] = {
     "invalid_quiet_hours": (
         "Escribe las horas de silencio como dos horas del día, por ejemplo 22-7."
     ),
+    # the first batch right after onboarding or a /prefs change
+    "first_batch_found": (
+        "He encontrado {count} empleos activos que encajan contigo ahora mismo. Estos son los "
+        "{shown} mejores:"
+    ),
+    "first_batch_none_fit": (
+        "Ahora mismo hay {total} empleos activos, pero ninguno encaja todavía con tus "
+        "preferencias. Te escribiré en cuanto haya uno."
+    ),
+    "first_batch_no_jobs": (
+        "Todavía no hay empleos: un administrador tiene que añadir fuentes de empleo. Te "
+        "escribiré en cuanto lleguen empleos que encajen."
+    ),
+    "demo_job": "Empleo de demostración",
+    "demo_note": (
+        "Los empleos de demostración son ejemplos inventados para que pruebes JobScout; no son "
+        "ofertas reales."
+    ),
     # done, menu and profile
     "done": "¡Listo! Te enviaré empleos que encajen contigo. Este es tu perfil:\n\n{summary}",
     "profile_summary": (
@@ -365,5 +383,111 @@ TEXTS: dict[str, str] = {
     "heard_waiting": (
         "Es normal no tener noticias todavía. ¡Crucemos los dedos! Puedes actualizarlo cuando "
         "quieras en tus postulaciones."
+    ),
+    # a place the city table does not know
+    "location_unknown": "No conozco «{place}». ¿Querías decir alguno de estos?",
+    "location_unknown_no_match": (
+        "No conozco «{place}». Escríbelo de otra forma o déjalo tal como lo escribiste."
+    ),
+    "btn_keep_place": "Dejarlo así",
+    # skills, one at a time (offered in /prefs)
+    "btn_pref_skills": "Habilidades",
+    "ask_skill_edit": (
+        "Tus habilidades: {skills}\n\n"
+        "Escribe + y una habilidad para añadirla, o - y una habilidad para quitarla (por "
+        "ejemplo: + Kubernetes, - Java), o toca una habilidad abajo para quitarla."
+    ),
+    "invalid_skill_edit": (
+        "Escribe + y una habilidad para añadirla, o - y una de tus habilidades para quitarla, "
+        "por ejemplo: + Kubernetes, - Java."
+    ),
+    "btn_remove_skill": "✕ {skill}",
+    "btn_restart": "Empezar de nuevo",
+    # the terminal: typed numbers and file paths instead of taps and uploads
+    "consent_declined@console": (
+        "No hay problema. No he guardado nada sobre ti. Si cambias de opinión, escribe /start."
+        " ¡Adiós!"
+    ),
+    "invalid_work_mode@console": (
+        "Elige remoto, híbrido, presencial o cualquiera (o escribe el número de una opción)."
+    ),
+    "ask_locations@console": (
+        "¿Dónde quieres trabajar? Escribe países o ciudades, separados por comas "
+        "(por ejemplo: Madrid, Barcelona), o escribe el número de \"Cualquier lugar\"."
+    ),
+    "invalid_locations@console": (
+        "No entendí ese lugar. Escribe hasta 10 países o ciudades separados por comas, o "
+        "escribe el número de \"Cualquier lugar\"."
+    ),
+    "invalid_seniority@console": "Escribe el número de tu nivel.",
+    "invalid_salary@console": (
+        "Esa cantidad no parece correcta. Escribe un número y una moneda, por ejemplo "
+        "60000 EUR o 4500 EUR al mes, o escribe el número de \"Omitir\"."
+    ),
+    "ask_resume@console": (
+        "Ahora tu currículum: escribe la ruta de tu currículum (un archivo PDF o DOCX, hasta "
+        "10 MB), pega aquí el texto o escribe el número de \"Omitir\"."
+    ),
+    "resume_photo@console": (
+        "No puedo leer fotos ni imágenes. Escribe la ruta de tu currículum en PDF o DOCX, "
+        "o pega el texto."
+    ),
+    "resume_too_large@console": (
+        "Ese archivo es demasiado grande (el límite es {limit} MB). Escribe la ruta de un PDF o "
+        "DOCX más pequeño, o pega el texto."
+    ),
+    "resume_not_document@console": (
+        "Escribe la ruta de tu currículum (un archivo PDF o DOCX), pega el texto o escribe el "
+        "número de \"Omitir\"."
+    ),
+    "resume_text_too_short@console": (
+        "Es bastante corto para ser un currículum. Pega el texto completo, escribe la ruta de tu "
+        "currículum (PDF o DOCX) o escribe el número de \"Omitir\"."
+    ),
+    "resume_failed_too_large@console": (
+        "Ese archivo es demasiado grande (el límite es {limit} MB). Escribe la ruta de un "
+        "archivo más pequeño o pega el texto."
+    ),
+    "resume_failed_unsupported_type@console": (
+        "Ese archivo no es un documento PDF ni DOCX. Escribe la ruta de uno de esos formatos o "
+        "pega el texto."
+    ),
+    "resume_failed_corrupt@console": (
+        "No pude abrir ese archivo: parece estar dañado. Escribe la ruta de otra copia o pega "
+        "el texto."
+    ),
+    "resume_failed_encrypted@console": (
+        "Ese PDF está protegido con contraseña, así que no puedo leerlo. Escribe la ruta de una "
+        "copia sin contraseña o pega el texto."
+    ),
+    "resume_failed_empty@console": (
+        "Ese archivo no contiene texto. Escribe la ruta de otro archivo o pega el texto."
+    ),
+    "resume_failed_scanned@console": (
+        "Parece un documento escaneado: tiene imágenes pero ningún texto que yo pueda leer. "
+        "Escribe la ruta de un PDF con texto o de un archivo DOCX, o pega el texto."
+    ),
+    "resume_failed_download@console": (
+        "Ahora mismo no pude leer ese archivo. Escribe la ruta de nuevo o pega el texto."
+    ),
+    "ask_quiet_hours@console": (
+        "¿Cuándo prefieres que no te escriba? Escribe un horario como 22-7 o el número de una "
+        "opción."
+    ),
+    "unsupported@console": "Puedo leer texto, números de opción y rutas de archivos PDF o DOCX.",
+    "stale_button@console": "Esa opción pertenece a una pregunta anterior.",
+    "ask_employment_type@console": (
+        "¿Qué tipo de contrato buscas? Escribe el número de una opción, o varios números o "
+        "nombres separados por comas (por ejemplo: 1, 3 o tiempo completo, freelance)."
+    ),
+    "invalid_employment_type@console": (
+        "Elige tiempo completo, medio tiempo, freelance, prácticas o cualquiera (o escribe los "
+        "números de las opciones)."
+    ),
+    "ask_skill_edit@console": (
+        "Tus habilidades: {skills}\n\n"
+        "Escribe + y una habilidad para añadirla, o - y una habilidad para quitarla (por "
+        "ejemplo: + Kubernetes, - Java), o escribe abajo el número de una habilidad para "
+        "quitarla."
     ),
 }

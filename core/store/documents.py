@@ -23,6 +23,12 @@ class UserDoc(Document):
     # this one is unreachable.
     linked: list[str] = Field(default_factory=list)
     last_digest_at: datetime | None = None
+    # Channels with a free-form window (WhatsApp: 24 hours after the user's last message): when
+    # the user last wrote, when the platform said the window had closed, and when we last asked
+    # them back with a template.
+    last_inbound_at: datetime | None = None
+    window_closed_at: datetime | None = None
+    reengaged_at: datetime | None = None
 
     class Settings:
         name = "users"
@@ -226,7 +232,7 @@ class OutboxDoc(Document):
     job_id: str | None = None
     replies: list[dict[str, Any]]  # core.channels.Reply as JSON, sent in order
     seq: int = 0  # order among rows queued together for one user (a digest's cards)
-    status: str = "pending"  # pending | sending | sent | skipped | dead
+    status: str = "pending"  # pending | sending | sent | held | skipped | dead
     attempts: int = 0
     not_before: datetime
     lease_until: datetime | None = None  # a "sending" row past this is claimable again
@@ -239,11 +245,16 @@ class OutboxDoc(Document):
     # user's rows go out in (scheduled_at, created_at, seq) order.
     scheduled_at: datetime | None = None
     slot: int = 0  # hash of user_key: claims read the outbox one slot at a time
+    # The platform's ids of the messages sent (WhatsApp wamids), which its status webhooks name,
+    # and the last status it reported (delivered, read).
+    platform_ids: list[str] = Field(default_factory=list)
+    platform_status: str | None = None
 
     class Settings:
         name = "outbox"
         indexes: ClassVar = [
             IndexModel([("user_key", ASCENDING)]),
+            IndexModel([("platform_ids", ASCENDING)], sparse=True),
             IndexModel([("kind", ASCENDING), ("sent_at", ASCENDING)]),
             IndexModel([("slot", ASCENDING), ("status", ASCENDING)]),
         ]

@@ -45,12 +45,14 @@ class OutboxKind(StrEnum):
     ALERT = "alert"
     DIGEST = "digest"
     FOLLOWUP = "followup"
+    NOTICE = "notice"  # a word about matches with no job attached ("no jobs yet")
 
 
 class OutboxStatus(StrEnum):
     PENDING = "pending"
     SENDING = "sending"
     SENT = "sent"
+    HELD = "held"  # waits for the user to reopen the channel's window (WhatsApp: by writing)
     SKIPPED = "skipped"
     DEAD = "dead"
 
@@ -389,6 +391,57 @@ class MongoOutbox:
         )
         return result.modified_count == 1
 
+    async def hold(self, row_id: str, reason: str, *, worker: str | None = None) -> bool:
+        """Park the row until the user reopens the window (``release_held``)."""
+        return await self._finish(row_id, OutboxStatus.HELD, reason, worker)
+
+    async def release_held(self, user_key: str, now: datetime) -> int:
+        """The user wrote: their held rows are due now, in their order, from their start."""
+        result = await OutboxDoc.get_pymongo_collection().update_many(
+            {"user_key": user_key, "status": str(OutboxStatus.HELD)},
+            {"$set": {"status": str(OutboxStatus.PENDING), "not_before": now,
+                      "sent_replies": 0, "worker": None, "lease_until": None}},
+        )
+        return int(result.modified_count)
+
+    async def waiting_for(self, user_key: str) -> int:
+        """Rows of a user not delivered yet (pending, sending or held)."""
+        return int(
+            await OutboxDoc.get_pymongo_collection().count_documents(
+                {"user_key": user_key, "status": {"$in": [*_OPEN, str(OutboxStatus.HELD)]}}
+            )
+        )
+
+    async def add_platform_ids(self, row_id: str, ids: Sequence[str]) -> None:
+        """Remember the platform's ids of what a row sent, for its status webhooks."""
+        if ids:
+            await OutboxDoc.get_pymongo_collection().update_one(
+                {"_id": row_id}, {"$addToSet": {"platform_ids": {"$each": list(ids)}}}
+            )
+
+    async def by_platform_id(self, platform_id: str) -> OutboxRow | None:
+        raw = await OutboxDoc.get_pymongo_collection().find_one({"platform_ids": platform_id})
+        return None if raw is None else _from_doc(raw)
+
+    async def set_platform_status(self, row_id: str, status: str) -> None:
+        await OutboxDoc.get_pymongo_collection().update_one(
+            {"_id": row_id}, {"$set": {"platform_status": status}}
+        )
+
+    async def reopen(self, row_id: str, now: datetime, error: str, *, count_attempt: bool) -> bool:
+        """A row the platform accepted but then could not deliver: send it again from its start
+        (the next drain decides how: a template, another channel, a retry)."""
+        update: dict[str, Any] = {
+            "$set": {"status": str(OutboxStatus.PENDING), "not_before": now, "sent_replies": 0,
+                     "worker": None, "lease_until": None, "last_error": _short(error)}
+        }
+        if count_attempt:
+            update["$inc"] = {"attempts": 1}
+        result = await OutboxDoc.get_pymongo_collection().update_one(
+            {"_id": row_id, "status": {"$in": [str(OutboxStatus.SENT), *_OPEN]}}, update
+        )
+        return result.modified_count == 1
+
     async def get(self, row_id: str) -> OutboxRow | None:
         raw = await OutboxDoc.get_pymongo_collection().find_one({"_id": row_id})
         return None if raw is None else _from_doc(raw)
@@ -453,6 +506,24 @@ class Recipient(Frozen):
     chat: ChatRef
     reachable: bool = True
     linked: tuple[str, ...] = ()  # other user keys of the same person
+    lang: str = "en"
+    last_inbound_at: datetime | None = None  # when they last wrote (windowed channels)
+    window_closed_at: datetime | None = None  # the platform said the window is closed
+    reengaged_at: datetime | None = None  # a template asked them back
+
+    def window_open(self, now: datetime, window: timedelta) -> bool:
+        """May a free-form message go now? Only within ``window`` of the user's last message,
+        unless the platform told us since that the window is closed."""
+        last = self.last_inbound_at
+        if last is None or now - last >= window:
+            return False
+        return self.window_closed_at is None or self.window_closed_at < last
+
+    def reengaged_since_last_message(self) -> bool:
+        """A template went out after the user last wrote: don't send another until they answer."""
+        if self.reengaged_at is None:
+            return False
+        return self.last_inbound_at is None or self.reengaged_at > self.last_inbound_at
 
 
 class MongoRecipients:
@@ -469,9 +540,29 @@ class MongoRecipients:
                 chat=ChatRef(channel=Channel(raw["channel"]), chat_id=raw["chat_id"]),
                 reachable=bool(raw.get("reachable", True)),
                 linked=tuple(raw.get("linked", ())),
+                lang=str(raw.get("language") or "en"),
+                last_inbound_at=raw.get("last_inbound_at"),
+                window_closed_at=raw.get("window_closed_at"),
+                reengaged_at=raw.get("reengaged_at"),
             )
             async for raw in cursor
         }
+
+    async def wrote(self, user_key: str, now: datetime) -> None:
+        """The user wrote: a windowed channel's window is open again from ``now``."""
+        await UserDoc.get_pymongo_collection().update_one(
+            {"_id": user_key}, {"$max": {"last_inbound_at": now}}
+        )
+
+    async def window_closed(self, user_key: str, now: datetime) -> None:
+        await UserDoc.get_pymongo_collection().update_one(
+            {"_id": user_key}, {"$max": {"window_closed_at": now}}
+        )
+
+    async def reengaged(self, user_key: str, now: datetime) -> None:
+        await UserDoc.get_pymongo_collection().update_one(
+            {"_id": user_key}, {"$set": {"reengaged_at": now}}
+        )
 
 
 def _heads(raws: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], set[str]]:

@@ -128,7 +128,11 @@ class MongoUserRepository:
 
 
 class MongoResumeRepository:
-    """Resumes: the file and the contact fields are encrypted before they reach the store."""
+    """Resumes: the file and the contact fields are encrypted before they reach the store.
+
+    A freshly parsed resume waits under ``pending`` in the user's document until they confirm
+    its summary (``keep``): until then the resume they had (file, name, e-mail, phone) stays.
+    """
 
     def __init__(self, cipher: Cipher) -> None:
         self._cipher = cipher
@@ -141,26 +145,48 @@ class MongoResumeRepository:
         file_type: str | None,
         now: datetime,
     ) -> None:
+        """Store a parsed resume aside, replacing any other one waiting for confirmation."""
         contact = json.dumps({"name": parsed.name, "email": parsed.email, "phone": parsed.phone})
-        await ResumeDoc.get_pymongo_collection().replace_one(
-            {"_id": user_key},
-            {
-                "file_enc": self._cipher.encrypt(file) if file is not None else None,
-                "file_type": file_type,
-                "file_size": len(file) if file is not None else None,
-                "contact_enc": self._cipher.encrypt(contact.encode()),
-                "skills": list(parsed.skills),
-                "years_experience": parsed.years_experience,
-                "last_title": parsed.last_title,
-                "languages": list(parsed.languages),
-                "uploaded_at": now,
-            },
-            upsert=True,
+        pending = {
+            "file_enc": self._cipher.encrypt(file) if file is not None else None,
+            "file_type": file_type,
+            "file_size": len(file) if file is not None else None,
+            "contact_enc": self._cipher.encrypt(contact.encode()),
+            "skills": list(parsed.skills),
+            "years_experience": parsed.years_experience,
+            "last_title": parsed.last_title,
+            "languages": list(parsed.languages),
+            "uploaded_at": now,
+        }
+        await ResumeDoc.get_pymongo_collection().update_one(
+            {"_id": user_key}, {"$set": {"pending": pending}}, upsert=True
         )
 
-    async def load(self, user_key: str) -> tuple[ParsedResume, bytes | None] | None:
+    async def keep(self, user_key: str, *, keep: bool) -> bool:
+        """Make the resume waiting for confirmation the user's (or drop it); False: none waits."""
+        collection = ResumeDoc.get_pymongo_collection()
+        raw = await collection.find_one({"_id": user_key}, {"pending": 1})
+        pending = raw.get("pending") if raw else None
+        if pending is None:
+            return False
+        if keep:
+            # Only the resume read here: a newer upload stored meanwhile is not lost.
+            await collection.replace_one(
+                {"_id": user_key, "pending.uploaded_at": pending["uploaded_at"]}, pending
+            )
+            return True
+        await collection.update_one({"_id": user_key}, {"$unset": {"pending": ""}})
+        await collection.delete_one({"_id": user_key, "uploaded_at": {"$exists": False}})
+        return True
+
+    async def load(
+        self, user_key: str, *, pending: bool = False
+    ) -> tuple[ParsedResume, bytes | None] | None:
+        """The user's resume, or with ``pending`` the one waiting for confirmation."""
         raw = await ResumeDoc.get_pymongo_collection().find_one({"_id": user_key})
-        if raw is None:
+        if raw is not None and pending:
+            raw = raw.get("pending")
+        if raw is None or "uploaded_at" not in raw:
             return None
         contact = (
             json.loads(self._cipher.decrypt(raw["contact_enc"])) if raw.get("contact_enc") else {}
@@ -223,7 +249,7 @@ class MongoPersonalData:
     """Everything about one user: export it all, or erase it all."""
 
     def __init__(self, resumes: MongoResumeRepository, erasure_key: bytes) -> None:
-        self._resumes = resumes
+        self.resumes = resumes
         self._erasure_key = erasure_key
 
     async def export(self, user_key: str) -> dict[str, Any]:
@@ -237,15 +263,21 @@ class MongoPersonalData:
                 async for raw in document.get_pymongo_collection().find({field: user_key})
             ]
             data[name] = rows
-        resume = await self._resumes.load(user_key)
-        if resume is not None:
-            parsed, file = resume
-            data["resumes"] = [
-                {
-                    **parsed.model_dump(mode="json"),
-                    "file_base64": base64.b64encode(file).decode() if file else None,
-                }
-            ]
+        resumes = []
+        # The user's resume first, then one still waiting for their confirmation, if any.
+        for pending in (False, True):
+            resume = await self.resumes.load(user_key, pending=pending)
+            if resume is not None:
+                parsed, file = resume
+                resumes.append(
+                    {
+                        **parsed.model_dump(mode="json"),
+                        "file_base64": base64.b64encode(file).decode() if file else None,
+                        "awaiting_confirmation": pending,
+                    }
+                )
+        if resumes:
+            data["resumes"] = resumes
         return data
 
     async def erase(self, user_key: str, now: datetime) -> dict[str, int]:

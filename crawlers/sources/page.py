@@ -7,9 +7,13 @@ data, and ``page_text`` gives the visible text an LLM extractor reads.
 
 from __future__ import annotations
 
+import functools
 import html as html_lib
+import json
 import re
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, TypeGuard
 from urllib.parse import urldefrag, urljoin, urlsplit
 
@@ -21,14 +25,15 @@ from extruct.jsonld import JsonLdExtractor
 
 from core.jobs import Extraction, RawPosting, RawSalary, SourceKind
 from core.logging import get_logger
+from crawlers.facts import Fact, Facts, read_company, read_facts
 
 log = get_logger(__name__)
 
 STRUCTURED_CONFIDENCE = 0.95
 STRUCTURED_PARTIAL_CONFIDENCE = 0.9  # a JobPosting without hiringOrganization
 HEURISTIC_CONFIDENCE = 0.4
-HEURISTIC_STRONG_CONFIDENCE = 0.5  # the link also carries a posting id
 
+_OCCUPATIONS_FILE = Path(__file__).parents[1] / "data" / "occupations.json"
 _MAX_DEPTH = 12  # how deep JobPostings are looked for inside a JSON-LD document
 _WS = re.compile(r"\s+")
 
@@ -509,10 +514,31 @@ def _strip_chrome(tree: Any, *, for_text: bool = False) -> None:
             element.drop_tree()
 
 
-def _looks_like_title(text: str) -> bool:
+@functools.cache
+def _occupations() -> re.Pattern[str]:
+    """Occupation words from crawlers/data/occupations.json, read on first use."""
+    data = json.loads(_OCCUPATIONS_FILE.read_text(encoding="utf-8"))
+    spanish: set[str] = set()
+    for word in data["es"]:
+        spanish.add(word)
+        if word.endswith("o"):
+            spanish.add(word[:-1] + "a")  # camarero -> camarera
+        elif word.endswith(("or", "ón", "ol")):
+            spanish.add(word + "a")  # conductor -> conductora
+    whole = sorted({*data["en"], *spanish}, key=len, reverse=True)
+    stems = sorted(data["de_stems"], key=len, reverse=True)
+    return re.compile(
+        rf"\b(?:{'|'.join(map(re.escape, whole))})(?:e?s)?\b"
+        rf"|(?:{'|'.join(map(re.escape, stems))})",
+        re.IGNORECASE,
+    )
+
+
+def looks_like_title(text: str) -> bool:
+    """A job title: short, and naming a role or an occupation (or carrying a gender tag)."""
     if not 3 <= len(text) <= _MAX_TITLE_CHARS or len(text.split()) > _MAX_TITLE_WORDS:
         return False
-    return bool(_ROLE.search(text) or _GENDER.search(text))
+    return bool(_ROLE.search(text) or _GENDER.search(text) or _occupations().search(text))
 
 
 def _posting_signals(url: str) -> tuple[bool, bool]:
@@ -535,11 +561,6 @@ def _looks_like_posting_url(url: str, page_url: str) -> bool:
     return any(_posting_signals(url))
 
 
-def _confidence(url: str) -> float:
-    in_section, has_id = _posting_signals(url)
-    return HEURISTIC_STRONG_CONFIDENCE if in_section and has_id else HEURISTIC_CONFIDENCE
-
-
 def _element_text(element: Any) -> str:
     return _WS.sub(" ", element.text_content()).strip()
 
@@ -555,6 +576,21 @@ def _card(anchor: Any) -> Any | None:
     return None
 
 
+def _heading_card(heading: Any) -> Any | None:
+    """The closest card around a heading that holds no other heading."""
+    for depth, ancestor in enumerate(heading.iterancestors()):
+        if depth > 3 or ancestor.tag in ("body", "html", "ul", "ol", "table", "main"):
+            return None
+        if ancestor.tag in _CARD_TAGS:
+            headings = list(ancestor.iter(*_HEADINGS))
+            return ancestor if len(headings) == 1 else None
+    return None
+
+
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+_LOCATION_TOKENS = {"location", "locations", "joblocation", "city", "ort", "standort", "place"}
+
+
 def _card_location(card: Any | None, title: str) -> str | None:
     if card is None:
         return None
@@ -562,72 +598,251 @@ def _card_location(card: Any | None, title: str) -> str | None:
         if not isinstance(element.tag, str) or element.tag == "a":
             continue
         tokens = _tokens(element) | {(element.get("itemprop") or "").lower()}
-        if tokens & {"location", "locations", "joblocation", "city", "ort", "standort", "place"}:
+        if tokens & _LOCATION_TOKENS or any(t.endswith("location") for t in tokens):
             text = _element_text(element)
             if text and text != title and len(text) <= 120:
                 return text
     return None
 
 
-def _site_name(tree: Any) -> str | None:
-    for meta in tree.iter("meta"):
-        if (meta.get("property") or meta.get("name") or "").lower() == "og:site_name":
-            return _clean(meta.get("content"))
-    return None
+def block_lines(element: Any) -> list[str]:
+    """An element's visible text, one line per block, whitespace collapsed."""
+    parts: list[str] = []
+    _text_parts(element, None, parts)
+    lines = (_WS.sub(" ", line).strip() for line in "".join(parts).split("\n"))
+    return [line for line in lines if line]
 
 
-def _heuristic_candidates(tree: Any) -> Iterator[tuple[str, Any]]:
-    """(title, anchor) pairs: job-titled links, and job-titled headings with a generic link."""
+def label_pairs(element: Any) -> list[str]:
+    """Term and value pairs as "Term: value" lines: <dt>/<dd>, and table rows of one header
+    cell and one data cell."""
+    lines: list[str] = []
+    for term in element.iter("dt"):
+        value = term.getnext()
+        if value is not None and value.tag == "dd":
+            lines.append(f"{_element_text(term)}: {_element_text(value)}")
+    for row in element.iter("tr"):
+        cells = [cell for cell in row if cell.tag in ("th", "td")]
+        if len(cells) == 2 and cells[0].tag == "th" and cells[1].tag == "td":
+            lines.append(f"{_element_text(cells[0])}: {_element_text(cells[1])}")
+    return lines
+
+
+def _table_lines(row: Any) -> list[str] | None:
+    """A table row as "Header: cell" lines, when its table has a header row."""
+    table = next((a for a in row.iterancestors() if a.tag == "table"), None)
+    if table is None:
+        return None
+    header = next((tr for tr in table.iter("tr") if any(True for _ in tr.iter("th"))), None)
+    if header is None or header is row:
+        return None
+    names = [_element_text(cell) for cell in header if cell.tag in ("th", "td")]
+    cells = [cell for cell in row if cell.tag in ("th", "td")]
+    return [
+        f"{name}: {_element_text(cell)}"
+        for name, cell in zip(names, cells, strict=False)
+        if name and _element_text(cell)
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A posting found on a listing: its title, link (None: described inline) and card."""
+
+    title: str
+    title_source: str
+    anchor: Any | None
+    card: Any | None
+
+
+def _heuristic_candidates(tree: Any) -> Iterator[Candidate]:
+    """Job-titled links; job-titled headings with a generic link; job-titled headings whose
+    card has no link of its own (postings described in full on the listing)."""
     for anchor in tree.iter("a"):
-        heading = next((h for h in anchor.iter("h1", "h2", "h3", "h4", "h5", "h6", "strong")), None)
+        heading = next((h for h in anchor.iter(*_HEADINGS, "strong")), None)
         text = _element_text(heading if heading is not None else anchor)
         text = text or _clean(anchor.get("title") or anchor.get("aria-label")) or ""
-        if _looks_like_title(text):
-            yield text, anchor
+        if looks_like_title(text):
+            source = "heading in link" if heading is not None else "link text"
+            if anchor.getparent() is not None and anchor.getparent().tag in ("td", "th"):
+                source = "table cell link"
+            yield Candidate(text, source, anchor, _card(anchor))
     for heading in tree.iter("h2", "h3", "h4", "h5"):
         if any(True for _ in heading.iter("a")):
             continue
         text = _element_text(heading)
-        if not _looks_like_title(text):
+        if not looks_like_title(text):
             continue
-        for depth, ancestor in enumerate(heading.iterancestors()):
-            if depth > 3 or ancestor.tag in ("body", "html", "ul", "ol", "main"):
-                break
-            links = [a for a in ancestor.iter("a") if a.get("href")]
-            if len({a.get("href") for a in links}) == 1:
-                if _GENERIC_LINK.match(_element_text(links[0]) or ""):
-                    yield text, links[0]
-                break
-            if links:
-                break
+        card = _heading_card(heading)
+        links = [a for a in (card.iter("a") if card is not None else ()) if a.get("href")]
+        if len({a.get("href") for a in links}) == 1 and _GENERIC_LINK.match(
+            _element_text(links[0]) or ""
+        ):
+            yield Candidate(
+                text, f"<{heading.tag}> with '{_element_text(links[0])}'", links[0], card
+            )
+        elif card is not None:
+            yield Candidate(text, f"<{heading.tag}> in a card", None, card)
+
+
+def card_facts(card: Any | None, title: str, *, language: str | None, where: str) -> Facts:
+    """What a card, list item or table row says besides the title."""
+    if card is None:
+        return Facts()
+    lines = _table_lines(card) if card.tag == "tr" else None
+    if lines is None:
+        lines = [line.replace(title, " ").strip(" -–—·|,") for line in block_lines(card)]
+        lines = label_pairs(card) + [line for line in lines if line]
+        where = where if card.tag != "tr" else "table row"
+    else:
+        where = "table row"
+    facts = read_facts(lines, language=language, where=where)
+    location = _card_location(card, title)
+    if location and not facts.locations:
+        facts.locations.append(Fact(location, f"card .{_location_class(card)}"))
+    return facts
+
+
+def _location_class(card: Any) -> str:
+    for element in card.iter():
+        if isinstance(element.tag, str):
+            tokens = _tokens(element)
+            found = [t for t in tokens if t in _LOCATION_TOKENS or t.endswith("location")]
+            if found:
+                return found[0]
+    return "location"
+
+
+# Core fields of a posting besides its title: confidence grows with how many a page states.
+CORE_FIELDS = ("company", "url", "locations", "employment_type", "salary", "posted_at")
+_BASE_CONFIDENCE = 0.3
+_FIELD_CONFIDENCE = 0.55  # all core fields found: 0.85, still under auto-approval
+
+
+def heuristic_confidence(posting: RawPosting) -> float:
+    """0.3 for a bare title, up to 0.85 with every core field found."""
+    found = sum(
+        bool(getattr(posting, name) or (name == "salary" and posting.salary_text))
+        for name in CORE_FIELDS
+    )
+    if posting.remote and not posting.locations:
+        found += 1  # "Remote" is where the job is
+    return round(_BASE_CONFIDENCE + _FIELD_CONFIDENCE * found / len(CORE_FIELDS), 2)
+
+
+def with_facts(posting: RawPosting, facts: Facts) -> RawPosting:
+    """``posting`` with the fields ``facts`` states and it lacks (or that facts say better)."""
+    update: dict[str, Any] = {}
+    provenance = dict(posting.provenance)
+    if facts.locations and not posting.locations:
+        update["locations"] = tuple(f.value for f in facts.locations)
+        provenance["locations"] = facts.locations[0].source
+    simple = (
+        ("employment_type", facts.employment_type, "employment_type"),
+        ("salary_text", facts.salary, "salary"),
+        ("posted_at", facts.posted_at, "posted_at"),
+        ("valid_through", facts.valid_through, "valid_through"),
+        ("workplace", facts.workplace, "work_mode"),
+    )
+    for attribute, fact, name in simple:
+        if fact is not None and not getattr(posting, attribute):
+            update[attribute] = fact.value
+            provenance[name] = fact.source
+    if not update:
+        return posting
+    updated = posting.model_copy(update={**update, "provenance": provenance})
+    return updated.model_copy(update={"confidence": heuristic_confidence(updated)})
+
+
+def page_language(tree: Any) -> str | None:
+    """The page's declared language ("de" from <html lang="de-DE">), if any."""
+    lang = (tree.get("lang") or "").strip().lower()
+    root = tree.getroottree().getroot() if hasattr(tree, "getroottree") else tree
+    lang = lang or (root.get("lang") or "").strip().lower()
+    return lang[:2] if re.fullmatch(r"[a-z]{2}(?:[-_][a-z0-9]+)*", lang) else None
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """What a page without structured data lists: postings and the page's company."""
+
+    postings: tuple[RawPosting, ...]
+    company: Fact | None
+    language: str | None
+
+
+def read_listing(html: str, url: str) -> Listing:
+    """Postings from job-like links, cards and table rows on a page without structured data,
+    with what each card states (place, contract, pay, dates) and where it was read."""
+    tree = _parse(html)
+    if tree is None:
+        return Listing((), None, None)
+    language = page_language(tree)
+    titles: list[str] = []
+    _strip_chrome(tree)
+    found: dict[str, RawPosting] = {}
+    for candidate in _heuristic_candidates(tree):
+        link: str | None = None
+        if candidate.anchor is not None:
+            link = _web_url(candidate.anchor.get("href"), url)
+            if link is not None:
+                link = urldefrag(link).url
+                if not _looks_like_posting_url(link, url):
+                    link = None
+            if link is None and candidate.card is None:
+                continue
+        key = link or f"inline:{candidate.title.casefold()}"
+        if key in found:
+            continue
+        facts = card_facts(candidate.card, candidate.title, language=language, where="listing")
+        if link is None and len(facts.found()) < 2:
+            continue  # a heading with no link and little around it: prose, not a posting
+        titles.append(candidate.title)
+        provenance = {"title": candidate.title_source}
+        description = None
+        if link is not None:
+            provenance["url"] = "link on the listing"
+        else:
+            # Described in full on the listing: its card is all there is to read.
+            provenance["title"] = "heading in a card"
+            description = (
+                "\n".join(block_lines(candidate.card)) if candidate.card is not None else None
+            )
+            provenance["description"] = "card text (listing)"
+        posting = RawPosting(
+            source_kind=SourceKind.PAGE,
+            extraction=Extraction.HEURISTIC,
+            title=candidate.title,
+            url=link,
+            language=language,
+            description_text=description,
+            provenance=provenance,
+            confidence=HEURISTIC_CONFIDENCE,
+        )
+        found[key] = with_facts(posting, facts)
+    full = _parse(html)
+    company = (
+        read_company(full, url, not_titles=tuple(titles), looks_like_job=looks_like_title)
+        if full is not None and found
+        else None
+    )
+    postings = []
+    for posting in found.values():
+        if company is not None:
+            posting = posting.model_copy(
+                update={
+                    "company": company.value,
+                    "provenance": {**posting.provenance, "company": f"{company.source} (listing)"},
+                }
+            )
+        postings.append(posting.model_copy(update={"confidence": heuristic_confidence(posting)}))
+    return Listing(tuple(postings), company, language)
 
 
 def extract_heuristic(html: str, url: str) -> tuple[RawPosting, ...]:
-    """Low-confidence postings from job-like links on a page without structured data."""
-    tree = _parse(html)
-    if tree is None:
-        return ()
-    company = _site_name(tree)
-    _strip_chrome(tree)
-    found: dict[str, RawPosting] = {}
-    for title, anchor in _heuristic_candidates(tree):
-        link = _web_url(anchor.get("href"), url)
-        if link is None:
-            continue
-        link = urldefrag(link).url
-        if link in found or not _looks_like_posting_url(link, url):
-            continue
-        location = _card_location(_card(anchor), title)
-        found[link] = RawPosting(
-            source_kind=SourceKind.PAGE,
-            extraction=Extraction.HEURISTIC,
-            title=title,
-            company=company,
-            url=link,
-            locations=(location,) if location else (),
-            confidence=_confidence(link),
-        )
-    return tuple(found.values())
+    """Low-confidence postings from job-like links, cards and rows on a page without
+    structured data (``read_listing`` without the page-level details)."""
+    return read_listing(html, url).postings
 
 
 # --- text for the LLM ------------------------------------------------------------------------

@@ -97,8 +97,10 @@ async def onboard(
     salary: str | None,
     frequency: str,
     quiet: str = "quiet_hours:none",
-) -> None:
-    """The real onboarding conversation, without a resume."""
+    first_batch: int = 1,
+) -> list[str]:
+    """The real onboarding conversation, without a resume; returns the first batch that follows
+    "All set" (``first_batch`` messages: a word on the live jobs, or the best ones as cards)."""
     await person.says("/start")
     await person.taps("consent:yes:en", expect=2)
     await person.says(roles)
@@ -117,6 +119,7 @@ async def onboard(
     else:
         done = await person.says(quiet, expect=2)
     assert "All set" in done[0]
+    return await inbox(person, first_batch)
 
 
 async def eventually(check: Any) -> None:
@@ -144,7 +147,10 @@ async def delivered(stack: Stack) -> None:
             "not_before": {"$lte": stack.runtime.matches.clock()},
         }
         busy = await OutboxDoc.get_pymongo_collection().count_documents(due)
-        queued = await stack.runtime.queue.pool.queued_jobs()
+        try:
+            queued = await stack.runtime.queue.pool.queued_jobs()
+        except RuntimeError:  # arq: a job finished between listing and reading it; look again
+            return False
         return busy == 0 and not [job for job in queued if job.function != "deliver_outbox"]
 
     await settled(stack)
@@ -446,3 +452,101 @@ async def test_not_interested_in_a_job_lowers_jobs_like_it_and_not_others(
     else:
         assert hers.penalty == pytest.approx(his.penalty + settings.similar_to_disliked_penalty)
         assert hers.score < his.score
+
+
+# --- the first batch after onboarding and after /prefs ------------------------------------------
+
+
+async def said(person: Person, needle: str) -> str:
+    """The first message since the person last looked that contains ``needle`` (waits for it)."""
+
+    async def arrived() -> bool:
+        return any(needle in text for text in person.stack.telegram.messages_to(person.id))
+
+    await eventually(arrived)
+    messages = person.stack.telegram.messages_to(person.id)
+    person.seen = len(messages)
+    return next(text for text in messages if needle in text)
+
+
+@pytest.mark.parametrize("last_answer", ["quiet_hours:none", "quiet_hours:22-7", "23-6", "none"])
+async def test_every_way_of_finishing_onboarding_gets_an_honest_first_word(
+    match_stack: Stack, last_answer: str
+) -> None:
+    """Whatever the last answer, the candidate is indexed and told about the live jobs: with
+    none yet, that an admin needs to add sources."""
+    stack = match_stack
+    alice = Person(stack, ALICE)
+    (first,) = await onboard(
+        alice, roles="Backend Developer", mode="remote", places="Berlin, Germany",
+        seniority="senior", salary=None, frequency="daily", quiet=last_answer,
+    )
+    assert "No jobs yet" in first
+    await indexed(stack, ALICE)
+
+
+async def test_the_first_batch_sends_the_best_live_jobs_now_whatever_the_frequency(
+    match_stack: Stack,
+) -> None:
+    stack = match_stack
+    fitting = [
+        await seed_job(stack, "job00011"),
+        await seed_job(stack, "job00012", title="Python Backend Developer"),
+    ]
+    await seed_job(
+        stack, "job00013", title="Registered Nurse", company="Klinikum Nord",
+        skills=("Patient care",), work_mode=WorkMode.ONSITE,
+        locations=(Location(city="Madrid", country="ES", raw="Madrid, Spain"),),
+    )
+    for job_id in ("job00011", "job00012", "job00013"):
+        await approve(stack, job_id)
+    await delivered(stack)
+    dave = Person(stack, DAVE)
+    batch = await onboard(  # a daily digest, yet the first batch comes now
+        dave, roles="Backend Developer", mode="remote", places="Berlin, Germany",
+        seniority="senior", salary=None, frequency="daily", first_batch=2,
+    )
+    assert batch[0].startswith("I found 2 live jobs that fit you right now")
+    assert {job.posting.title for job in fitting} == {
+        title for job in fitting for text in batch if (title := job.posting.title) in text
+    }
+    assert not any("Registered Nurse" in text for text in batch)
+    # Shown now, so the next digest does not repeat them.
+    await delivered(stack)
+    assert await stack.runtime.matches.matches.new_for_user(key(DAVE), 10) == []
+
+
+async def test_live_jobs_that_fit_no_one_are_counted_honestly_and_prefs_match_again(
+    match_stack: Stack,
+) -> None:
+    stack = match_stack
+    await seed_job(
+        stack, "job00021", title="Registered Nurse", company="Klinikum Nord",
+        skills=("Patient care",), work_mode=WorkMode.ONSITE,
+        locations=(Location(city="Madrid", country="ES", raw="Madrid, Spain"),),
+    )
+    await approve(stack, "job00021")
+    await delivered(stack)
+    erin = Person(stack, ERIN)
+    (first,) = await onboard(
+        erin, roles="Backend Developer", mode="remote", places="Berlin, Germany",
+        seniority="senior", salary=None, frequency="instant",
+    )
+    assert "There are 1 live jobs right now, but none fits" in first
+
+    # Every /prefs change matches again at once; after the third, the nursing job fits.
+    edits = [("prefs:roles", "Nurse"), ("prefs:work_mode", "work_mode:onsite")]
+    for item, answer in edits:
+        await erin.says("/prefs")
+        await erin.taps(item)
+        if answer.startswith("work_mode:"):
+            await erin.taps(answer, expect=3)  # saved, the menu, the first batch
+        else:
+            await erin.says(answer, expect=3)
+        assert erin.stack.telegram.messages_to(ERIN)[-1].startswith("There are 1 live jobs")
+    await erin.says("/prefs")
+    await erin.taps("prefs:locations")
+    await erin.says("Madrid, Spain", expect=3)
+    card = await said(erin, "Registered Nurse")
+    assert card.startswith("I found 1 live jobs that fit you right now")
+    assert "Klinikum Nord" in card

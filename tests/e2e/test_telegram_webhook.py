@@ -12,7 +12,7 @@ from core.logging import configure_logging
 from core.store.documents import DOCUMENTS, ResumeDoc
 from tests.conftest import Stack
 from tests.e2e import updates
-from tests.resume_files import SAMPLE_RESUME_EN, make_pdf
+from tests.resume_files import SAMPLE_RESUME_DE, SAMPLE_RESUME_EN, make_pdf
 
 pytestmark = pytest.mark.e2e
 
@@ -130,6 +130,47 @@ async def test_whole_onboarding_with_a_pdf_resume(stack: Stack) -> None:
     assert profile.roles == ("Backend Developer", "SRE")
     assert profile.resume is not None
     assert "Python" in profile.resume.skills
+
+
+async def stored_resume(stack: Stack, user_key: str) -> tuple[str | None, tuple[str, ...]]:
+    """The stored (confirmed) resume's e-mail and skills."""
+    loaded = await stack.runtime.chat.personal.resumes.load(user_key)
+    assert loaded is not None
+    parsed, file = loaded
+    assert file is not None
+    return parsed.email, parsed.skills
+
+
+@pytest.mark.parametrize("leave", ["/cancel", "/menu"])
+async def test_a_replacement_resume_is_stored_only_once_confirmed(stack: Stack, leave: str) -> None:
+    person = Person(stack, 5151)
+    await onboard_until_resume(person)
+    await person.uploads(make_pdf(SAMPLE_RESUME_EN), "cv.pdf", "application/pdf")
+    await person.taps("resume:ok")
+    await person.taps("frequency:daily")
+    await person.says("Berlin")
+    assert "All set" in (await person.taps("quiet_hours:22-7", expect=2))[0]
+    old = await stored_resume(stack, "telegram:5151")
+    assert old[0] == "jane.doe@example.com"
+
+    # A replacement read and summarised, then abandoned: the old resume stays, whole.
+    assert "Now your resume" in (await person.says("/resume"))[0]
+    _, summary = await person.uploads(make_pdf(SAMPLE_RESUME_DE), "lebenslauf.pdf",
+                                      "application/pdf")
+    assert "Is that right?" in summary
+    await person.says(leave, expect=2 if leave == "/cancel" else 1)
+    await settled(stack)
+    assert await stored_resume(stack, "telegram:5151") == old
+    assert await stack.runtime.chat.personal.resumes.load("telegram:5151", pending=True) is None
+
+    # Confirmed, the replacement takes the old one's place.
+    await person.says("/resume")
+    await person.uploads(make_pdf(SAMPLE_RESUME_DE), "lebenslauf.pdf", "application/pdf")
+    await person.taps("resume:ok", expect=2)
+    await settled(stack)
+    email, _skills = await stored_resume(stack, "telegram:5151")
+    assert email == "katrin.mueller@example.de"
+    assert await stack.runtime.chat.personal.resumes.load("telegram:5151", pending=True) is None
 
 
 async def test_forged_or_missing_secret_is_refused_and_nothing_processed(stack: Stack) -> None:

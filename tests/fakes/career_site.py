@@ -26,12 +26,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import time
 from collections import deque
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from email.utils import format_datetime, parsedate_to_datetime
+from pathlib import Path
 from typing import Any, Final
 
 from starlette.applications import Starlette
@@ -42,6 +44,7 @@ from starlette.types import Message, Receive, Scope, Send
 
 from tests.fakes.loopback import LoopbackFake
 
+LABELLED: Final = Path(__file__).parents[1] / "fixtures" / "pages" / "labelled"
 DEFAULT_ROBOTS: Final = "User-agent: *\nDisallow: /private/\n"
 DEFAULT_JOBS: Final = (
     {"title": "Backend Engineer (Python)", "url": "/jobs/101-backend-engineer"},
@@ -324,3 +327,19 @@ async def _repeat(stream: _Stream) -> AsyncIterator[bytes]:
     for _ in range(stream.repeat):
         yield stream.chunk
         await asyncio.sleep(0)
+
+
+def labelled_sites() -> dict[str, Any]:
+    """The labelled career sites of issue 14 (``tests/fixtures/pages/labelled/expected.json``)."""
+    data: dict[str, Any] = json.loads((LABELLED / "expected.json").read_text(encoding="utf-8"))
+    return data
+
+
+def serve_labelled(site: CareerSite, *, etags: bool = True) -> dict[str, Any]:
+    """Serve every labelled site's pages (with ETags); returns the labels."""
+    data = labelled_sites()
+    for entry in data["sites"]:
+        for path, name in entry["pages"].items():
+            body = (LABELLED / name).read_text(encoding="utf-8")
+            site.add_page(path, body, etag=f'"{name}"' if etags else None)
+    return data

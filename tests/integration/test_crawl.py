@@ -13,7 +13,7 @@ import json
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -902,17 +902,18 @@ async def test_private_and_loopback_addresses_are_refused(
 # --- the LLM path --------------------------------------------------------------------------
 
 
-async def test_a_page_without_structured_data_is_read_by_the_llm(
+async def test_the_llm_fills_only_what_the_heuristics_left_empty(
     make_rig: RigFactory, site: CareerSite
 ) -> None:
     answer = {
         "postings": [
             {
                 "title": "Copy Editor",
-                "company": "Pendant Publishing",
+                "company": "Someone Else Inc",  # the heuristics found the company: ignored
                 "locations": ["New York, NY"],
                 "employment_type": "Full-time",
                 "salary_text": "$55,000–$65,000 per year",
+                "posted_at": "2026-02-27",  # the one gap, and not on the page: flagged
                 "apply_url": "/jobs/copy-editor-17",
             }
         ]
@@ -927,18 +928,56 @@ async def test_a_page_without_structured_data_is_read_by_the_llm(
     assert result.outcome is Outcome.CRAWLED
     (job,) = await rig.all_jobs()
     posting = job.posting
-    assert posting.extraction is Extraction.LLM
-    assert posting.title == "Copy Editor"
+    assert posting.extraction is Extraction.HEURISTIC  # found by the heuristics
+    assert (posting.title, posting.company) == ("Copy Editor", "Pendant Publishing")
     assert posting.url == site.url("/jobs/copy-editor-17")
     assert posting.salary is not None
     assert (posting.salary.minimum, posting.salary.currency) == (55_000, "USD")
+    assert posting.provenance["company"] == "© line (listing)"
+    assert posting.provenance["salary"] == "text (listing)"
+    assert posting.posted_at == date(2026, 2, 27)
+    assert posting.provenance["posted_at"] == "LLM, NOT in the page text: check"
+    # 0.76 from the heuristics (5 of 6 core fields), less 0.1 for the unverified answer.
+    assert posting.confidence == pytest.approx(0.66)
+    assert job.status is JobStatus.PENDING_REVIEW
+    (messages,) = model.received
+    assert "Copy Editor" in str(messages[-1].content)
+    assert "in a script" not in str(messages[-1].content)  # scripts never reach the model
+
+
+async def test_a_page_the_heuristics_cannot_read_is_read_by_the_llm(
+    make_rig: RigFactory, site: CareerSite
+) -> None:
+    answer = {
+        "postings": [
+            {
+                "title": "Copy Editor",
+                "company": "Pendant Publishing",
+                "locations": ["New York, NY"],
+                "apply_url": "/jobs/copy-editor-17",
+            }
+        ]
+    }
+    model = ScriptedChatModel(script=[tool_call_message("LlmPage", answer)])
+    rig = make_rig(render=False, llm=LlmExtractor(model))
+    # The posting is a paragraph, not a card: nothing the heuristics take for a posting.
+    site.add_page(
+        "/jobs",
+        "<html><head><title>Pendant Publishing</title></head><body><main>"
+        "<p>We need a Copy Editor in New York, NY. "
+        '<a href="/jobs/copy-editor-17">Tell us about yourself</a>.</p></main></body></html>',
+    )
+    source = await rig.add(SourceKind.PAGE, site.url("/jobs"), trusted=True)
+
+    await rig.crawl(source)
+
+    (job,) = await rig.all_jobs()
+    assert job.posting.extraction is Extraction.LLM
+    assert (job.posting.title, job.posting.url) == ("Copy Editor", site.url("/jobs/copy-editor-17"))
     assert (job.status, job.review_reason) == (
         JobStatus.PENDING_REVIEW,
         "parse confidence 0.70 < 0.90",
     )
-    (messages,) = model.received
-    assert "Copy Editor" in str(messages[-1].content)
-    assert "in a script" not in str(messages[-1].content)  # scripts never reach the model
 
 
 # --- the worker tasks ------------------------------------------------------------------------

@@ -543,3 +543,36 @@ def test_title_invalid(text: str) -> None:
 )
 def test_language_of(code: str | None, expected: str) -> None:
     assert answers.language_of(code, ("en", "de", "es")) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Español", "es"), ("espanol", "es"), ("Spanish", "es"), ("castellano", "es"),
+        ("Deutsch", "de"), ("german", "de"), ("Alemán", "de"), ("DE", "de"),
+        ("English", "en"), ("Englisch", "en"), ("inglés", "en"),
+        ("Français", None), ("Nurse", None), ("", None),
+    ],
+)
+def test_parse_language(text: str, code: str | None) -> None:
+    assert answers.parse_language(text, ("en", "de", "es")) == code
+
+
+def test_parse_language_only_names_languages_the_bot_speaks() -> None:
+    assert answers.parse_language("Deutsch", ("en",)) is None
+
+
+@pytest.mark.parametrize(
+    ("word", "code"),
+    [("ja", "de"), ("Nein", "de"), ("einverstanden", "de"), ("sí", "es"), ("acepto", "es"),
+     ("no gracias", "es"), ("yes", "en"), ("no", None), ("ok", None), ("hallo", None)],
+)
+def test_language_of_word(word: str, code: str | None) -> None:
+    assert answers.language_of_word(word, ("en", "de", "es")) == code
+
+
+@pytest.mark.parametrize(
+    "text", ["No quiet hours", "Keine Ruhezeiten", "Sin horas de silencio", "keine", "nie"]
+)
+def test_every_no_quiet_hours_label_means_none(text: str) -> None:
+    assert answers.parse_quiet_hours(text) is None

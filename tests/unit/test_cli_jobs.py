@@ -60,7 +60,7 @@ def test_a_page_prints_readable_text_by_default() -> None:
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert lines[0] == "Pflegefachkraft Intensivstation & Anästhesie — Klinikum Schwabing"
-    assert "  where: Munich, Bayern, DE" in lines
+    assert any(line.startswith("  where: Munich, Bayern, DE") for line in lines)
     assert "  type: full_time" in lines
     assert "  salary: 3,800–4,600 EUR per month" in lines
     assert "  read by: structured_data (confidence 0.95)" in lines

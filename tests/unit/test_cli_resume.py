@@ -55,3 +55,17 @@ def test_a_missing_file_exits_2(tmp_path: Path) -> None:
     result = runner.invoke(app, ["resume", "parse", str(tmp_path / "nope.pdf")])
     assert result.exit_code == EXIT_UNREADABLE
     assert result.stderr.startswith("unreadable:")
+
+
+def test_prints_lists_as_lists_for_a_person(tmp_path: Path) -> None:
+    cv = tmp_path / "cv.pdf"
+    cv.write_bytes(make_pdf(SAMPLE_RESUME_EN))
+    result = runner.invoke(app, ["resume", "parse", str(cv)])
+    assert result.exit_code == 0, result.output
+    fields = dict(line.split(": ", 1) for line in result.stdout.splitlines())
+    skills = fields["skills"].split(", ")
+    assert "Python" in skills
+    assert "Kafka" in skills
+    assert not any(mark in fields["skills"] for mark in "()[]'\"")
+    assert fields["languages"].startswith(("English", "German", "Spanish"))
+    assert fields["text_chars"].isdigit()

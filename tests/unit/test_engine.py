@@ -15,6 +15,8 @@ from conversations.models import (
     Conversation,
     EraseUser,
     ExportData,
+    KeepResume,
+    MatchNow,
     ParseResume,
     RecordConsent,
     SaveProfile,
@@ -22,7 +24,7 @@ from conversations.models import (
     Step,
     Transition,
 )
-from conversations.texts import LANGUAGE_NAMES, POLICY_VERSION, SUPPORTED, t
+from conversations.texts import LANGUAGE_NAMES, POLICY_VERSION, SUPPORTED, on_channel, t
 from core.channels import Channel, FileRef, InboundMessage, MessageKind, Reply
 from core.domain import (
     ConsentPurpose,
@@ -39,6 +41,8 @@ from core.domain import (
 )
 
 NOW = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
+MATCH_NOW = MatchNow(first_batch=True)
+KEEP, DROP = KeepResume(keep=True), KeepResume(keep=False)
 # German once its texts are in; until then the engine falls back to English.
 DE = answers.language_of("de", SUPPORTED)
 needs_german = pytest.mark.skipif("de" not in SUPPORTED, reason="the German texts are not in yet")
@@ -208,7 +212,7 @@ SUMMARY = (
     "• Skills: none\n"
     "• Alerts: Instantly\n"
     "• Time zone: Europe/Berlin\n"
-    "• Quiet hours: 22:00–7:00\n"
+    "• Quiet hours: 22:00–07:00\n"
     "• Status: active"
 )
 
@@ -273,14 +277,41 @@ def test_a_language_button_shows_the_notice_again_in_that_language(lang: str) ->
 
 
 @pytest.mark.parametrize(
-    "sent",
-    [tap("consent:no:en"), text("no"), text("Nein"), text("no gracias"), command("cancel")],
+    ("sent", "lang"),
+    [
+        (tap("consent:no:en"), "en"),
+        (text("no"), "en"),
+        (text("Nein"), "de"),  # a word only German uses: answered in German
+        (text("no gracias"), "es"),
+        (command("cancel"), "en"),
+    ],
 )
-def test_declining_says_goodbye_and_stores_nothing(sent: InboundMessage) -> None:
-    (transition,) = converse(None, (sent, says("consent_declined")))
+def test_declining_says_goodbye_and_stores_nothing(sent: InboundMessage, lang: str) -> None:
+    (transition,) = converse(None, (sent, says("consent_declined", lang=lang)))
 
     assert transition.conversation is None
     assert transition.commands == ()
+    assert payloads(transition.replies[0]) == [[f"lang:{lang}"]]
+
+
+@pytest.mark.parametrize("lang", SUPPORTED)
+def test_after_declining_the_next_messages_stay_in_the_chosen_language(lang: str) -> None:
+    # The phone says English; the user picked another language on the notice and declined.
+    declined, again = converse(
+        None,
+        (tap(f"consent:no:{lang}", language_code="en"), says("consent_declined", lang=lang)),
+        (tap(f"lang:{lang}", language_code="en"), (notice(lang),)),
+    )
+
+    assert payloads(declined.replies[0]) == [[f"lang:{lang}"]]
+    assert declined.replies[0].buttons[0][0].label == t(lang, "btn_restart")
+    assert again.conversation is None
+    (agreed,) = converse(
+        None,
+        (tap(f"consent:yes:{lang}", language_code="en"),
+         (t(lang, "consent_thanks", version=POLICY_VERSION), t(lang, "ask_roles"))),
+    )
+    assert final([agreed]).lang == lang
 
 
 def test_declining_with_the_button_answers_in_the_buttons_language() -> None:
@@ -288,15 +319,25 @@ def test_declining_with_the_button_answers_in_the_buttons_language() -> None:
 
 
 @pytest.mark.parametrize(
-    "sent", [tap("consent:yes:en"), text("yes"), text("Yes"), text("ja"), text("Sí"), text("ok")]
+    ("sent", "lang"),
+    [
+        (tap("consent:yes:en"), "en"),
+        (text("yes"), "en"),
+        (text("Yes"), "en"),
+        (text("ja"), "de"),  # typed yes words only one language uses pick that language
+        (text("Sí"), "es"),
+        (text("ok"), "en"),  # every language's: the language code decides
+    ],
 )
-def test_consent_records_both_purposes_with_version_and_time(sent: InboundMessage) -> None:
+def test_consent_records_both_purposes_with_version_and_time(
+    sent: InboundMessage, lang: str
+) -> None:
     (transition,) = converse(
-        None, (sent, (en("consent_thanks", version=POLICY_VERSION), en("ask_roles")))
+        None, (sent, (t(lang, "consent_thanks", version=POLICY_VERSION), t(lang, "ask_roles")))
     )
 
     assert transition.commands == (RecordConsent(records=CONSENTS),)
-    assert transition.conversation == Conversation(lang="en", step=Step.ROLES, consents=CONSENTS)
+    assert transition.conversation == Conversation(lang=lang, step=Step.ROLES, consents=CONSENTS)
 
 
 def test_consent_keeps_the_language_from_the_button() -> None:
@@ -502,7 +543,7 @@ def test_finishing_onboarding_shows_the_profile_and_the_menu() -> None:
     assert new.onboarded
     assert new.step is Step.DONE
     assert new.profile == PROFILE
-    assert transition.commands == (SaveProfile(profile=PROFILE),)
+    assert transition.commands == (SaveProfile(profile=PROFILE), MATCH_NOW)
     assert payloads(transition.replies[1]) == MENU
 
 
@@ -511,7 +552,9 @@ def test_every_onboarding_answer_is_saved_as_it_is_given() -> None:
     for transition in converse(conv, *ONBOARDING):
         new = final([transition])
         changed = new.profile != conv.profile
-        assert transition.commands == ((SaveProfile(profile=new.profile),) if changed else ())
+        saved = (SaveProfile(profile=new.profile),) if changed else ()
+        matched = (MATCH_NOW,) if new.onboarded else ()
+        assert transition.commands == (*saved, *matched)
         conv = new
 
     assert conv.profile == PROFILE
@@ -557,7 +600,7 @@ def test_resume_upload_is_parsed_summarised_corrected_and_confirmed() -> None:
     assert conv.step is Step.FREQUENCY
     assert conv.profile.resume == resume
     assert conv.pending_resume is None
-    assert confirmed.commands == (SaveProfile(profile=conv.profile),)
+    assert confirmed.commands == (KEEP, SaveProfile(profile=conv.profile))
     # Contact details from the resume stay out of the profile and the conversation.
     assert "ada@example.org" not in conv.model_dump_json()
 
@@ -640,7 +683,8 @@ def test_an_unknown_failure_reads_as_a_damaged_file() -> None:
 def test_a_parse_result_after_the_user_moved_on_is_ignored() -> None:
     conv = at_step(Step.FREQUENCY)
 
-    assert advance(conv, parsed(), NOW) == Transition(conversation=conv)
+    # The intake stored the late resume aside: it must be dropped, not kept.
+    assert advance(conv, parsed(), NOW) == Transition(conversation=conv, commands=(DROP,))
     assert advance(conv, failed("corrupt"), NOW) == Transition(conversation=conv)
 
 
@@ -787,8 +831,8 @@ def test_prefs_offers_every_answer() -> None:
     assert payloads(transition.replies[0]) == [
         ["prefs:roles", "prefs:work_mode", "prefs:locations"],
         ["prefs:seniority", "prefs:salary", "prefs:employment_type"],
-        ["prefs:resume", "prefs:frequency", "prefs:timezone"],
-        ["prefs:quiet_hours"],
+        ["prefs:resume", "prefs:skills", "prefs:frequency"],
+        ["prefs:timezone", "prefs:quiet_hours"],
     ]
     assert transition.conversation == conv
 
@@ -832,7 +876,7 @@ def test_editing_one_answer_changes_only_that_answer(
     done = final([answer])
     assert done.profile == PROFILE.model_copy(update=change)
     assert (done.step, done.editing, done.onboarded) == (Step.DONE, False, True)
-    assert answer.commands == (SaveProfile(profile=done.profile),)
+    assert answer.commands == (SaveProfile(profile=done.profile), MATCH_NOW)
     assert payloads(answer.replies[1]) == MENU
 
 
@@ -849,7 +893,7 @@ def test_any_employment_type_clears_the_choice(sent: InboundMessage) -> None:
     )
 
     assert final([answer]).profile == PROFILE
-    assert answer.commands == (SaveProfile(profile=PROFILE),)
+    assert answer.commands == (SaveProfile(profile=PROFILE), MATCH_NOW)
 
 
 def test_an_invalid_employment_type_asks_again_with_the_buttons() -> None:
@@ -938,7 +982,7 @@ def test_replacing_the_resume_ends_in_the_menu() -> None:
     )
     assert done.profile == PROFILE.model_copy(update={"resume": resume})
     assert (done.step, done.editing, done.pending_resume) == (Step.DONE, False, None)
-    assert transitions[-1].commands == (SaveProfile(profile=done.profile),)
+    assert transitions[-1].commands == (KEEP, SaveProfile(profile=done.profile), MATCH_NOW)
     summary = profile_summary(done.profile, "en")
     (prefs,) = converse(done, (command("prefs"), (en("prefs_choose", summary=summary),)))
     assert "• Skills: Python, Go\n" in prefs.replies[0].text
@@ -954,7 +998,7 @@ def test_skipping_a_replacement_keeps_the_old_resume() -> None:
     )
 
     assert skip.conversation == conv
-    assert skip.commands == ()
+    assert skip.commands == ()  # nothing changed, so nothing to match
 
 
 def test_a_failed_replacement_asks_again_and_cancel_keeps_the_old_resume() -> None:
@@ -1207,7 +1251,7 @@ def test_blocking_marks_the_user_unreachable_and_any_message_undoes_it() -> None
 
     assert block.commands == (SetReachable(reachable=False),)
     assert final([block]) == conv.model_copy(update={"reachable": False})
-    assert ignored.commands == ()
+    assert ignored.commands == (DROP,)  # a parse nobody waits for is not kept
     assert not final([ignored]).reachable
     back = final([answer])
     assert back.reachable
@@ -1253,3 +1297,492 @@ def test_switching_language_in_the_menu_answers_in_the_new_language() -> None:
     )
 
     assert final([menu]).lang == "de"
+
+
+# --- matching right away: after onboarding and after every /prefs change ------------------------
+
+# Every way to answer the last onboarding question, in every language; each must finish onboarding.
+LAST_STEP_ANSWERS = [
+    tap("quiet_hours:22-7"),
+    tap("quiet_hours:none"),
+    *(text(t(lang, key)) for lang in SUPPORTED for key in ("btn_quiet_default", "btn_no_quiet")),
+    text("22-7"),
+    text("23 bis 6 Uhr"),
+    text("de 22 a 7"),
+    text("22:00 - 06:30"),
+    text("no"),
+    text("none"),
+    text("skip"),
+    text("keine"),
+    text("ninguna"),
+    text("Überspringen"),
+]
+
+
+@pytest.mark.parametrize("before", [None, QuietHours(start=22, end=7)], ids=["unset", "set"])
+@pytest.mark.parametrize("sent", LAST_STEP_ANSWERS, ids=lambda m: f"{m.kind}:{m.text}")
+def test_every_last_answer_finishes_onboarding_and_matches_now(
+    sent: InboundMessage, before: QuietHours | None
+) -> None:
+    # "No quiet hours" on an unset profile changes nothing, so no SaveProfile: matching must
+    # still start, or the candidate is never indexed.
+    conv = at_step(Step.QUIET_HOURS, profile=PROFILE.model_copy(update={"quiet_hours": before}))
+    transition = advance(conv, sent, NOW)
+
+    new = final([transition])
+    assert new.onboarded
+    assert new.step is Step.DONE
+    assert transition.commands.count(MATCH_NOW) == 1
+    assert transition.commands[-1] == MATCH_NOW  # after the SaveProfile, if any
+
+
+def test_only_the_last_onboarding_answer_matches() -> None:
+    conv = consented()
+    for row in ONBOARDING[:-1]:
+        (transition,) = converse(conv, row)
+        assert MATCH_NOW not in transition.commands
+        conv = final([transition])
+
+
+@pytest.mark.parametrize(
+    ("field", "sent"),
+    [
+        ("roles", text("Data Scientist")),
+        ("roles", text("Backend Developer, Data Engineer")),  # the same answer again
+        ("work_mode", tap("work_mode:hybrid")),
+        ("locations", tap("locations:anywhere")),
+        ("seniority", tap("seniority:lead")),
+        ("salary", tap("salary:skip")),
+        ("salary", text("70000 EUR")),
+        ("employment_type", tap("employment_type:contract")),
+        ("employment_type", text("1, 3")),
+        ("frequency", tap("frequency:daily")),
+        ("timezone", text("UTC+1")),
+        ("quiet_hours", tap("quiet_hours:none")),
+        ("quiet_hours", tap("quiet_hours:22-7")),
+    ],
+)
+def test_every_prefs_change_matches_now(field: str, sent: InboundMessage) -> None:
+    *_, answer = converse(
+        onboarded(),
+        (tap(f"prefs:{field}"), says(f"ask_{field}")),
+        (sent, says("saved", "menu")),
+    )
+
+    assert answer.commands[-1] == MATCH_NOW
+    assert answer.commands.count(MATCH_NOW) == 1
+
+
+def test_every_prefs_item_is_covered_by_the_matching_table() -> None:
+    from conversations.flow import EDITABLE
+
+    covered = {"roles", "work_mode", "locations", "seniority", "salary", "employment_type",
+               "frequency", "timezone", "quiet_hours", "resume", "skills"}
+    assert {str(step) for step in EDITABLE} <= covered
+
+
+def test_a_confirmed_replacement_resume_matches_now() -> None:
+    *_, confirm = converse(
+        onboarded(),
+        (document(), says("resume_reading")),
+        (parsed(), (resume_summary(),)),
+        (tap("resume:ok"), says("saved", "menu")),
+    )
+
+    assert confirm.commands == (KEEP, SaveProfile(profile=final([confirm]).profile), MATCH_NOW)
+
+
+@pytest.mark.parametrize(
+    "sent", [command("menu"), command("pause"), command("unpause"), tap("lang:de"), text("hi")]
+)
+def test_other_messages_after_onboarding_do_not_match(sent: InboundMessage) -> None:
+    transition = advance(onboarded(), sent, NOW)
+    assert MATCH_NOW not in transition.commands
+
+
+# --- a replacement resume is the user's only once they confirm it ------------------------------
+
+UNDER_REVIEW = [  # from the parsed replacement's summary, each way of leaving the review
+    (command("cancel"), says("cancelled", "menu")),
+    (command("menu"), ("What would you like to do?",)),
+    (command("prefs"), None),
+    (command("resume"), says("ask_resume")),
+    (tap("cmd:frequency"), says("ask_frequency")),
+    (document(), says("resume_reading")),
+]
+
+
+@pytest.mark.parametrize(("leave", "expected"), UNDER_REVIEW, ids=lambda v: getattr(v, "text", ""))
+@pytest.mark.parametrize("fixing", [False, True], ids=["summary", "fixing"])
+def test_leaving_a_replacement_unconfirmed_drops_it_and_keeps_the_old_resume(
+    leave: InboundMessage, expected: tuple[str, ...] | None, fixing: bool
+) -> None:
+    old = ResumeSummary(skills=("Go",))
+    conv = onboarded().model_copy(update={"profile": PROFILE.model_copy(update={"resume": old})})
+    reviewing = converse(
+        conv, (command("resume"), says("ask_resume")), (document(), says("resume_reading"))
+    )
+    conv = final(reviewing)
+    (summary,) = converse(conv, (parsed(), (resume_summary(),)))
+    conv = final([summary])
+    assert summary.commands == ()  # stored aside by the intake, nothing settled yet
+    if fixing:
+        conv = final(converse(conv, (tap("resume:title"), says("ask_title"))))
+    left = advance(conv, leave, NOW)
+
+    if expected is not None:
+        assert tuple(reply.text for reply in left.replies) == expected
+    assert final([left]).profile.resume == old
+    assert final([left]).pending_resume is None
+    assert DROP in left.commands
+    assert KEEP not in left.commands
+    assert MATCH_NOW not in left.commands
+
+
+@pytest.mark.parametrize("confirm", [tap("resume:ok"), text("yes"), text("ja")])
+def test_confirming_a_replacement_keeps_it_once(confirm: InboundMessage) -> None:
+    conv = final(converse(onboarded(), (document(), says("resume_reading"))))
+    conv = final(converse(conv, (parsed(), (resume_summary(),))))
+    kept = advance(conv, confirm, NOW)
+
+    assert kept.commands.count(KEEP) == 1
+    assert DROP not in kept.commands
+    assert final([kept]).profile.resume == ResumeSummary(
+        skills=("Python", "Go"), years_experience=6.0, last_title="Backend Developer"
+    )
+
+
+def test_deleting_during_the_review_erases_without_settling_the_resume() -> None:
+    conv = final(converse(onboarded(), (document(), says("resume_reading"))))
+    conv = final(converse(conv, (parsed(), (resume_summary(),))))
+    ask = advance(conv, command("delete"), NOW)
+    keep_data = advance(final([ask]), tap("delete:no"), NOW)
+    erase = advance(final([ask]), tap("delete:yes"), NOW)
+
+    assert ask.commands == ()  # "No" goes back to the review, so the resume stays aside
+    assert final([keep_data]).step is Step.RESUME_CONFIRM
+    assert keep_data.commands == ()
+    assert erase.commands == (EraseUser(),)  # erasure removes what was stored aside too
+
+
+@pytest.mark.parametrize("sent", [text("what now?"), document()])
+def test_waiting_for_the_parse_settles_nothing(sent: InboundMessage) -> None:
+    conv = final(converse(onboarded(), (document(), says("resume_reading"))))
+    assert advance(conv, sent, NOW).commands == ()
+
+
+# --- several answers by number ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("typed", ["1, 3", "1,3", "1 3", "1 and 3", "1 und 3", "3 y 1", "1, 3, 3"])
+def test_several_employment_types_by_number(typed: str) -> None:
+    *_, answer = converse(
+        onboarded(),
+        (tap("prefs:employment_type"), says("ask_employment_type")),
+        (text(typed), says("saved", "menu")),
+    )
+
+    chosen = (EmploymentType.FULL_TIME, EmploymentType.CONTRACT)
+    assert final([answer]).profile.employment_types == chosen
+
+
+@pytest.mark.parametrize(
+    ("step", "typed", "expected"),
+    [
+        (Step.WORK_MODE, "1, 2", {"work_modes": (WorkMode.REMOTE, WorkMode.HYBRID)}),
+        (Step.WORK_MODE, "4", {"work_modes": (WorkMode.REMOTE, WorkMode.HYBRID, WorkMode.ONSITE)}),
+        (Step.SENIORITY, "4", {"seniority": Seniority.SENIOR}),
+        (Step.FREQUENCY, "2", {"frequency": Frequency.DAILY}),
+    ],
+)
+def test_a_typed_number_picks_that_option(
+    step: Step, typed: str, expected: dict[str, Any]
+) -> None:
+    transition = advance(at_step(step), text(typed), NOW)
+    new = final([transition])
+    assert new.step is not step
+    assert new.profile == Profile().model_copy(update=expected)
+
+
+@pytest.mark.parametrize(
+    ("step", "typed", "key"),
+    [
+        (Step.EMPLOYMENT_TYPE, "1, 9", "invalid_employment_type"),  # 9 is not an option
+        (Step.SENIORITY, "1 3", "invalid_seniority"),  # one level only
+        (Step.SALARY, "1", "invalid_salary_currency"),  # an amount, not an option
+        (Step.LOCATIONS, "1", "invalid_locations"),
+    ],
+)
+def test_numbers_that_are_not_options_are_read_as_text(step: Step, typed: str, key: str) -> None:
+    (transition,) = converse(at_step(step), (text(typed), says(key)))
+    assert final([transition]).step is step
+
+
+# --- /language: a typed language name ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "lang"),
+    [("Español", "es"), ("espanol", "es"), ("Deutsch", "de"), ("german", "de"),
+     ("English", "en"), ("inglés", "en"), ("Spanisch", "es")],
+)
+@pytest.mark.parametrize("before", ["en", "de"])
+def test_typing_a_language_name_at_language_switches(typed: str, lang: str, before: str) -> None:
+    conv = onboarded().model_copy(update={"lang": before})
+    asked = advance(conv, command("language"), NOW)
+    assert asked.replies[0].text == t(before, "choose_language")
+    (switched,) = converse(final([asked]), (text(typed), says("language_set", "menu", lang=lang)))
+
+    new = final([switched])
+    assert new.lang == lang
+    assert new.step is Step.DONE
+
+
+def test_the_language_question_answered_with_a_button_goes_back_to_the_question() -> None:
+    conv = at_step(Step.WORK_MODE)
+    asked = advance(conv, command("language"), NOW)
+    (switched,) = converse(final([asked]), (tap("lang:es"), says("language_set", "ask_work_mode",
+                                                                lang="es")))
+    assert final([switched]).step is Step.WORK_MODE
+
+
+def test_anything_else_after_language_answers_the_interrupted_question() -> None:
+    asked = advance(at_step(Step.ROLES), command("language"), NOW)
+    (answer,) = converse(final([asked]), (text("Nurse"), says("ask_work_mode")))
+
+    assert final([answer]).profile.roles == ("Nurse",)
+    assert final([answer]).lang == "en"
+
+
+def test_a_language_name_as_a_role_is_a_role() -> None:
+    (answer,) = converse(at_step(Step.ROLES), (text("English"), says("ask_work_mode")))
+    assert final([answer]).profile.roles == ("English",)
+
+
+def test_cancel_at_the_language_question_goes_back() -> None:
+    asked = advance(at_step(Step.SENIORITY), command("language"), NOW)
+    (back,) = converse(final([asked]), (command("cancel"), says("ask_seniority")))
+    assert final([back]).step is Step.SENIORITY
+
+
+# --- locations the tables do not know ----------------------------------------------------------
+
+
+def test_an_unknown_place_is_questioned_with_close_known_places() -> None:
+    (asked,) = converse(
+        at_step(Step.LOCATIONS), (text("Atlantis"), (en("location_unknown", place="Atlantis"),))
+    )
+
+    checking = final([asked])
+    assert checking.step is Step.LOCATION_CHECK
+    assert checking.profile.locations == ()
+    assert [button.label for button in asked.replies[0].buttons[0]] == ["Atlanta"]
+    assert payloads(asked.replies[0])[-1] == ["location_check:0.keep"]
+    assert asked.commands == ()
+
+
+@pytest.mark.parametrize(
+    ("answer", "locations"),
+    [
+        (tap("location_check:0.0"), ("Atlanta",)),
+        (tap("location_check:0.keep"), ("Atlantis",)),
+        (text("yes"), ("Atlantis",)),
+        (text("Atlanta"), ("Atlanta",)),
+        (text("Berlin, Hamburg"), ("Berlin", "Hamburg")),
+    ],
+)
+def test_the_questioned_place_is_corrected_or_kept(
+    answer: InboundMessage, locations: tuple[str, ...]
+) -> None:
+    asked = advance(at_step(Step.LOCATIONS), text("Atlantis"), NOW)
+    (done,) = converse(final([asked]), (answer, says("ask_seniority")))
+
+    assert final([done]).profile.locations == locations
+    assert final([done]).pending_locations is None
+    assert done.commands == (SaveProfile(profile=final([done]).profile),)
+
+
+def test_each_unknown_place_is_questioned_in_turn_and_known_ones_pass() -> None:
+    conv = at_step(Step.LOCATIONS)
+    _, second, done = converse(
+        conv,
+        (text("Berlin, Atlantis, Munich, Xyzzyq"), (en("location_unknown", place="Atlantis"),)),
+        (tap("location_check:1.keep"), (en("location_unknown_no_match", place="Xyzzyq"),)),
+        (tap("location_check:3.keep"), says("ask_seniority")),
+    )
+
+    assert payloads(second.replies[0]) == [["location_check:3.keep"]]  # nothing close
+    assert final([done]).profile.locations == ("Berlin", "Atlantis", "Munich", "Xyzzyq")
+
+
+def test_a_mistyped_replacement_is_questioned_again() -> None:
+    conv = final([advance(at_step(Step.LOCATIONS), text("Atlantis"), NOW)])
+    (again,) = converse(conv, (text("Barcelna"), (en("location_unknown", place="Barcelna"),)))
+    (done,) = converse(final([again]), (tap("location_check:0.0"), says("ask_seniority")))
+    assert final([done]).profile.locations == ("Barcelona",)
+
+
+def test_a_button_for_another_place_is_stale() -> None:
+    conv = final([advance(at_step(Step.LOCATIONS), text("Atlantis"), NOW)])
+    converse(conv, (tap("location_check:5.keep"), (en("stale_button"), en("location_unknown",
+                                                                         place="Atlantis"))))
+
+
+@pytest.mark.parametrize(
+    "typed", ["Berlin", "München", "Deutschland", "Spain", "UK", "Texas", "DACH", "Nueva York"]
+)
+def test_known_places_in_any_language_are_accepted_at_once(typed: str) -> None:
+    (done,) = converse(at_step(Step.LOCATIONS), (text(typed), says("ask_seniority")))
+    assert final([done]).profile.locations == (typed,)
+
+
+def test_a_questioned_place_in_prefs_saves_and_matches_once_settled() -> None:
+    *_, asked, done = converse(
+        onboarded(),
+        (tap("prefs:locations"), says("ask_locations")),
+        (text("Atlantis"), (en("location_unknown", place="Atlantis"),)),
+        (tap("location_check:0.0"), says("saved", "menu")),
+    )
+    assert asked.commands == ()
+    assert final([done]).profile.locations == ("Atlanta",)
+    assert done.commands == (SaveProfile(profile=final([done]).profile), MATCH_NOW)
+
+
+def test_cancel_while_a_place_is_questioned_keeps_the_old_locations() -> None:
+    *_, cancel = converse(
+        onboarded(),
+        (tap("prefs:locations"), says("ask_locations")),
+        (text("Atlantis"), (en("location_unknown", place="Atlantis"),)),
+        (command("cancel"), says("cancelled", "menu")),
+    )
+    assert final([cancel]).profile == PROFILE
+    assert final([cancel]).pending_locations is None
+    assert cancel.commands == ()
+
+
+# --- /prefs: skills one at a time ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "skills"),
+    [
+        ("+ Kubernetes", ("Python", "Go", "Kubernetes")),
+        ("+Kubernetes", ("Python", "Go", "Kubernetes")),
+        ("Kubernetes", ("Python", "Go", "Kubernetes")),
+        ("- Go", ("Python",)),
+        ("−go", ("Python",)),
+        ("+ Kubernetes, - Go", ("Python", "Kubernetes")),
+        ("+ Kubernetes - Go", ("Python", "Kubernetes")),
+        ("+ python", ("Python", "Go")),  # already there, in another case
+        ("+ CI/CD\n+ C++", ("Python", "Go", "CI/CD", "C++")),
+        ("- Python, - Go", ()),
+    ],
+)
+def test_skills_are_added_and_removed_one_at_a_time(typed: str, skills: tuple[str, ...]) -> None:
+    resume = ResumeSummary(skills=("Python", "Go"), years_experience=6.0)
+    conv = onboarded().model_copy(
+        update={"profile": PROFILE.model_copy(update={"resume": resume})}
+    )
+    *_, answer = converse(
+        conv,
+        (tap("prefs:skills"), (en("ask_skill_edit", skills="Python, Go"),)),
+        (text(typed), says("saved", "menu")),
+    )
+
+    new = final([answer]).profile
+    assert new.resume == resume.model_copy(update={"skills": skills})
+    assert answer.commands[-1] == MATCH_NOW
+
+
+def test_a_skill_button_removes_that_skill() -> None:
+    resume = ResumeSummary(skills=("Python", "Go", "SQL"))
+    conv = onboarded().model_copy(
+        update={"profile": PROFILE.model_copy(update={"resume": resume})}
+    )
+    pick, answer = converse(
+        conv,
+        (tap("prefs:skills"), (en("ask_skill_edit", skills="Python, Go, SQL"),)),
+        (tap("skills:x1"), says("saved", "menu")),
+    )
+
+    assert payloads(pick.replies[0]) == [["skills:x0", "skills:x1", "skills:x2"]]
+    assert pick.replies[0].buttons[0][1].label == "✕ Go"
+    assert final([answer]).profile.resume == ResumeSummary(skills=("Python", "SQL"))
+
+
+def test_skills_without_a_resume_start_one() -> None:
+    *_, answer = converse(
+        onboarded(),
+        (tap("prefs:skills"), (en("ask_skill_edit", skills="none"),)),
+        (text("+ Nursing"), says("saved", "menu")),
+    )
+    assert final([answer]).profile.resume == ResumeSummary(skills=("Nursing",))
+
+
+@pytest.mark.parametrize("typed", ["- Java", "+", ", ,", "+ ???"])
+def test_an_unreadable_skill_edit_asks_again(typed: str) -> None:
+    conv = final([advance(onboarded(), tap("prefs:skills"), NOW)])
+    (invalid,) = converse(conv, (text(typed), says("invalid_skill_edit")))
+    assert invalid.conversation == conv
+    assert invalid.commands == ()
+
+
+# --- numbers and times in the user's language --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lang", "salary", "quiet"),
+    [
+        ("en", "70,000 EUR per year", "22:00–07:00"),
+        ("de", "70.000 EUR pro Jahr", "22:00–07:00"),
+        ("es", "70.000 EUR por año", "22:00–07:00"),
+    ],
+)
+def test_the_profile_writes_numbers_the_languages_way(lang: str, salary: str, quiet: str) -> None:
+    profile = PROFILE.model_copy(update={"salary_floor": SalaryFloor(amount=70_000,
+                                                                     currency="EUR")})
+    summary = profile_summary(profile, lang)
+    assert salary in summary
+    assert quiet in summary
+    assert t(lang, "btn_quiet_default") == quiet  # as on the button
+
+
+@pytest.mark.parametrize(("lang", "years"), [("en", "12.3"), ("de", "12,3"), ("es", "12,3")])
+def test_the_resume_summary_writes_years_the_languages_way(lang: str, years: str) -> None:
+    conv = at_step(Step.RESUME_WAIT).model_copy(update={"lang": lang})
+    resume = PARSED.model_copy(update={"years_experience": 12.3})
+    (summary,) = advance(conv, parsed(resume), NOW).replies
+    assert summary.text == t(
+        lang, "resume_summary", skills="Python, Go", years=years, title="Backend Developer"
+    )
+
+
+# --- the terminal: its own wording --------------------------------------------------------------
+
+
+def on_console(message: InboundMessage) -> InboundMessage:
+    return message.model_copy(update={"channel": Channel.CONSOLE, "chat_id": "local",
+                                      "user_id": "local"})
+
+
+@pytest.mark.parametrize("lang", SUPPORTED)
+def test_the_terminal_is_asked_for_a_path_and_a_number(lang: str) -> None:
+    conv = at_step(Step.SALARY).model_copy(update={"lang": lang})
+    transition = advance(conv, on_console(tap("salary:skip")), NOW)
+
+    (prompt,) = transition.replies
+    assert prompt.text == on_channel(lang, "ask_resume", "console")
+    assert prompt.text != t(lang, "ask_resume")
+    assert final([transition]).channel is Channel.CONSOLE
+
+
+def test_telegram_keeps_its_wording() -> None:
+    (prompt,) = advance(at_step(Step.SALARY), tap("salary:skip"), NOW).replies
+    assert prompt.text == en("ask_resume")
+    assert "tap Skip" in prompt.text
+
+
+def test_declining_on_the_terminal_says_type() -> None:
+    (goodbye,) = advance(None, on_console(text("no")), NOW).replies
+    assert goodbye.text == on_channel("en", "consent_declined", "console")
+    assert "type /start" in goodbye.text

@@ -23,6 +23,8 @@ from conversations.match_views import (
     applications_view,
     applied_ack,
     digest_header,
+    first_batch_empty,
+    first_batch_header,
     followup_ack,
     followup_prompt,
     job_card,
@@ -317,6 +319,31 @@ def test_no_apply_button_without_a_web_link(url: str | None) -> None:
         ["m:save:a1b2c3d4", "m:applied:a1b2c3d4"],
         ["m:why:a1b2c3d4", "m:ni:a1b2c3d4"],
     ]
+
+
+@pytest.mark.parametrize("lang", SUPPORTED)
+def test_a_demo_job_says_so_on_its_card_in_why_and_in_the_tracker(lang: str) -> None:
+    demo, real = job(demo=True), job()
+    assert lines(job_card(demo, match(), lang, APPLY))[0] == f"🧪 {t(lang, 'demo_job')}"
+    assert t(lang, "demo_job") not in job_card(real, match(), lang, APPLY).text
+    assert t(lang, "demo_note") in why_text(demo, match(), lang).text
+    assert t(lang, "demo_note") not in why_text(real, match(), lang).text
+    entry = tracked(Stage.SAVED).model_copy(update={"demo": True})
+    shown = applications_view([entry], lang)
+    assert any(t(lang, "demo_job") in reply.text for reply in shown)
+    plain = applications_view([tracked(Stage.SAVED)], lang)
+    assert not any(t(lang, "demo_job") in reply.text for reply in plain)
+
+
+@pytest.mark.parametrize("lang", SUPPORTED)
+def test_the_first_batch_counts_honestly(lang: str) -> None:
+    assert first_batch_header(12, 3, lang) == t(lang, "first_batch_found", count=12, shown=3)
+    assert "12" in first_batch_header(12, 3, lang)
+    assert first_batch_empty(0, lang).text == t(lang, "first_batch_no_jobs")
+    none_fit = first_batch_empty(40, lang).text
+    assert none_fit == t(lang, "first_batch_none_fit", total=40)
+    assert "40" in none_fit
+    assert none_fit != first_batch_empty(0, lang).text
 
 
 @pytest.mark.parametrize("lang", SUPPORTED)

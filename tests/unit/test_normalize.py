@@ -38,6 +38,7 @@ from crawlers.normalize import (
     parse_employment_type,
     parse_locations,
     parse_salary,
+    resolve_date,
     strip_gender_tags,
 )
 
@@ -889,7 +890,8 @@ def test_an_english_posting() -> None:
         valid_through="2026-12-31",
         confidence=0.95,
     )
-    assert job.title == "Senior Backend Engineer"
+    # Shown as written minus the gender tag (issue 14); the place is still read from it.
+    assert job.title == "Senior Backend Engineer - Berlin"
     assert job.company == "Acme GmbH"
     assert job.external_id == "abc-123"
     assert [(loc.city, loc.region, loc.country) for loc in job.locations] == [
@@ -927,7 +929,7 @@ def test_a_german_posting() -> None:
         ),
         salary_text="2.800 - 3.200 € brutto monatlich",
     )
-    assert job.title == "Sachbearbeiter Buchhaltung"
+    assert job.title == "Sachbearbeiter Buchhaltung in Teilzeit"  # as written, minus (m/w/d)
     assert job.locations[0].city == "Munich"
     assert job.locations[0].country == "DE"
     assert job.employment_type is EmploymentType.PART_TIME
@@ -959,7 +961,7 @@ def test_a_spanish_posting() -> None:
         ),
         language="es-ES",
     )
-    assert job.title == "Desarrollador/a Java Junior"
+    assert job.title == "Desarrollador/a Java Junior - Madrid o Barcelona"  # as written
     assert [(loc.city, loc.country) for loc in job.locations] == [
         ("Madrid", "ES"),
         ("Barcelona", "ES"),
@@ -993,6 +995,8 @@ def test_a_posting_with_nothing_but_a_title() -> None:
         "valid_through": None,
         "language": None,
         "confidence": 1.0,
+        "provenance": {},
+        "demo": False,
     }
 
 
@@ -1113,3 +1117,103 @@ def test_a_short_code_beside_a_named_country_is_a_region(
     raw: str, expected: list[tuple[str, str]]
 ) -> None:
     assert [(loc.city, loc.country) for loc in parse_locations([raw])] == expected
+
+
+# --- issue 14: titles as written, on-site by default, dates relative to today ---------------
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("Data Engineer (Remote – EU or UK)", "Data Engineer (Remote – EU or UK)"),
+        ("Senior Backend Engineer (m/w/d) - Berlin", "Senior Backend Engineer - Berlin"),
+        ("Softwareentwickler (w/m/d) in Vollzeit", "Softwareentwickler in Vollzeit"),
+        ("Backend Engineer [REQ-1234]", "Backend Engineer"),  # a reference, not words
+        ("Pastry Baker", "Pastry Baker"),
+        ("  Camarera de pisos (H/M) ", "Camarera de pisos"),
+    ],
+)
+def test_the_title_is_shown_as_written_minus_gender_tags(title: str, expected: str) -> None:
+    assert posting(title=title).title == expected
+
+
+def test_remote_scope_and_seniority_are_read_from_a_title_kept_whole() -> None:
+    job = posting(
+        source_kind=SourceKind.PAGE,
+        extraction=Extraction.STRUCTURED_DATA,
+        title="Senior Data Engineer (Remote – EU or UK)",
+    )
+    assert job.title == "Senior Data Engineer (Remote – EU or UK)"
+    assert job.work_mode is WorkMode.REMOTE
+    assert [(loc.region, loc.country) for loc in job.locations] == [("EU", None), (None, "GB")]
+    assert job.seniority is Seniority.SENIOR
+    assert job.provenance == {"locations": "title"}
+
+
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        ({"locations": ("Leeds, GB",)}, WorkMode.ONSITE),  # a city, nothing else said
+        ({"locations": ("Hauptstraße 12, 04109 Leipzig",)}, WorkMode.ONSITE),
+        ({"locations": ("Germany",)}, None),  # a country is no place to go to
+        ({"locations": ("Berlin",), "remote": True}, WorkMode.REMOTE),
+        ({"locations": ("Berlin",), "workplace": "hybrid"}, WorkMode.HYBRID),
+        ({"locations": ("Berlin",), "description_text": "Fully remote team."}, WorkMode.REMOTE),
+        ({"locations": ("Remote (UK)",)}, WorkMode.REMOTE),
+        ({}, None),
+    ],
+)
+def test_a_physical_place_without_remote_signals_means_on_site(
+    fields: dict[str, Any], expected: WorkMode | None
+) -> None:
+    job = posting(**fields)
+    assert job.work_mode is expected
+    if expected is WorkMode.ONSITE:
+        assert job.provenance["work_mode"] == "a physical location, no remote or hybrid signal"
+
+
+@pytest.mark.parametrize(
+    ("value", "future", "expected"),
+    [
+        ("3 days ago", False, date(2026, 10, 29)),
+        ("Posted 3 days ago", False, date(2026, 10, 29)),
+        ("a week ago", False, date(2026, 10, 25)),
+        ("2 weeks ago", False, date(2026, 10, 18)),
+        ("vor 3 Tagen", False, date(2026, 10, 29)),
+        ("vor einer Woche", False, date(2026, 10, 25)),
+        ("hace 2 días", False, date(2026, 10, 30)),
+        ("hace un mes", False, date(2026, 10, 2)),
+        ("today", False, TODAY),
+        ("Gestern", False, date(2026, 10, 31)),
+        ("hoy", False, TODAY),
+        ("November 1", False, date(2026, 11, 1)),
+        ("November 3", False, date(2025, 11, 3)),  # posted: the last November 3
+        ("3 de noviembre", True, date(2026, 11, 3)),  # closing: the next one
+        ("15. Januar", True, date(2027, 1, 15)),
+        ("2026-10-20", False, date(2026, 10, 20)),
+        ("in 3 days", False, None),
+        ("3 fortnights ago", False, None),
+        ("garbage", False, None),
+        (None, False, None),
+    ],
+)
+def test_resolve_date(value: str | None, future: bool, expected: date | None) -> None:
+    assert resolve_date(value, TODAY, future=future) == expected
+
+
+def test_relative_and_yearless_dates_in_a_posting() -> None:
+    job = posting(posted_at="Posted 3 days ago", valid_through="December 15")
+    assert (job.posted_at, job.valid_through) == (date(2026, 10, 29), date(2026, 12, 15))
+
+
+def test_provenance_is_carried_and_completed() -> None:
+    job = posting(
+        locations=("Leipzig",),
+        description_text="Wir zahlen ein Gehalt von 3.000 € brutto im Monat.",
+        provenance={"locations": "label 'Standort' (listing)"},
+    )
+    assert job.provenance == {
+        "locations": "label 'Standort' (listing)",
+        "work_mode": "a physical location, no remote or hybrid signal",
+        "salary": "description",
+    }

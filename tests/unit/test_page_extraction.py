@@ -10,7 +10,12 @@ import pytest
 from structlog.testing import capture_logs
 
 from core.jobs import Extraction, RawPosting, RawSalary, SourceKind
-from crawlers.sources.page import extract_heuristic, extract_structured, page_text
+from crawlers.sources.page import (
+    extract_heuristic,
+    extract_structured,
+    heuristic_confidence,
+    page_text,
+)
 
 PAGES = Path(__file__).parents[1] / "fixtures" / "pages"
 
@@ -355,39 +360,54 @@ def test_structured_extraction_ignores_pages_without_structured_data() -> None:
 def test_heuristic_list_page() -> None:
     postings = extract_heuristic(page("heuristic_list.html"), "https://vandelay.example/jobs/")
 
+    company = {"company": "og:site_name (listing)", "url": "link on the listing"}
     assert postings == (
         heuristic(
             title="Senior Python Developer",
             company="Vandelay Industries",  # og:site_name
             url="https://vandelay.example/jobs/4711-senior-python-developer",
             locations=("Berlin, Germany",),
-            confidence=0.5,
+            language="en",
+            confidence=0.57,  # title, company, link and place: 3 of 6 core fields
+            provenance={"title": "link text", "locations": "text (listing)", **company},
         ),
         heuristic(
             title="Sales Manager DACH",  # the heading inside the link, not the link's text
             company="Vandelay Industries",
             url="https://vandelay.example/jobs/4712",
             locations=("Munich",),
-            confidence=0.5,
+            language="en",
+            confidence=0.57,
+            provenance={"title": "heading in link", "locations": "text (listing)", **company},
         ),
         heuristic(
             title="Softwareentwickler (m/w/d) Backend",
             company="Vandelay Industries",
             url="https://vandelay.example/karriere/stellen/4713",
-            confidence=0.5,
+            language="en",
+            confidence=0.48,
+            provenance={"title": "link text", **company},
         ),
         heuristic(
             title="Ingeniera de Datos",
             company="Vandelay Industries",
             url="https://vandelay.example/careers/4714",  # fragment dropped
-            confidence=0.5,
+            language="en",
+            confidence=0.48,
+            provenance={"title": "link text", **company},
         ),
         heuristic(
             title="Registered Nurse – Night Shift",  # a card: heading + "Apply now"
             company="Vandelay Industries",
             url="https://vandelay.example/positions/8801",
             locations=("Leeds",),
-            confidence=0.5,
+            language="en",
+            confidence=0.57,
+            provenance={
+                "title": "<h3> with 'Apply now'",
+                "locations": "text (listing)",
+                **company,
+            },
         ),
     )
 
@@ -406,14 +426,25 @@ def test_page_with_only_navigation_links_yields_nothing() -> None:
     assert extract_heuristic(page("nav_only.html"), "https://kramerica.example/careers/") == ()
 
 
-def test_heuristic_confidence_is_low() -> None:
+def test_heuristic_confidence_grows_with_the_core_fields_found() -> None:
     html = '<main><p><a href="/jobs/senior-welder">Senior Welder Technician</a></p></main>'
 
     (posting,) = extract_heuristic(html, "https://x.example/")
 
-    assert posting.confidence == 0.4  # a slug without an id: weaker than /jobs/<id>
     assert posting.extraction is Extraction.HEURISTIC
-    assert posting.company is None
+    assert (posting.company, posting.provenance["company"]) == ("x.example", "domain (listing)")
+    assert posting.confidence == 0.48  # company (the domain) and link: 2 of 6
+    full = posting.model_copy(
+        update={
+            "locations": ("Leeds",),
+            "employment_type": "Full-time",
+            "salary_text": "£30,000",
+            "posted_at": "today",
+        }
+    )
+    assert heuristic_confidence(full) == 0.85  # every core field: still under auto-approval
+    bare = posting.model_copy(update={"company": None, "url": None})
+    assert heuristic_confidence(bare) == 0.3
 
 
 # --- page text -------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ def test_defaults_start_everything_embedded() -> None:
     assert settings.qdrant_url is None
     assert settings.telegram_enabled is False
     assert settings.admins == []
+    assert settings.admin_keys == ["console:local"]  # development: the terminal user
 
 
 def test_nested_groups_and_secrets_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -41,13 +42,24 @@ def test_nested_groups_and_secrets_from_the_environment(monkeypatch: pytest.Monk
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [("", []), ("42", [42]), ("1, 2,3", [1, 2, 3]), ("7;8", [7, 8]), ("[5, 6]", [5, 6])],
+    [
+        ("", []),
+        ("42", ["telegram:42"]),
+        ("1, 2,3", ["telegram:1", "telegram:2", "telegram:3"]),
+        ("7;8", ["telegram:7", "telegram:8"]),
+        ("console:local, WhatsApp:4917012345", ["console:local", "whatsapp:4917012345"]),
+        ("telegram: 9", ["telegram:9"]),
+        ("[5, 6]", None),
+        ("sms:5", None),
+        ("telegram:", None),
+        ("bob", None),
+    ],
 )
-def test_admins_as_a_comma_separated_list(
-    monkeypatch: pytest.MonkeyPatch, raw: str, expected: list[int]
+def test_admins_as_a_comma_separated_list_of_user_keys(
+    monkeypatch: pytest.MonkeyPatch, raw: str, expected: list[str] | None
 ) -> None:
     monkeypatch.setenv("ADMINS", raw)
-    if raw.startswith("["):
+    if expected is None:
         with pytest.raises(ValidationError):
             load_settings()
     else:
@@ -69,3 +81,13 @@ def test_key_rotation_old_ciphertext_still_decrypts() -> None:
     assert Cipher([new]).decrypt(rotated.encrypt(b"x")) == b"x"
     with pytest.raises(DecryptionFailed):
         Cipher([new]).decrypt(token)
+
+
+def test_the_terminal_user_is_the_admin_only_in_development_with_no_admins_set() -> None:
+    key = Fernet.generate_key().decode()
+    assert load_settings(environment="development").admin_keys == ["console:local"]
+    assert load_settings(environment="development", admins="5").admin_keys == ["telegram:5"]
+    for environment in ("test", "production"):
+        assert load_settings(environment=environment, encryption_keys=key).admin_keys == []
+        settings = load_settings(environment=environment, encryption_keys=key, admins="5")
+        assert settings.admin_keys == ["telegram:5"]

@@ -10,7 +10,18 @@ from types import ModuleType
 
 import pytest
 
-from conversations.texts import LANGUAGE_NAMES, SUPPORTED, TEXTS, de, en, es, t
+from conversations.texts import (
+    LANGUAGE_NAMES,
+    SUPPORTED,
+    TEXTS,
+    de,
+    en,
+    es,
+    number,
+    on_channel,
+    t,
+)
+from core.channels import Channel
 
 ENGLISH = TEXTS["en"]
 TRANSLATIONS = sorted(lang for lang in TEXTS if lang != "en")
@@ -18,7 +29,7 @@ MODULES: dict[str, ModuleType] = {"en": en, "de": de, "es": es}
 MAX_BUTTON_LABEL = 40
 
 # Keys whose translation is rightly the same as the English text.
-IDENTICAL_EVERYWHERE = frozenset({"btn_quiet_default", "quiet_value"})
+IDENTICAL_EVERYWHERE = frozenset({"btn_quiet_default", "quiet_value", "btn_remove_skill"})
 IDENTICAL_ALLOWED: dict[str, frozenset[str]] = {
     # German job ads use these English words as they are.
     "de": IDENTICAL_EVERYWHERE | {"btn_remote", "btn_hybrid", "btn_junior", "btn_senior"},
@@ -33,8 +44,17 @@ def placeholders(template: str) -> set[str]:
     return {field for _, field, _, _ in string.Formatter().parse(template) if field is not None}
 
 
-def pairs() -> list[tuple[str, str]]:
+def translated() -> list[tuple[str, str]]:
+    """Each translation's text next to the English one it must match (not English with itself)."""
+    return [(lang, key) for lang in TRANSLATIONS for key in ENGLISH]
+
+
+def every_text() -> list[tuple[str, str]]:
+    """Every text of every language, English too, for checks of a text on its own."""
     return [(lang, key) for lang in TEXTS for key in ENGLISH]
+
+
+VARIANTS = sorted(key for key in ENGLISH if "@" in key)
 
 
 def test_all_languages_are_registered() -> None:
@@ -61,18 +81,18 @@ def test_no_key_is_written_twice(lang: str) -> None:
     assert len(keys) == len(set(keys)) == len(TEXTS[lang])
 
 
-@pytest.mark.parametrize(("lang", "key"), pairs())
+@pytest.mark.parametrize(("lang", "key"), translated())
 def test_same_placeholders_as_english(lang: str, key: str) -> None:
     assert placeholders(TEXTS[lang][key]) == placeholders(ENGLISH[key])
 
 
-@pytest.mark.parametrize(("lang", "key"), pairs())
+@pytest.mark.parametrize(("lang", "key"), every_text())
 def test_placeholders_are_named(lang: str, key: str) -> None:
     for field in placeholders(TEXTS[lang][key]):
         assert field.isidentifier(), f"{lang}.{key} has placeholder {{{field}}}"
 
 
-@pytest.mark.parametrize(("lang", "key"), pairs())
+@pytest.mark.parametrize(("lang", "key"), every_text())
 def test_formats_with_dummy_values(lang: str, key: str) -> None:
     values = {name: f"<{name}>" for name in placeholders(ENGLISH[key])}
     text = TEXTS[lang][key].format(**values)
@@ -84,7 +104,7 @@ def test_formats_with_dummy_values(lang: str, key: str) -> None:
         assert t(lang, key, **values) == text
 
 
-@pytest.mark.parametrize(("lang", "key"), pairs())
+@pytest.mark.parametrize(("lang", "key"), every_text())
 def test_not_empty(lang: str, key: str) -> None:
     text = TEXTS[lang][key]
     assert text.strip()
@@ -105,12 +125,12 @@ def test_allow_list_is_current(lang: str) -> None:
     assert not stale, f"{lang} allow-list lists translated keys: {sorted(stale)}"
 
 
-@pytest.mark.parametrize(("lang", "key"), pairs())
+@pytest.mark.parametrize(("lang", "key"), translated())
 def test_commands_are_kept(lang: str, key: str) -> None:
     assert sorted(COMMAND.findall(TEXTS[lang][key])) == sorted(COMMAND.findall(ENGLISH[key]))
 
 
-@pytest.mark.parametrize(("lang", "key"), [p for p in pairs() if p[1].startswith("btn_")])
+@pytest.mark.parametrize(("lang", "key"), [p for p in every_text() if p[1].startswith("btn_")])
 def test_button_labels_are_short(lang: str, key: str) -> None:
     label = TEXTS[lang][key]
     assert len(label) <= MAX_BUTTON_LABEL, f"{lang}.{key} is {len(label)} characters"
@@ -119,3 +139,74 @@ def test_button_labels_are_short(lang: str, key: str) -> None:
 
 def test_language_names_fit_a_button() -> None:
     assert all(len(name) <= MAX_BUTTON_LABEL for name in LANGUAGE_NAMES.values())
+
+
+def test_the_pairs_never_compare_english_with_itself() -> None:
+    assert all(lang != "en" for lang, _ in translated())
+    assert len(translated()) == len(TRANSLATIONS) * len(ENGLISH)
+
+
+# --- channel variants: "<key>@<channel>" ----------------------------------------------------------
+
+
+def test_there_are_terminal_variants() -> None:
+    assert "ask_resume@console" in VARIANTS
+
+
+@pytest.mark.parametrize("key", VARIANTS)
+def test_a_variant_belongs_to_a_key_and_a_channel(key: str) -> None:
+    base, _, channel = key.partition("@")
+    assert base in ENGLISH
+    assert channel in {str(c) for c in Channel}
+
+
+@pytest.mark.parametrize(("lang", "key"), [(lang, key) for lang in TEXTS for key in VARIANTS])
+def test_a_variant_has_its_keys_placeholders(lang: str, key: str) -> None:
+    base = key.partition("@")[0]
+    assert placeholders(TEXTS[lang][key]) == placeholders(TEXTS[lang][base])
+    assert TEXTS[lang][key] != TEXTS[lang][base]
+
+
+@pytest.mark.parametrize("lang", SUPPORTED)
+def test_the_terminal_says_type_not_tap(lang: str) -> None:
+    taps = {"en": "tap", "de": "tippe", "es": "toca"}[lang]
+    for key in VARIANTS:
+        text = on_channel(lang, key.partition("@")[0], "console", limit=10, skills="x")
+        assert taps not in text.lower(), key
+
+
+@pytest.mark.parametrize(
+    ("channel", "expected"),
+    [
+        (None, "tap Skip"),
+        ("telegram", "tap Skip"),  # no telegram variant: the plain text
+        ("console", "type the path of your resume"),
+    ],
+)
+def test_t_prefers_the_channels_variant(channel: str | None, expected: str) -> None:
+    assert expected in on_channel("en", "ask_resume", channel)
+
+
+def test_a_missing_variant_in_a_language_falls_back_to_that_languages_text() -> None:
+    assert on_channel("de", "ask_roles", "console") == TEXTS["de"]["ask_roles"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "value", "decimals", "expected"),
+    [
+        ("en", 70_000, 0, "70,000"),
+        ("de", 70_000, 0, "70.000"),
+        ("es", 70_000, 0, "70.000"),
+        ("en", 12.3, 1, "12.3"),
+        ("de", 12.3, 1, "12,3"),
+        ("es", 12.3, 1, "12,3"),
+        ("de", 6.0, 1, "6"),
+        ("de", 1_234_567.5, 1, "1.234.567,5"),
+        ("en", 0.25, 2, "0.25"),
+        ("xx", 4_500, 0, "4,500"),  # an unknown language writes numbers the English way
+    ],
+)
+def test_numbers_are_written_the_languages_way(
+    lang: str, value: float, decimals: int, expected: str
+) -> None:
+    assert number(lang, value, decimals=decimals) == expected
