@@ -20,9 +20,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import shutil
 import tempfile
 import time
 from collections import Counter
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -30,25 +32,32 @@ from pydantic import SecretStr
 
 from core.channels import Channel, ChatRef, Reply
 from core.logging import configure_logging
-from core.ratelimit import delivery_limits
+from core.ratelimit import RateLimits, delivery_limits
 from core.settings import MatchingSettings, Settings
 from core.store.documents import UserDoc
 from core.store.outbox import OutboxKind, OutboxRow
+from tests.fakes.graph_api import FakeGraphAPI
 from tests.fakes.telegram_api import FakeTelegramAPI
 from webhooks.runtime import Runtime, settle_memory
 
 TELEGRAM_PER_SECOND = 30.0
 TELEGRAM_PER_CHAT = 1.0
+WHATSAPP_PER_SECOND = 80.0  # per number
+WHATSAPP_PAIR_INTERVAL = 6.0  # seconds between two messages to one user
 FIRST_CHAT = 500_000
+FIRST_NUMBER = 4915100000000
 
 
-def plan(alerts: int, multi: int, rows_each: int) -> tuple[list[OutboxRow], dict[str, list[str]]]:
+def plan(
+    alerts: int, multi: int, rows_each: int, channel: Channel = Channel.TELEGRAM
+) -> tuple[list[OutboxRow], dict[str, list[str]]]:
     """The rows to queue and, per chat, the texts that must arrive (in this order)."""
+    first = FIRST_NUMBER if channel is Channel.WHATSAPP else FIRST_CHAT
     now = datetime.now(UTC)
     rows: list[OutboxRow] = []
     expected: dict[str, list[str]] = {}
     for n in range(alerts):
-        chat = str(FIRST_CHAT + n)
+        chat = str(first + n)
         count = rows_each if n < multi else 1
         texts = [f"job {seq} for {chat}: Backend Developer at Acme, Berlin" for seq in range(count)]
         expected[chat] = texts
@@ -56,8 +65,8 @@ def plan(alerts: int, multi: int, rows_each: int) -> tuple[list[OutboxRow], dict
             rows.append(
                 OutboxRow.new(
                     OutboxKind.DIGEST if count > 1 else OutboxKind.ALERT,
-                    f"telegram:{chat}",
-                    ChatRef(channel=Channel.TELEGRAM, chat_id=chat),
+                    f"{channel}:{chat}",
+                    ChatRef(channel=channel, chat_id=chat),
                     f"job-{seq}",
                     [Reply(text=text)],
                     now=now,
@@ -69,84 +78,166 @@ def plan(alerts: int, multi: int, rows_each: int) -> tuple[list[OutboxRow], dict
 
 async def main(arguments: argparse.Namespace) -> None:
     configure_logging("ERROR", "console")
+    if arguments.channel == "whatsapp":
+        await whatsapp_run(arguments)
+    else:
+        await telegram_run(arguments)
+
+
+async def telegram_run(arguments: argparse.Namespace) -> None:
     scale = arguments.scale
     per_second = TELEGRAM_PER_SECOND * scale
     per_chat = TELEGRAM_PER_CHAT * scale
     rows, expected = plan(arguments.alerts, arguments.multi, arguments.rows_each)
-    messages = sum(len(texts) for texts in expected.values())
-    with tempfile.TemporaryDirectory(prefix="jobscout-fanout-") as folder:
-        async with FakeTelegramAPI() as fake:
-            fake.enforce_limits(per_second, per_chat, tolerance=arguments.tolerance)
-            settings = Settings(
-                _env_file=None,
-                data_dir=Path(folder),
-                encryption_keys=SecretStr(_fernet_key()),
-                environment="test",
-                telegram=fake.telegram_settings(),
-                matching=MatchingSettings(
-                    telegram_per_second=per_second, telegram_per_chat_per_second=per_chat
-                ),
-            )
-            runtime = await Runtime.start(settings)
-            try:
-                settle_memory()
-                await UserDoc.get_pymongo_collection().insert_many(
-                    [_user(chat) for chat in expected], ordered=False
-                )
-                started = time.monotonic()
-                queued = await runtime.delivery.outbox.enqueue(rows)
-                enqueue_s = time.monotonic() - started
-
-                load_before = os.getloadavg()[0]
-                cpu_before = _cpu_seconds()
-                started = time.monotonic()
-                reports = await asyncio.gather(
-                    *(runtime.delivery.drain(f"bench-{n}") for n in range(arguments.drains))
-                )
-                wall = time.monotonic() - started
-                cpu = _cpu_seconds() - cpu_before
-            finally:
-                await runtime.stop()
-
-        calls = [call for call in fake.sent if call.chat_id in expected]
-        got: dict[str, list[str]] = {}
-        for call in calls:
-            got.setdefault(call.chat_id or "", []).append(call.text or "")
-        duplicates = sum(max(0, len(got.get(c, [])) - len(t)) for c, t in expected.items())
-        lost = sum(max(0, len(t) - len(got.get(c, []))) for c, t in expected.items())
-        out_of_order = sum(
-            1 for chat, texts in expected.items()
-            if len(got.get(chat, [])) == len(texts) and got[chat] != texts
+    async with FakeTelegramAPI() as fake:
+        fake.enforce_limits(per_second, per_chat, tolerance=arguments.tolerance)
+        settings = _settings(
+            telegram=fake.telegram_settings(),
+            matching=MatchingSettings(
+                telegram_per_second=per_second, telegram_per_chat_per_second=per_chat
+            ),
         )
-        sending_s = max(call.timestamp for call in calls) - started if calls else wall
-        rate = len(calls) / sending_s
-        limits = delivery_limits(settings.matching)[Channel.TELEGRAM]
-        total: Counter[str] = Counter()
-        for report in reports:
-            total.update(report)
-
+        run = await _drain_all(settings, rows, expected, Channel.TELEGRAM, arguments.drains)
+    got: dict[str, list[str]] = {}
+    for call in fake.sent:
+        if call.chat_id in expected:
+            got.setdefault(call.chat_id or "", []).append(call.text or "")
+    times = [call.timestamp for call in fake.sent if call.chat_id in expected]
+    limits = delivery_limits(settings.matching)[Channel.TELEGRAM]
     print(
-        f"fan-out of {messages} messages to {len(expected)} chats "
+        f"fan-out of {run.messages} messages to {len(expected)} Telegram chats "
         f"({arguments.multi} of them get {arguments.rows_each}), {arguments.drains} drains, "
         f"limits x{scale:g}: {per_second:g}/s for the bot, {per_chat:g}/s per chat "
         f"(fake's tolerance {arguments.tolerance:g} s)"
     )
-    print(f"  queued                  {queued:>8} rows in {enqueue_s:.2f} s")
+    _report(run, expected, got, times, per_second, limits)
+    print(f"  429s from the fake      {fake.rate_limited:>8}  (goal 0)")
+
+
+async def whatsapp_run(arguments: argparse.Namespace) -> None:
+    """The same fan-out to WhatsApp users (their 24-hour windows open) through the real sender
+    and a fake Graph API that enforces the number's rate and the per-user pair rate."""
+    scale = arguments.scale
+    per_second = WHATSAPP_PER_SECOND * scale
+    pair_interval = WHATSAPP_PAIR_INTERVAL / scale
+    rows, expected = plan(arguments.alerts, arguments.multi, arguments.rows_each, Channel.WHATSAPP)
+    async with FakeGraphAPI() as fake:
+        fake.enforce_rates(
+            per_second, pair_interval,
+            tolerance=arguments.tolerance, pair_tolerance=arguments.tolerance,
+        )
+        whatsapp = fake.settings(
+            messages_per_second=per_second, per_user_interval_s=pair_interval
+        )
+        settings = _settings(whatsapp=whatsapp)
+        run = await _drain_all(settings, rows, expected, Channel.WHATSAPP, arguments.drains)
+    got: dict[str, list[str]] = {}
+    for message in fake.sent:
+        if message.to in expected:
+            got.setdefault(message.to, []).append(message.text)
+    times = [message.timestamp for message in fake.sent if message.to in expected]
+    limits = delivery_limits(settings.matching, whatsapp)[Channel.WHATSAPP]
+    print(
+        f"fan-out of {run.messages} messages to {len(expected)} WhatsApp users "
+        f"({arguments.multi} of them get {arguments.rows_each}), {arguments.drains} drains, "
+        f"limits x{scale:g}: {per_second:g}/s for the number, one message per "
+        f"{pair_interval:g} s per user (fake's tolerance {arguments.tolerance:g} s)"
+    )
+    _report(run, expected, got, times, per_second, limits)
+    print(f"  throughput errors       {fake.errors(130429):>8}  (130429; goal 0)")
+    print(f"  pair-rate errors        {fake.errors(131056):>8}  (131056; goal 0)")
+    print(f"  templates sent          {sum(m.type == 'template' for m in fake.sent):>8}  (goal 0)")
+
+
+@dataclass
+class _Run:
+    messages: int
+    queued: int
+    enqueue_s: float
+    started: float
+    wall: float
+    cpu: float
+    load_before: float
+    reports: list[Counter[str]]
+
+
+def _settings(**groups: object) -> Settings:
+    return Settings(
+        _env_file=None,
+        data_dir=Path(tempfile.mkdtemp(prefix="jobscout-fanout-")),
+        encryption_keys=SecretStr(_fernet_key()),
+        environment="test",
+        **groups,  # type: ignore[arg-type]
+    )
+
+
+async def _drain_all(
+    settings: Settings,
+    rows: list[OutboxRow],
+    expected: dict[str, list[str]],
+    channel: Channel,
+    drains: int,
+) -> _Run:
+    """Start the stack, queue every row, drain with ``drains`` drains side by side, stop."""
+    runtime = await Runtime.start(settings)
+    try:
+        settle_memory()
+        await UserDoc.get_pymongo_collection().insert_many(
+            [_user(chat, channel) for chat in expected], ordered=False
+        )
+        started = time.monotonic()
+        queued = await runtime.delivery.outbox.enqueue(rows)
+        enqueue_s = time.monotonic() - started
+        load_before = os.getloadavg()[0]
+        cpu_before = _cpu_seconds()
+        started = time.monotonic()
+        reports = await asyncio.gather(
+            *(runtime.delivery.drain(f"bench-{n}") for n in range(drains))
+        )
+        wall = time.monotonic() - started
+        cpu = _cpu_seconds() - cpu_before
+    finally:
+        await runtime.stop()
+        shutil.rmtree(settings.data_dir, ignore_errors=True)
+    messages = sum(len(texts) for texts in expected.values())
+    return _Run(messages, queued, enqueue_s, started, wall, cpu, load_before, list(reports))
+
+
+def _report(
+    run: _Run,
+    expected: dict[str, list[str]],
+    got: dict[str, list[str]],
+    times: list[float],
+    per_second: float,
+    limits: RateLimits,
+) -> None:
+    duplicates = sum(max(0, len(got.get(c, [])) - len(t)) for c, t in expected.items())
+    lost = sum(max(0, len(t) - len(got.get(c, []))) for c, t in expected.items())
+    out_of_order = sum(
+        1 for chat, texts in expected.items()
+        if len(got.get(chat, [])) == len(texts) and got[chat] != texts
+    )
+    # The fakes stamp messages on time.monotonic(), like run.started.
+    sending_s = max(times) - run.started if times else run.wall
+    rate = len(times) / sending_s
+    total: Counter[str] = Counter()
+    for report in run.reports:
+        total.update(report)
+    print(f"  queued                  {run.queued:>8} rows in {run.enqueue_s:.2f} s")
     print(
         f"  achieved                {rate:>8.1f} messages/s = {rate / per_second:.3f} of the limit"
         f"  (goal >= 0.95; ceiling with our margin {1 / limits.interval / per_second:.3f})"
     )
-    print(f"  429s from the fake      {fake.rate_limited:>8}  (goal 0)")
     print(f"  duplicates              {duplicates:>8}  (goal 0)")
     print(f"  lost                    {lost:>8}  (goal 0)")
     print(f"  out of order (chats)    {out_of_order:>8}  (goal 0)")
-    print(f"  wall time               {wall:>8.2f} s  (first claim to last drain stopping)")
+    print(f"  wall time               {run.wall:>8.2f} s  (first claim to last drain stopping)")
     print(
-        f"  CPU while draining      {cpu / wall:>8.2f} cores  (this process, SecantusDB, redis; "
-        f"{os.cpu_count()} CPUs, load average {load_before:.2f} before: run on a quiet machine)"
+        f"  CPU while draining      {run.cpu / run.wall:>8.2f} cores  (this process, SecantusDB, "
+        f"redis; {os.cpu_count()} CPUs, load average {run.load_before:.2f} before: run on a "
+        "quiet machine)"
     )
-    shares = ", ".join(f"{report['sent']}" for report in reports)
-    print(f"  rows per drain          {shares}")
+    print(f"  rows per drain          {', '.join(str(r['sent']) for r in run.reports)}")
     print(
         "  drains' report          "
         + ", ".join(f"{key} {value}" for key, value in sorted(total.items()))
@@ -169,15 +260,17 @@ def _cpu_seconds() -> float:
     return total
 
 
-def _user(chat: str) -> dict[str, object]:
+def _user(chat: str, channel: Channel) -> dict[str, object]:
+    now = datetime.now(UTC)
     return {
-        "_id": f"telegram:{chat}",
-        "channel": "telegram",
+        "_id": f"{channel}:{chat}",
+        "channel": str(channel),
         "platform_user_id": chat,
         "chat_id": chat,
-        "created_at": datetime.now(UTC),
+        "created_at": now,
         "reachable": True,
         "linked": [],
+        "last_inbound_at": now,  # WhatsApp: they wrote a moment ago, the window is open
     }
 
 
@@ -192,12 +285,19 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
+    parser.add_argument("--channel", choices=["telegram", "whatsapp"], default="telegram")
     parser.add_argument("--alerts", type=int, default=5_000, help="chats, one alert each")
     parser.add_argument("--multi", type=int, default=10, help="users who get several rows")
     parser.add_argument("--rows-each", type=int, default=5, help="rows each of those gets")
-    parser.add_argument("--scale", type=float, default=10.0, help="x Telegram's limits, both sides")
+    parser.add_argument(
+        "--scale", type=float, default=None,
+        help="x the platform's limits, both sides (default: 10 for Telegram, 1 for WhatsApp)",
+    )
     parser.add_argument("--drains", type=int, default=2, help="drains side by side")
     parser.add_argument(
         "--tolerance", type=float, default=0.05, help="seconds early the fake lets a message be"
     )
-    asyncio.run(main(parser.parse_args()))
+    parsed = parser.parse_args()
+    if parsed.scale is None:
+        parsed.scale = 1.0 if parsed.channel == "whatsapp" else 10.0
+    asyncio.run(main(parsed))

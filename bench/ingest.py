@@ -1,6 +1,6 @@
 """Ingestion throughput, and what an unchanged re-crawl saves over a naive one.
 
-Four measurements in one run, each next to a baseline from the same run:
+Five measurements in one run, each next to a baseline from the same run:
 
 1. ATS JSON: Greenhouse- and Lever-shaped board replies, generated from templates (varied titles,
    locations, salaries and HTML descriptions, every description unique so normalize's
@@ -11,6 +11,10 @@ Four measurements in one run, each next to a baseline from the same run:
 4. An unchanged re-crawl of a CareerSite (career pages with ETags and a Greenhouse-shaped board)
    through Crawler.collect: with the stored validators (304, nothing parsed) against a naive
    re-crawl that fetches, parses and normalizes everything again; medians of interleaved runs.
+5. Career pages without structured data (issue 14): field accuracy of the labelled sites in
+   tests/fixtures/pages/labelled (heuristics alone, detail pages followed, the script-built
+   site rendered) and of the schema.org fixtures; then the detail fetches' politeness at a
+   real per-host delay (requests in flight, gaps between request starts).
 
 The career site runs in this process, so CPU time (time.process_time) includes serving it;
 Chromium's own CPU time is not included.
@@ -24,6 +28,7 @@ import argparse
 import asyncio
 import contextlib
 import html
+import itertools
 import json
 import os
 import platform
@@ -37,12 +42,13 @@ from typing import Any
 
 from starlette.types import Message, Receive, Scope, Send
 
-from core.jobs import RawPosting, Source, SourceKind, Validators
+from core.jobs import JobPosting, RawPosting, Source, SourceKind, Validators
 from core.logging import configure_logging
 from core.settings import CrawlSettings
 from core.skills import SkillTaxonomy
 from core.store.ingest import MongoJobRepository, MongoSourceRepository
 from crawlers import normalize as normalize_module
+from crawlers.accuracy import Score, score, score_sites, total
 from crawlers.crawl import Crawler
 from crawlers.fetch import HttpFetcher
 from crawlers.ingest import Ingestor
@@ -51,7 +57,7 @@ from crawlers.render import PageRenderer
 from crawlers.sources.ats import SOURCES
 from crawlers.sources.base import AtsSource, FetchRequest
 from crawlers.sources.page import extract_structured
-from tests.fakes.career_site import CareerSite
+from tests.fakes.career_site import LABELLED, CareerSite, serve_labelled
 from webhooks.runtime import settle_memory
 
 TODAY = date(2026, 11, 16)
@@ -59,6 +65,8 @@ NOW = datetime(2026, 11, 16, 9, 0, tzinfo=UTC)
 ATS_GOAL = 1_000.0  # postings/s
 PAGE_GOAL = 200.0  # pages/s
 RECRAWL_GOAL = 10.0  # times cheaper than the naive re-crawl
+PLAIN_GOAL = 0.90  # field accuracy on pages without structured data, heuristics alone
+STRUCTURED_GOAL = 0.98  # field accuracy on schema.org pages
 BOARD_SIZE = 100  # postings per generated board reply
 
 # --- templates ---------------------------------------------------------------------------------
@@ -770,6 +778,129 @@ async def bench_recrawl(
     row("naive / conditional, bytes sent", f"{volume:,.0f}x", goal, volume >= RECRAWL_GOAL)
 
 
+async def bench_plain_pages(delay: float, taxonomy: SkillTaxonomy) -> None:
+    """Issue 14: the labelled career sites without structured data, crawled through the real
+    crawler (detail pages followed, the script-built one rendered), heuristics alone; then
+    the schema.org fixtures; then the politeness of the detail fetches at a real delay."""
+    site = LoopbackSite()
+    async with site:
+        data = serve_labelled(site)
+        today = date.fromisoformat(data["today"])
+        fast = crawl_settings()
+        async with HttpFetcher(fast) as fetcher, PageRenderer(fast) as renderer:
+            crawler = Crawler(
+                fetcher=fetcher,
+                sources=MongoSourceRepository(),
+                ingestor=Ingestor(MongoJobRepository(), taxonomy),
+                settings=fast,
+                clock=lambda: NOW,
+                renderer=renderer,
+            )
+
+            async def collect(url: str) -> Sequence[RawPosting]:
+                source = Source(
+                    id="plain", kind=SourceKind.PAGE, locator=url, name="plain", created_at=NOW
+                )
+                return (await crawler.collect(source)).postings
+
+            with timed() as reading:
+                scores = await score_sites(
+                    collect, data["sites"], base_url=site.base_url, today=today, taxonomy=taxonomy
+                )
+        overall = total(scores)
+        structured = structured_fixture_score(taxonomy)
+
+        # Politeness: the same sites again, from a fresh fetcher, at a real per-host delay.
+        site.reset()
+        serve_labelled(site)
+        polite = crawl_settings(per_domain_delay_s=delay)
+        async with HttpFetcher(polite) as fetcher:
+            crawler = Crawler(
+                fetcher=fetcher,
+                sources=MongoSourceRepository(),
+                ingestor=Ingestor(MongoJobRepository(), taxonomy),
+                settings=polite,
+                clock=lambda: NOW,
+            )
+            plain = [entry for entry in data["sites"] if not entry["rendered"]]
+            with timed() as polite_run:
+                collected = await asyncio.gather(
+                    *(
+                        crawler.collect(
+                            Source(
+                                id=entry["name"],
+                                kind=SourceKind.PAGE,
+                                locator=site.url(entry["list"]),
+                                name=entry["name"],
+                                created_at=NOW,
+                            )
+                        )
+                        for entry in plain
+                    )
+                )
+        starts = sorted(request.started for request in site.requests)
+        gaps = [later - earlier for earlier, later in itertools.pairwise(starts)]
+    stated = overall.stated
+    section(
+        f"Career pages without structured data (issue 14): {len(data['sites'])} labelled sites,"
+        f" {sum(len(e['postings']) for e in data['sites'])} postings, {stated} stated fields;"
+        " heuristics alone, detail pages followed"
+    )
+    goal = f">= {PLAIN_GOAL:.2f}"
+    row(
+        "field accuracy, heuristics alone",
+        f"{overall.accuracy:.3f}",
+        goal,
+        overall.accuracy >= PLAIN_GOAL,
+    )
+    for name, part in scores.items():
+        row(f"  {name}", f"{part.accuracy:.3f} ({part.right}/{part.stated})")
+    for wrong in overall.wrong[:10]:
+        print(f"    wrong: {wrong}")
+    row("  crawl of all sites (incl. Chromium)", f"{reading.wall:.2f} s")
+    goal = f">= {STRUCTURED_GOAL:.2f}"
+    row(
+        "field accuracy, schema.org fixtures",
+        f"{structured.accuracy:.3f} ({structured.right}/{structured.stated})",
+        goal,
+        structured.accuracy >= STRUCTURED_GOAL,
+    )
+    requests = sum(result.requests for result in collected)
+    min_gap = min(gaps) if gaps else 0.0
+    row(f"politeness at {delay:.2f} s per host, {len(plain)} plain sites at once", "")
+    row("  requests (listings + detail pages)", f"{requests}")
+    row("  robots.txt requests", f"{sum(r.path == '/robots.txt' for r in site.requests)}")
+    row(
+        "  most requests in flight at once",
+        f"{site.max_in_flight}",
+        f"<= {polite.per_domain_concurrency}",
+        site.max_in_flight <= polite.per_domain_concurrency,
+    )
+    row(
+        "  shortest gap between request starts",
+        f"{min_gap:.3f} s",
+        f">= {delay:.2f} s",
+        min_gap >= delay * 0.95,  # timer granularity
+    )
+    row("  wall time", f"{polite_run.wall:.2f} s")
+
+
+def structured_fixture_score(taxonomy: SkillTaxonomy) -> Score:
+    """Field accuracy of extract_structured + normalize on the labelled schema.org fixtures."""
+    labels = json.loads((LABELLED / "expected_structured.json").read_text(encoding="utf-8"))
+    today = date.fromisoformat(labels["today"])
+    overall = Score()
+    for name, entry in labels["pages"].items():
+        html_text = (LABELLED.parent / name).read_text(encoding="utf-8")
+        postings = [
+            job
+            for raw in extract_structured(html_text, entry["url"])
+            if isinstance(job := normalize(raw, today=today, taxonomy=taxonomy), JobPosting)
+        ]
+        overall.add(score(postings, entry["postings"]))
+    return overall
+
+
 def median_run(runs: list[Recrawl]) -> Recrawl:
     return sorted(runs, key=lambda run: run.timing.wall)[len(runs) // 2]
 
@@ -807,6 +938,7 @@ async def main(arguments: argparse.Namespace) -> None:
     bench_pages(pages, taxonomy)
     await bench_render(arguments.rendered, arguments.concurrency)
     await bench_recrawl(arguments.sites, arguments.board, arguments.repeats, taxonomy)
+    await bench_plain_pages(arguments.polite_delay, taxonomy)
     print(f"\nwhole run: {time.perf_counter() - started:.1f} s")
 
 
@@ -821,4 +953,10 @@ if __name__ == "__main__":
     parser.add_argument("--sites", type=int, default=50, help="career pages in the re-crawl")
     parser.add_argument("--board", type=int, default=200, help="postings on the re-crawled board")
     parser.add_argument("--repeats", type=int, default=5, help="re-crawls of each kind")
+    parser.add_argument(
+        "--polite-delay",
+        type=float,
+        default=0.25,
+        help="per-host delay (s) for the politeness check of detail-page fetches",
+    )
     asyncio.run(main(parser.parse_args()))

@@ -15,6 +15,7 @@ and ``chat --help`` well under 2 s, ``chat`` to its prompt ≤ 5 s.
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import select
 import statistics
@@ -24,8 +25,8 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
-import click
 import typer
 from fpdf import FPDF
 
@@ -42,11 +43,10 @@ PROMPT = b"> "
 def command_paths() -> list[tuple[str, ...]]:
     """Every command and sub-command, the root first."""
 
-    def walk(command: click.Command, path: tuple[str, ...]) -> Iterator[tuple[str, ...]]:
+    def walk(command: Any, path: tuple[str, ...]) -> Iterator[tuple[str, ...]]:
         yield path
-        if isinstance(command, click.Group):
-            for name, sub in sorted(command.commands.items()):
-                yield from walk(sub, (*path, name))
+        for name, sub in sorted(getattr(command, "commands", {}).items()):
+            yield from walk(sub, (*path, name))
 
     return list(walk(typer.main.get_command(app), ()))
 
@@ -85,7 +85,8 @@ def until_prompt(env: dict[str, str], cwd: Path, timeout: float = 120.0) -> floa
         [JOBSCOUT, "chat"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL, env=env, cwd=cwd,
     )
-    assert process.stdout is not None and process.stdin is not None
+    assert process.stdout is not None
+    assert process.stdin is not None
     seen = b""
     try:
         while PROMPT not in seen:
@@ -135,7 +136,7 @@ def main() -> None:
         rows: list[tuple[str, float, float | None]] = []  # what, median seconds, goal ratio/s
         for path in command_paths():
             argv = [JOBSCOUT, *path, "--help"]
-            seconds = median_of(args.repeat, lambda argv=argv: wall(argv, env), floor, floors)
+            seconds = median_of(args.repeat, functools.partial(wall, argv, env), floor, floors)
             rows.append((" ".join(["jobscout", *path, "--help"]), seconds, HELP_GOAL))
         parse = [JOBSCOUT, "resume", "parse", str(pdf), "--json"]
         rows.append(("jobscout resume parse cv.pdf --json",

@@ -375,3 +375,64 @@ def language_of_word(text: str, supported: tuple[str, ...]) -> str | None:
 def language_of(code: str | None, supported: tuple[str, ...]) -> str:
     base = (code or "").split("-")[0].split("_")[0].lower()
     return base if base in supported else supported[0]
+
+
+# --- plain words as commands ------------------------------------------------------------------
+
+# A message that is exactly one of these (folded: case, accents and punctuation do not matter)
+# is the command, in any of the bot's languages: WhatsApp users do not type "/menu".
+COMMAND_WORDS: dict[str, str] = {
+    "menu": "menu", "main menu": "menu", "hauptmenu": "menu", "menu principal": "menu",
+    "help": "help", "hilfe": "help", "ayuda": "help",
+    "stop": "pause", "pause": "pause", "stopp": "pause", "pausieren": "pause",
+    "parar": "pause", "pausar": "pause", "pausa": "pause",
+    "resume": "unpause", "unpause": "unpause", "continue": "unpause",
+    "fortsetzen": "unpause", "weiter": "unpause", "reanudar": "unpause", "continuar": "unpause",
+    "export": "export", "exportieren": "export", "exportar": "export",
+    "delete": "delete", "loschen": "delete", "loeschen": "delete", "borrar": "delete",
+    "eliminar": "delete",
+    "privacy": "privacy", "datenschutz": "privacy", "privacidad": "privacy",
+}
+
+
+def _fold_word(text: str) -> str:
+    """Folded, without punctuation or emoji, words single-spaced: "¡Menú!" reads "menu"."""
+    return " ".join(re.sub(r"[^\w\s]|_", " ", _fold(text)).split())
+
+
+def command_word(text: str) -> str | None:
+    """The command a message made of one command word names ("Hilfe": help), else None."""
+    return COMMAND_WORDS.get(_fold_word(text))
+
+
+# --- which language a first message is written in ---------------------------------------------
+
+# Short, frequent words that only one of the languages uses (folded). A first message such as
+# "Hallo, ich suche eine Stelle" tells the language better than the phone number's country.
+_LANGUAGE_MARKERS: dict[str, frozenset[str]] = {
+    "en": frozenset({"hi", "hello", "hey", "i", "im", "am", "looking", "for", "job", "jobs",
+                     "work", "the", "and", "please", "thanks", "thank", "you", "want", "need",
+                     "good", "morning", "evening", "my", "is", "as", "in"}),
+    "de": frozenset({"hallo", "moin", "servus", "guten", "tag", "morgen", "abend", "ich",
+                     "suche", "eine", "einen", "stelle", "arbeit", "als", "und", "bitte",
+                     "danke", "gern", "gerne", "mochte", "bin", "mit", "nach", "teilzeit",
+                     "vollzeit", "job", "jobs", "in"}),
+    "es": frozenset({"hola", "buenos", "buenas", "dias", "tardes", "noches", "busco", "buscando",
+                     "estoy", "trabajo", "empleo", "un", "una", "como", "y", "por", "favor",
+                     "gracias", "quiero", "soy", "tiempo", "parcial", "completo", "en", "de",
+                     "el", "la", "con"}),
+}
+
+
+def language_of_text(text: str, supported: tuple[str, ...]) -> str | None:
+    """The language most of ``text``'s marker words belong to; None on a tie or no marker."""
+    words = _fold_word(text).split()
+    hits = {
+        lang: sum(word in _LANGUAGE_MARKERS[lang] for word in words)
+        for lang in supported
+        if lang in _LANGUAGE_MARKERS
+    }
+    ranked = sorted(hits.values(), reverse=True)
+    if not ranked or ranked[0] == 0 or (len(ranked) > 1 and ranked[0] == ranked[1]):
+        return None
+    return max(hits, key=lambda lang: hits[lang])

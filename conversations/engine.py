@@ -13,11 +13,15 @@ from conversations import answers
 from conversations.answers import Invalid
 from conversations.flow import (
     EDITABLE,
+    PREFS_BUTTONS,
     QUESTIONS,
+    buttons,
+    listed,
     next_step,
     picked_by_number,
     profile_summary,
 )
+from conversations.match_views import MatchAction, Verb
 from conversations.models import (
     Command,
     Conversation,
@@ -40,8 +44,8 @@ from conversations.texts import (
     on_channel,
     t,
 )
-from core import places
-from core.channels import Button, InboundMessage, MessageKind, Reply
+from core import geo, places
+from core.channels import Button, Channel, InboundMessage, MessageKind, Reply
 from core.domain import ConsentPurpose, ConsentRecord, ResumeSummary
 
 MAX_RESUME_BYTES = 10 * 1024 * 1024
@@ -57,9 +61,13 @@ _DOCUMENT_TYPES = ("application/pdf", "application/vnd.openxmlformats", "applica
 def advance(conv: Conversation | None, msg: InboundMessage, now: datetime) -> Transition:
     """Next state, replies to send and commands to run; no I/O."""
     if msg.kind is MessageKind.GROUP:
+        if msg.channel is Channel.WHATSAPP:
+            # The business number was added to a group: answering there would write to everyone.
+            return Transition(conversation=conv)
         lang = conv.lang if conv else answers.language_of(msg.language_code, SUPPORTED)
         text = on_channel(lang, "group_only_private", msg.channel)
         return Transition(conversation=conv, replies=(Reply(text=text),))
+    msg = _as_command(conv, msg)
     if conv is None:
         return _before_consent(msg, now)
     if conv.channel is not msg.channel:
@@ -87,6 +95,49 @@ def advance(conv: Conversation | None, msg: InboundMessage, now: datetime) -> Tr
 
 _SILENT_KINDS = (MessageKind.BLOCKED, MessageKind.RESUME_PARSED, MessageKind.RESUME_FAILED)
 
+# Commands whose words could be a real answer at a step: there the word is the answer. An
+# "Export" manager or a "Datenschutz" role is a job title, "Privacy" a skill; "Delete" or "Help"
+# are not (and /delete only asks, it never erases without a second yes).
+_TITLE_OR_SKILL = frozenset({"export", "privacy"})
+_WORDS_THAT_ANSWER: dict[Step, frozenset[str]] = {
+    Step.ROLES: _TITLE_OR_SKILL,
+    Step.RESUME_TITLE: _TITLE_OR_SKILL,
+    Step.SKILLS: _TITLE_OR_SKILL,
+    Step.RESUME_SKILLS: _TITLE_OR_SKILL,
+}
+
+
+def command_of(conv: Conversation | None, text: str) -> str | None:
+    """The command a typed message stands for at the user's step ("Hilfe": help), or None.
+
+    "stop" before onboarding is done stops the questions (/cancel): there are no alerts yet to
+    pause. "continue" / "weiter" are /unpause only for a paused user; for anyone else they
+    mean "go on", which the engine answers with the current question.
+    """
+    command = answers.command_word(text)
+    if command is None or conv is None:
+        return command
+    if command in _WORDS_THAT_ANSWER.get(conv.step, frozenset()):
+        return None
+    if command == "pause" and not conv.onboarded:
+        return "cancel"
+    if command == "unpause" and not conv.profile.paused:
+        return _GO_ON
+    return command
+
+
+_GO_ON = "go_on"  # internal: a "continue" word from a user who is not paused
+
+
+def _as_command(conv: Conversation | None, msg: InboundMessage) -> InboundMessage:
+    """A typed command word as the command it names; any other message as it is."""
+    if msg.kind is not MessageKind.TEXT:
+        return msg
+    command = command_of(conv, msg.text)
+    if command is None:
+        return msg
+    return msg.model_copy(update={"kind": MessageKind.COMMAND, "command": command})
+
 
 def _drops_stored_resume(
     conv: Conversation, msg: InboundMessage, new: Conversation, commands: tuple[Command, ...]
@@ -104,15 +155,23 @@ def _drops_stored_resume(
 # --- before consent: nothing is stored, so the state lives in the buttons -------------------
 
 
-def _consent_notice(lang: str) -> Reply:
+def _consent_notice(lang: str, channel: Channel) -> Reply:
+    def say(key: str) -> str:
+        return on_channel(lang, key, channel, version=POLICY_VERSION)
+
     return Reply(
-        text=t(lang, "welcome_consent", version=POLICY_VERSION),
+        text=say("welcome_consent"),
         buttons=(
-            (Button(label=t(lang, "btn_consent_yes"), data=f"consent:yes:{lang}"),),
-            (Button(label=t(lang, "btn_consent_no"), data=f"consent:no:{lang}"),),
+            (Button(label=say("btn_consent_yes"), data=f"consent:yes:{lang}"),),
+            (Button(label=say("btn_consent_no"), data=f"consent:no:{lang}"),),
             _language_buttons(),
         ),
     )
+
+
+# Channels where a new user's first message can be any text (WhatsApp has no /start button):
+# a text before consent starts onboarding there instead of being "an answer to the notice".
+_FIRST_MESSAGE_IS_TEXT = frozenset({Channel.WHATSAPP})
 
 
 def _language_buttons() -> tuple[Button, ...]:
@@ -129,8 +188,13 @@ def _before_consent(msg: InboundMessage, now: datetime) -> Transition:
                     MessageKind.RESUME_FAILED):
         return Transition(conversation=None)
     typed = msg.text if msg.kind is MessageKind.TEXT else ""
-    # "ja" to the German notice is German, whatever language the phone is set to.
-    lang = answers.language_of_word(typed, SUPPORTED) or lang
+    # "ja" to the German notice is German, whatever language the phone is set to; so is a
+    # first "Hallo, ich suche eine Stelle", whatever country the number is from.
+    lang = (
+        answers.language_of_word(typed, SUPPORTED)
+        or answers.language_of_text(typed, SUPPORTED)
+        or lang
+    )
     agreed = data.startswith("consent:yes") or answers.is_yes(typed)
     declined = data.startswith("consent:no") or answers.is_no(typed)
 
@@ -148,7 +212,8 @@ def _before_consent(msg: InboundMessage, now: datetime) -> Transition:
             replies=(say("consent_thanks", version=POLICY_VERSION), _prompt(conv)),
             commands=(RecordConsent(records=records),),
         )
-    if declined or (msg.kind is MessageKind.COMMAND and msg.command == "cancel"):
+    stop = msg.kind is MessageKind.COMMAND and msg.command in {"cancel", "pause"}
+    if declined or stop:
         # Nothing is stored, so the language travels in the button: starting again from it
         # stays in the language the user chose.
         restart = Button(label=t(lang, "btn_restart"), data=f"lang:{lang}")
@@ -157,11 +222,13 @@ def _before_consent(msg: InboundMessage, now: datetime) -> Transition:
     if msg.kind is MessageKind.COMMAND and msg.command in {"export", "delete", "privacy"}:
         return Transition(
             conversation=None,
-            replies=(say("nothing_stored"), _consent_notice(lang)),
+            replies=(say("nothing_stored"), _consent_notice(lang, msg.channel)),
         )
     first = msg.kind is MessageKind.COMMAND and msg.command in {"start", "help"}
     first = first or data.startswith("lang:")
-    replies = (_consent_notice(lang),) if first else (say("consent_needed"), _consent_notice(lang))
+    first = first or (msg.kind is MessageKind.TEXT and msg.channel in _FIRST_MESSAGE_IS_TEXT)
+    notice = _consent_notice(lang, msg.channel)
+    replies = (notice,) if first else (say("consent_needed"), notice)
     return Transition(conversation=None, replies=replies)
 
 
@@ -186,11 +253,17 @@ def _after_consent(conv: Conversation, msg: InboundMessage, now: datetime) -> Tr
     if kind in (MessageKind.RESUME_PARSED, MessageKind.RESUME_FAILED):
         return _resume_event(conv, msg)
     if kind is MessageKind.PHOTO:
-        return _say(conv, "resume_photo", reprompt=conv.step is not Step.RESUME)
+        if conv.step is Step.RESUME:
+            return _say(conv, "resume_photo", reprompt=False)
+        return _say(conv, "photo_not_text")
     if kind is MessageKind.DOCUMENT:
         return _document(conv, msg)
     if kind is MessageKind.UNSUPPORTED:
+        if conv.step is Step.RESUME:
+            return _say(conv, "unsupported_resume", reprompt=False)
         return _say(conv, "unsupported")
+    if kind is MessageKind.LOCATION:
+        return _shared_location(conv, msg)
     return _answer(conv, msg.text)
 
 
@@ -211,7 +284,7 @@ def _prompt(conv: Conversation) -> Reply:
     lang, step = conv.lang, conv.step
     if step in QUESTIONS:
         question = QUESTIONS[step]
-        return Reply(text=_t(conv, question.prompt), buttons=question.buttons(lang))
+        return Reply(text=_t(conv, question.prompt), buttons=buttons(question, lang, conv.channel))
     if step is Step.RESUME:
         return Reply(
             text=_t(conv, "ask_resume"),
@@ -249,11 +322,17 @@ def _menu(conv: Conversation) -> Reply:
         if conv.profile.paused
         else button("btn_menu_pause", "pause")
     )
+    # Every command, within the 10 rows of a WhatsApp list. The tracker belongs to the match
+    # service, which answers its button before the engine sees it.
+    applications = Button(
+        label=_t(conv, "btn_apps"), data=MatchAction(action=Verb.APPLICATIONS).data
+    )
     return Reply(
         text=_t(conv, "menu"),
         buttons=(
             (button("btn_menu_prefs", "prefs"), button("btn_menu_resume", "resume")),
             (button("btn_menu_frequency", "frequency"), pause),
+            (applications, button("btn_menu_help", "help")),
             (button("btn_menu_language", "language"), button("btn_menu_privacy", "privacy")),
             (button("btn_menu_export", "export"), button("btn_menu_delete", "delete")),
         ),
@@ -313,6 +392,8 @@ def _command(conv: Conversation, command: str, now: datetime) -> Transition:
         return Transition(conversation=conv, replies=(_prompt(conv),))
     if command == "help":
         return Transition(conversation=conv, replies=(Reply(text=_t(conv, "help")),))
+    if command == _GO_ON:
+        return Transition(conversation=conv, replies=(_prompt(conv),))
     if command == "language":
         asking = _aside(conv, Step.LANGUAGE)
         return Transition(conversation=asking, replies=(_language_choice(lang),))
@@ -444,10 +525,10 @@ def _language_choice(lang: str) -> Reply:
 
 def _prefs_choice(conv: Conversation) -> Transition:
     lang = conv.lang
-    buttons = [
-        Button(label=_t(conv, f"btn_pref_{step}"), data=f"prefs:{step}") for step in EDITABLE
+    choices = [
+        Button(label=_t(conv, f"btn_pref_{step}"), data=f"prefs:{step}") for step in PREFS_BUTTONS
     ]
-    rows = tuple(tuple(buttons[i : i + 3]) for i in range(0, len(buttons), 3))
+    rows = tuple(tuple(choices[i : i + 3]) for i in range(0, len(choices), 3))
     home = _goto(conv, Step.DONE, editing=False)
     text = _t(conv, "prefs_choose", summary=profile_summary(conv.profile, lang))
     return Transition(conversation=home, replies=(Reply(text=text, buttons=rows),))
@@ -520,11 +601,16 @@ def _answer(conv: Conversation, text: str) -> Transition:
         return _answer(_back(conv), text)
     if step in QUESTIONS:
         question = QUESTIONS[step]
-        value = question.parse(picked_by_number(question, text, conv.lang) or text)
+        value = question.parse(picked_by_number(question, text) or text)
         if isinstance(value, Invalid):
             return Transition(
                 conversation=conv,
-                replies=(Reply(text=_t(conv, value.key), buttons=question.buttons(conv.lang)),),
+                replies=(
+                    Reply(
+                        text=_t(conv, value.key),
+                        buttons=buttons(question, conv.lang, conv.channel),
+                    ),
+                ),
             )
         if step is Step.LOCATIONS and value:
             return _check_locations(conv, tuple(value), 0)
@@ -616,7 +702,7 @@ def _resume_summary(conv: Conversation) -> Reply:
         text=t(
             lang,
             "resume_summary",
-            skills=", ".join(pending.skills) or missing,
+            skills=listed(pending.skills, lang) or missing,
             years=(number(lang, years) if years is not None else missing),
             title=pending.last_title or missing,
         ),
@@ -685,6 +771,26 @@ def _resume_fix(conv: Conversation, text: str) -> Transition:
     return Transition(conversation=confirm, replies=(_prompt(confirm),))
 
 
+# --- a shared location -----------------------------------------------------------------------
+
+
+def _shared_location(conv: Conversation, msg: InboundMessage) -> Transition:
+    """At the locations question, the nearest known city answers it as if typed "City,
+    Country"; anywhere else a location cannot answer anything."""
+    lat, lon = msg.latitude, msg.longitude
+    if conv.step not in _PLACE_STEPS or lat is None or lon is None:
+        return _say(conv, "location_help")
+    if not geo.is_coordinate(lat, lon):
+        return _say(conv, "location_help")
+    place = geo.nearest_city(lat, lon).label
+    answered = _answer(conv, place)
+    shared = Reply(text=_t(conv, "location_shared", place=place))
+    return answered.model_copy(update={"replies": (shared, *answered.replies)})
+
+
+_PLACE_STEPS = frozenset({Step.LOCATIONS, Step.LOCATION_CHECK})
+
+
 # --- locations the tables do not know ---------------------------------------------------------
 
 MAX_PLACE_SUGGESTIONS = 3
@@ -750,7 +856,7 @@ def _location_answer(conv: Conversation, text: str) -> Transition:
 
 # --- skills, one at a time (/prefs) -----------------------------------------------------------
 
-MAX_SKILL_BUTTONS = 12
+MAX_SKILL_BUTTONS = 9  # three rows of three; a WhatsApp list holds 10
 _REMOVE_BUTTON = re.compile(r"x(\d+)")
 # Between edits: commas, new lines, or a space before the next sign ("+ Go - Java").
 _SKILL_EDITS = re.compile(r"[,;\n]+|\s+(?=[+\-−–]\s*\w)")
@@ -767,8 +873,8 @@ def _skills_question(conv: Conversation) -> Reply:
         for i, skill in enumerate(skills[:MAX_SKILL_BUTTONS])
     ]
     rows = tuple(tuple(buttons[i : i + 3]) for i in range(0, len(buttons), 3))
-    listed = ", ".join(skills) or _t(conv, "none")
-    return Reply(text=_t(conv, "ask_skill_edit", skills=listed), buttons=rows)
+    shown = listed(skills, conv.lang) or _t(conv, "none")
+    return Reply(text=_t(conv, "ask_skill_edit", skills=shown), buttons=rows)
 
 
 def edit_skills(skills: tuple[str, ...], text: str) -> tuple[str, ...] | Invalid:

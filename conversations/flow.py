@@ -10,24 +10,13 @@ from typing import Any
 from conversations import answers
 from conversations.answers import Invalid
 from conversations.models import Step
-from conversations.texts import number, t
+from conversations.texts import number, on_channel, t
 from core.channels import Button
 from core.domain import EmploymentType, Frequency, Profile, Seniority, WorkMode
 
 Rows = tuple[tuple[Button, ...], ...]
-
-
-def _buttons(step: Step, lang: str, *rows: tuple[tuple[str, str], ...]) -> Rows:
-    """Rows of (text key, value) pairs; a button's payload is ``step:value``."""
-    return tuple(
-        tuple(Button(label=t(lang, key), data=f"{step}:{value}") for key, value in row)
-        for row in rows
-    )
-
-
-def _no_buttons(lang: str) -> Rows:
-    del lang
-    return ()
+# Rows of (text key, value) pairs: a question's buttons as data; a payload is ``step:value``.
+Choices = tuple[tuple[tuple[str, str], ...], ...]
 
 
 def _skippable(parse: Callable[[str], Any]) -> Callable[[str], Any]:
@@ -57,7 +46,7 @@ def _employment(*kinds: EmploymentType) -> tuple[tuple[str, str], ...]:
 class Question:
     step: Step
     prompt: str
-    buttons: Callable[[str], Rows]
+    choices: Choices
     parse: Callable[[str], Any]  # answer text -> value | Invalid
     field: str  # the Profile field the value goes into
     numbered: bool = False  # a typed number picks that button ("2" is the second one)
@@ -67,13 +56,11 @@ class Question:
 QUESTIONS: dict[Step, Question] = {
     q.step: q
     for q in (
-        Question(Step.ROLES, "ask_roles", _no_buttons, answers.parse_roles, "roles"),
+        Question(Step.ROLES, "ask_roles", (), answers.parse_roles, "roles"),
         Question(
             Step.WORK_MODE,
             "ask_work_mode",
-            lambda lang: _buttons(
-                Step.WORK_MODE,
-                lang,
+            (
                 (("btn_remote", "remote"), ("btn_hybrid", "hybrid"), ("btn_onsite", "onsite")),
                 (("btn_any", "any"),),
             ),
@@ -85,16 +72,14 @@ QUESTIONS: dict[Step, Question] = {
         Question(
             Step.LOCATIONS,
             "ask_locations",
-            lambda lang: _buttons(Step.LOCATIONS, lang, (("btn_anywhere", "anywhere"),)),
+            ((("btn_anywhere", "anywhere"),),),
             answers.parse_locations,
             "locations",
         ),
         Question(
             Step.SENIORITY,
             "ask_seniority",
-            lambda lang: _buttons(
-                Step.SENIORITY,
-                lang,
+            (
                 (("btn_intern", "intern"), ("btn_junior", "junior"), ("btn_mid", "mid")),
                 (("btn_senior", "senior"), ("btn_lead", "lead"), ("btn_principal", "principal")),
             ),
@@ -105,16 +90,14 @@ QUESTIONS: dict[Step, Question] = {
         Question(
             Step.SALARY,
             "ask_salary",
-            lambda lang: _buttons(Step.SALARY, lang, (("btn_skip", "skip"),)),
+            ((("btn_skip", "skip"),),),
             _skippable(answers.parse_salary),
             "salary_floor",
         ),
         Question(
             Step.EMPLOYMENT_TYPE,
             "ask_employment_type",
-            lambda lang: _buttons(
-                Step.EMPLOYMENT_TYPE,
-                lang,
+            (
                 _employment(EmploymentType.FULL_TIME, EmploymentType.PART_TIME),
                 _employment(EmploymentType.CONTRACT, EmploymentType.INTERNSHIP),
                 (("btn_any", "any"),),
@@ -127,9 +110,7 @@ QUESTIONS: dict[Step, Question] = {
         Question(
             Step.FREQUENCY,
             "ask_frequency",
-            lambda lang: _buttons(
-                Step.FREQUENCY,
-                lang,
+            (
                 (("btn_instant", "instant"),),
                 (("btn_daily", "daily"), ("btn_weekly", "weekly")),
             ),
@@ -137,15 +118,11 @@ QUESTIONS: dict[Step, Question] = {
             "frequency",
             numbered=True,
         ),
-        Question(Step.TIMEZONE, "ask_timezone", _no_buttons, answers.parse_timezone, "timezone"),
+        Question(Step.TIMEZONE, "ask_timezone", (), answers.parse_timezone, "timezone"),
         Question(
             Step.QUIET_HOURS,
             "ask_quiet_hours",
-            lambda lang: _buttons(
-                Step.QUIET_HOURS,
-                lang,
-                (("btn_quiet_default", "22-7"), ("btn_no_quiet", "none")),
-            ),
+            ((("btn_quiet_default", "22-7"), ("btn_no_quiet", "none")),),
             answers.parse_quiet_hours,
             "quiet_hours",
         ),
@@ -179,19 +156,31 @@ EDITABLE: tuple[Step, ...] = (
     Step.TIMEZONE,
     Step.QUIET_HOURS,
 )
+# The buttons /prefs shows: a WhatsApp list holds 10 rows, and the resume has its own entry in
+# the main menu (and a file sent at any time replaces it); "prefs:resume" still works.
+PREFS_BUTTONS: tuple[Step, ...] = tuple(step for step in EDITABLE if step is not Step.RESUME)
 
 
-def button_values(question: Question, lang: str) -> tuple[str, ...]:
-    """The values of the question's buttons in the order they are shown (and numbered)."""
+def buttons(question: Question, lang: str, channel: str | None = None) -> Rows:
+    """The question's buttons, labelled in ``lang`` as ``channel`` writes them."""
     return tuple(
-        button.data.partition(":")[2] for row in question.buttons(lang) for button in row
+        tuple(
+            Button(label=on_channel(lang, key, channel), data=f"{question.step}:{value}")
+            for key, value in row
+        )
+        for row in question.choices
     )
+
+
+def button_values(question: Question) -> tuple[str, ...]:
+    """The values of the question's buttons in the order they are shown (and numbered)."""
+    return tuple(value for row in question.choices for _, value in row)
 
 
 _NUMBER_LIST = re.compile(r"\d{1,2}(?:\s*(?:[,;&+/]|\s|\band\b|\bund\b|\by\b|\be\b)\s*\d{1,2})*")
 
 
-def picked_by_number(question: Question, text: str, lang: str) -> str | None:
+def picked_by_number(question: Question, text: str) -> str | None:
     """ "1, 3", "1 3" or "1 and 3" -> the values of those buttons, as the answer text; else None.
 
     Only where the question offers numbered choices; several numbers only where it takes
@@ -201,7 +190,7 @@ def picked_by_number(question: Question, text: str, lang: str) -> str | None:
     if not question.numbered or not _NUMBER_LIST.fullmatch(folded):
         return None
     picks = [int(n) for n in re.findall(r"\d+", folded)]
-    values = button_values(question, lang)
+    values = button_values(question)
     if len(picks) > 1 and not question.several:
         return None
     if not all(1 <= pick <= len(values) for pick in picks):
@@ -215,6 +204,25 @@ def next_step(step: Step) -> Step | None:
         return None
     index = ONBOARDING.index(step)
     return ONBOARDING[index + 1] if index + 1 < len(ONBOARDING) else None
+
+
+# How much of a list of skills a message shows; the rest is counted ("+12 more"). A resume can
+# name dozens, and a body that carries WhatsApp buttons holds 1,024 characters.
+MAX_LISTED_CHARS = 400
+
+
+def listed(items: tuple[str, ...], lang: str, limit: int = MAX_LISTED_CHARS) -> str:
+    """Items joined by commas, as many as fit ``limit`` characters, then "+N more"."""
+    shown: list[str] = []
+    used = 0
+    for item in items:
+        used += len(item) + (2 if shown else 0)
+        if used > limit and shown:
+            break
+        shown.append(item)
+    text = ", ".join(shown)
+    rest = len(items) - len(shown)
+    return f"{text} {t(lang, 'more', count=rest)}" if rest else text
 
 
 def profile_summary(profile: Profile, lang: str) -> str:
@@ -248,7 +256,7 @@ def profile_summary(profile: Profile, lang: str) -> str:
         salary=salary,
         employment=", ".join(t(lang, f"btn_employment_{kind}") for kind in profile.employment_types)
         or t(lang, "employment_any"),
-        skills=", ".join(profile.resume.skills if profile.resume else ()) or none,
+        skills=listed(profile.resume.skills if profile.resume else (), lang) or none,
         frequency=t(lang, f"btn_{profile.frequency}"),
         timezone=profile.timezone,
         quiet=quiet,

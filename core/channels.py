@@ -111,7 +111,11 @@ class TemplateSender(Protocol):
     """Asks a user back with an approved template where free-form messages may not go (WhatsApp
     outside the 24-hour window); raises like ReplySender."""
 
-    async def send_template(self, chat_id: str, *, waiting: int, lang: str) -> Sequence[str]: ...
+    async def send_template(
+        self, chat_id: str, *, kind: str, waiting: int, lang: str
+    ) -> Sequence[str]:
+        """``kind``: what waits (an alert, a digest...); ``waiting``: how many messages."""
+        ...
 
 
 class FileFetcher(Protocol):

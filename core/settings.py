@@ -61,6 +61,8 @@ class CrawlSettings(BaseModel):
     default_interval_minutes: int = 60
     auto_approve_confidence: float = 0.9
     review_timeout_minutes: int = 20
+    # Job pages a crawl of one list page follows at most (the rest keep the list's fields).
+    max_detail_pages: int = 25
     # Where each ATS API lives, by kind; only tests and mirrors change these.
     ats_base_urls: dict[str, str] = Field(default_factory=dict)
 

@@ -12,7 +12,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from core.domain import WorkMode
 from core.jobs import JobPosting, Location
-from crawlers.normalize import strip_gender_tags
+from crawlers.normalize import clean_title
 
 # --- URLs --------------------------------------------------------------------------------------
 
@@ -134,7 +134,7 @@ def _company_key(company: str | None) -> str:
 
 def _title_key(title: str) -> str:
     """Gender tags and forms, punctuation and case gone; "Sr." is "senior", and levels stay."""
-    words = _NOT_WORD.sub(" ", _GENDER_SUFFIX.sub("", _fold(strip_gender_tags(title)))).split()
+    words = _NOT_WORD.sub(" ", _GENDER_SUFFIX.sub("", _fold(clean_title(title)))).split()
     return " ".join(_ABBREVIATIONS.get(word, word) for word in words)
 
 

@@ -1,6 +1,6 @@
 """One ``RawPosting`` in; the same job in our vocabulary (``JobPosting``) or ``Dropped`` out.
 
-Everything here is pure. Tables (``crawlers/data/cities.json``, pycountry's country names with
+Everything here is pure. Tables (``core/data/cities.json``, pycountry's country names with
 their German and Spanish translations, US states and Canadian provinces) are read once per
 process on first use, and every pattern is compiled at import. Each step is a public function
 so tests can table it on its own; ``normalize`` only strings them together.
@@ -18,7 +18,6 @@ import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
 import pycountry
 
@@ -33,10 +32,11 @@ from core.jobs import (
     Salary,
     SalaryPeriod,
 )
+from core.places import DATA_FILE as CITIES_FILE
 from core.skills import SkillTaxonomy
 from crawlers.markdown import html_to_markdown as _lxml_markdown
 
-_DATA_FILE = Path(__file__).parent / "data" / "cities.json"
+_DATA_FILE = CITIES_FILE  # one table of places, shared with the conversation (core.places)
 
 DESCRIPTION_LIMIT = 20_000  # characters of Markdown kept per posting
 TITLE_LIMIT = 200

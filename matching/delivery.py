@@ -403,7 +403,9 @@ class DeliveryService:
                 return None
             waiting = await self.outbox.waiting_for(row.user_key)
             try:
-                await templates.send_template(row.chat_id, waiting=waiting, lang=recipient.lang)
+                await templates.send_template(
+                    row.chat_id, kind=str(row.kind), waiting=waiting, lang=recipient.lang
+                )
             except RateLimited as exc:
                 await self._put_back(row, exc.retry_after, str(exc), state)
                 return None

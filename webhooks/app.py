@@ -16,6 +16,8 @@ from fastapi import Depends, FastAPI, Request, Response
 from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse
 
 from bots.telegram import to_inbound
+from bots.whatsapp import SignatureCheck, verify_handshake, verify_signature
+from bots.whatsapp import to_inbound as whatsapp_inbound
 from core.settings import Settings
 from webhooks.runtime import Runtime
 
@@ -144,7 +146,78 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
             )
         return Response(status_code=200)
 
+    @app.get("/webhooks/whatsapp")
+    async def whatsapp_handshake(request: Request) -> Response:
+        verify_token = settings.whatsapp.verify_token
+        if not settings.whatsapp_enabled or verify_token is None:
+            return Response(status_code=404)
+        params = request.query_params
+        challenge = verify_handshake(
+            params.get("hub.mode"),
+            params.get("hub.verify_token"),
+            params.get("hub.challenge"),
+            verify_token.get_secret_value(),
+        )
+        if challenge is None:
+            log.warning("webhook.handshake_refused", channel="whatsapp")
+            return Response(status_code=403)
+        return PlainTextResponse(challenge)
+
+    @app.post("/webhooks/whatsapp")
+    async def whatsapp_webhook(request: Request, rt: RuntimeDep) -> Response:
+        app_secret = settings.whatsapp.app_secret
+        if not settings.whatsapp_enabled or app_secret is None:
+            return Response(status_code=404)
+        signature = request.headers.get("x-hub-signature-256")
+        if not signature:
+            return Response(status_code=401)
+        try:
+            body = await read_limited(request, settings.max_webhook_body_bytes)
+        except BodyTooLarge:
+            return Response(status_code=413)
+        check = verify_signature(body, signature, app_secret.get_secret_value())
+        if check is not SignatureCheck.OK:
+            log.warning("webhook.forged", channel="whatsapp")
+            return Response(status_code=401 if check is SignatureCheck.MISSING else 403)
+        try:
+            payload: Any = json.loads(body)
+        except ValueError:
+            payload = None
+        batch = whatsapp_inbound(payload) if isinstance(payload, dict) else None
+        if batch is None or (not batch.messages and not batch.statuses):
+            # Acknowledge so Meta stops resending something we can never read.
+            log.warning("inbound.malformed", channel="whatsapp", size=len(body))
+            return Response(status_code=200)
+        # Statuses never reach the conversation: delivery notes them (a task, so the answer
+        # stays fast and a failure is retried by our queue, not by Meta).
+        for status in batch.statuses:
+            await rt.queue.enqueue(
+                "whatsapp_status",
+                status.message_id,
+                status.status,
+                delivery_failure(status.error_code),
+                job_id=f"wa-status:{status.message_id}:{status.status}",
+            )
+        users: list[str] = []
+        for msg in batch.messages:  # each message is its own turn, in order
+            if await rt.chat.accept(msg):
+                users.append(msg.user_key)
+            else:
+                log.info("inbound.duplicate", update_id=msg.update_id)
+        for user_key in dict.fromkeys(users):
+            task = asyncio.create_task(_process(rt, user_key))
+            request.app.state.tasks.add(task)
+            task.add_done_callback(request.app.state.tasks.discard)
+        return Response(status_code=200)
+
     return app
+
+
+def delivery_failure(error_code: int | None) -> str | None:
+    """What a WhatsApp status error means for delivery (see DeliveryService.on_status)."""
+    if error_code is None:
+        return None
+    return {131047: "window", 131026: "unreachable"}.get(error_code, str(error_code))
 
 
 async def _process(rt: Runtime, user_key: str) -> None:

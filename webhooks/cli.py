@@ -719,7 +719,8 @@ def jobs_import(
                             )
                         )
                 for url in urls:
-                    reports.append(await import_url(runtime, url, kind=source_kind, approve=approve))
+                    report = await import_url(runtime, url, kind=source_kind, approve=approve)
+                    reports.append(report)
             except AppError as exc:
                 raise _unreadable(str(exc)) from exc
             finally:

@@ -1,8 +1,9 @@
 """Importing jobs without a crawl: saved files, one URL, and the bundled demo catalogue.
 
 Everything takes the path a crawl takes: parse (the ATS parsers, page extraction) →
-``Ingestor.ingest`` (normalize, dedupe, revisions, review decision) → approval → matching
-(``MatchService.job_approved``) → pending jobs assigned to reviewers.
+``Ingestor.ingest`` (normalize, dedupe, revisions, review decision) → approval (audited like an
+admin's) → matching (``MatchService.job_approved``; the demo's few hundred jobs are embedded in
+batches instead, into an index no job is in yet) → pending jobs assigned to reviewers.
 
 Sources: files and URLs are recorded under one source per kind, ``import-<kind>`` (untrusted, so
 their jobs wait for review unless ``approve``; paused, because there is nothing to crawl). The

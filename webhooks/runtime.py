@@ -15,7 +15,7 @@ from pymongo import AsyncMongoClient
 from qdrant_client import AsyncQdrantClient
 from redis.asyncio import Redis
 
-from core.channels import Channel, FileFetcher, ReplySender
+from core.channels import Channel, FileFetcher, ReplySender, TemplateSender
 from core.crypto import Cipher
 from core.embedded import EmbeddedStack
 from core.queue import ArqQueue, TaskQueue, connect_queue
@@ -38,6 +38,7 @@ from core.store.repositories import (
 )
 from crawlers.crawl import Crawler
 from crawlers.fetch import HttpFetcher
+from crawlers.following import DetailReader
 from crawlers.ingest import Ingestor
 from crawlers.llm import LlmExtractor, build_chat_model
 from crawlers.normalize import parse_locations
@@ -53,6 +54,8 @@ from webhooks.resumes import ResumeIntake
 log = structlog.get_logger(__name__)
 
 _EMBEDDERS: dict[str, Embedder] = {}
+# WhatsApp takes free-form messages only this long after the user's last message.
+WHATSAPP_WINDOW = timedelta(hours=24)
 
 
 def shared_embedder(settings: MatchingSettings) -> Embedder:
@@ -148,6 +151,29 @@ class Runtime:
             await bot.initialize()
             all_senders.setdefault(Channel.TELEGRAM, TelegramSender(bot))
             all_files.setdefault(Channel.TELEGRAM, TelegramFiles(bot))
+        closers: list[Any] = []  # clients to close on stop (their aclose)
+        templates: dict[Channel, TemplateSender] = {}
+        windows: dict[Channel, timedelta] = {}
+        delivery_senders: dict[Channel, ReplySender] = {}
+        if settings.whatsapp_enabled:
+            from bots.whatsapp import WhatsAppFiles, WhatsAppSender
+            from bots.whatsapp.templates import WhatsAppTemplates
+
+            if Channel.WHATSAPP not in all_senders:
+                all_senders[Channel.WHATSAPP] = WhatsAppSender(settings.whatsapp)
+                # Delivery books its own slots and puts a row back on a rate limit rather
+                # than waiting inside the sender.
+                delivery_senders[Channel.WHATSAPP] = WhatsAppSender(
+                    settings.whatsapp, max_retries=0
+                )
+                closers += [all_senders[Channel.WHATSAPP], delivery_senders[Channel.WHATSAPP]]
+            if Channel.WHATSAPP not in all_files:
+                all_files[Channel.WHATSAPP] = WhatsAppFiles(settings.whatsapp)
+                closers.append(all_files[Channel.WHATSAPP])
+            sender = delivery_senders.get(Channel.WHATSAPP) or all_senders[Channel.WHATSAPP]
+            if isinstance(sender, WhatsAppSender):
+                templates[Channel.WHATSAPP] = WhatsAppTemplates(sender, settings.whatsapp)
+            windows[Channel.WHATSAPP] = WHATSAPP_WINDOW
 
         conversations = MongoConversationRepository()
         resumes = MongoResumeRepository(cipher)
@@ -188,6 +214,7 @@ class Runtime:
             clock=chat.clock,
             renderer=PageRenderer(settings.crawl),
             llm=LlmExtractor(chat_model) if chat_model is not None else None,
+            details=DetailReader(max_pages=settings.crawl.max_detail_pages),
         )
         intake = ResumeIntake(
             chat=chat,
@@ -196,14 +223,16 @@ class Runtime:
             files=all_files,
             max_bytes=settings.resume_max_bytes,
         )
-        delivery_senders: dict[Channel, ReplySender] = dict(all_senders)
+        delivery_senders = {**all_senders, **delivery_senders}
         if bot is not None and Channel.TELEGRAM not in (senders or {}):
             from bots.telegram import TelegramSender
 
             # Delivery books its own slots (core.ratelimit) and puts a row back on a 429
             # rather than waiting inside the sender.
             delivery_senders[Channel.TELEGRAM] = TelegramSender(bot, max_retries=0)
-        limits = delivery_limits(settings.matching)
+        limits = delivery_limits(
+            settings.matching, settings.whatsapp if settings.whatsapp_enabled else None
+        )
         delivery = DeliveryService(
             outbox=MongoOutbox(),
             recipients=MongoRecipients(),
@@ -214,7 +243,11 @@ class Runtime:
             clock=chat.clock,
             max_tries=settings.matching.delivery_max_tries,
             concurrency=concurrency_for(limits),
+            windows=windows,
+            templates=templates,
+            kick=functools.partial(kick_delivery, queue),
         )
+        chat.user_wrote = delivery.user_wrote
         embedder = shared_embedder(settings.matching)
         index = VectorIndex.for_embedder(qdrant, embedder)
         ensured = await index.ensure()
@@ -264,6 +297,7 @@ class Runtime:
             delivery=delivery,
             links=links,
             matches=matches,
+            _closers=closers,
         )
 
     async def readiness(self) -> dict[str, bool]:
@@ -289,6 +323,8 @@ class Runtime:
             await self.crawler.renderer.close()
         if self.telegram_bot is not None:
             await self.telegram_bot.shutdown()
+        for client in self._closers:
+            await client.aclose()
         if self.matches.embedder not in _EMBEDDERS.values():  # shared ones live on
             self.matches.embedder.close()
         await self.qdrant.close()

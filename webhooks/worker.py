@@ -145,6 +145,18 @@ async def index_candidate(ctx: WorkerCtx, user_key: str, first_batch: str = "") 
     return await runtime.matches.index_candidate(user_key, first_batch)
 
 
+async def whatsapp_status(
+    ctx: WorkerCtx, platform_id: str, status: str, failure: str | None = None
+) -> str:
+    """WhatsApp said what became of a message (sent, delivered, read, failed): delivery notes it,
+    and sends a failed one again the way that fits."""
+    runtime: Runtime = ctx["runtime"]
+    try:
+        return await runtime.delivery.on_status(platform_id, status, failure)
+    except TransientError as exc:
+        raise Retry(defer=ctx["job_try"] * 5) from exc
+
+
 async def rebuild_index(ctx: WorkerCtx) -> str:
     """Embed and index everything again (a new Qdrant, or vectors of another model)."""
     runtime: Runtime = ctx["runtime"]
@@ -174,6 +186,7 @@ FUNCTIONS = [
     func(match_job, max_tries=MAX_TRIES, timeout=600),
     func(unindex_job, max_tries=MAX_TRIES),
     func(index_candidate, max_tries=MAX_TRIES),
+    func(whatsapp_status, max_tries=MAX_TRIES),
     func(rebuild_index, max_tries=1, timeout=6 * 3600),
 ]
 CRON_JOBS = [

@@ -116,18 +116,16 @@ _LANGUAGE_BY_CALLING_CODE: Final[Mapping[str, str]] = {
     "1787": "es",  # Puerto Rico
     "1939": "es",
 }
+_SPANISH_SPEAKING: Final = (
+    *("ES", "MX", "AR", "CL", "CO", "VE", "PE", "CU", "BO", "EC", "PY"),
+    *("UY", "GT", "SV", "HN", "NI", "CR", "PA", "DO", "PR", "GQ"),
+)
 _LANGUAGE_BY_COUNTRY: Final[Mapping[str, str]] = {
     **dict.fromkeys(("DE", "AT", "CH", "LI"), "de"),
-    **dict.fromkeys(
-        (
-            "ES", "MX", "AR", "CL", "CO", "VE", "PE", "CU", "BO", "EC", "PY", "UY",
-            "GT", "SV", "HN", "NI", "CR", "PA", "DO", "PR", "GQ",
-        ),  # fmt: skip
-        "es",
-    ),
+    **dict.fromkeys(_SPANISH_SPEAKING, "es"),
 }
 _LONGEST_CALLING_CODE: Final = max(map(len, _LANGUAGE_BY_CALLING_CODE))
-DEFAULT_LANGUAGE: Final = "en"
+_DEFAULT_LANGUAGE: Final = "en"
 
 
 def language_for(wa_id: str | None, country_code: str | None = None) -> str:
@@ -141,10 +139,10 @@ def language_for(wa_id: str | None, country_code: str | None = None) -> str:
             language = _LANGUAGE_BY_CALLING_CODE.get(wa_id[:length])
             if language is not None:
                 return language
-        return DEFAULT_LANGUAGE
+        return _DEFAULT_LANGUAGE
     if country_code is not None:
-        return _LANGUAGE_BY_COUNTRY.get(country_code.upper(), DEFAULT_LANGUAGE)
-    return DEFAULT_LANGUAGE
+        return _LANGUAGE_BY_COUNTRY.get(country_code.upper(), _DEFAULT_LANGUAGE)
+    return _DEFAULT_LANGUAGE
 
 
 # --------------------------------------------------------------------------- the payload
@@ -243,9 +241,7 @@ class _Batch:
         if wa_id is not None and user_id is not None:
             self.bsuids[wa_id] = user_id
 
-    def _message(
-        self, raw: object, contacts: Sequence[_Contact]
-    ) -> InboundMessage | None:
+    def _message(self, raw: object, contacts: Sequence[_Contact]) -> InboundMessage | None:
         if not isinstance(raw, Mapping):
             return None
         wamid = _ident(_get(raw, "id"))
@@ -299,9 +295,7 @@ class _Batch:
         )
 
 
-def _match(
-    contacts: Sequence[_Contact], wa_id: str | None, user_id: str | None
-) -> _Contact | None:
+def _match(contacts: Sequence[_Contact], wa_id: str | None, user_id: str | None) -> _Contact | None:
     for contact in contacts:
         if (wa_id is not None and contact.wa_id == wa_id) or (
             user_id is not None and contact.user_id == user_id
@@ -488,6 +482,6 @@ def _coordinate(value: object, bound: float) -> float | None:
         number = float(value)
     except OverflowError:  # an integer too large for a float
         return None
-    if not math.isfinite(number) :
+    if not math.isfinite(number) or abs(number) > bound:
         return None
     return number

@@ -171,9 +171,7 @@ class _GraphClient:
             return body
         error = graph_error(response.status_code, body)
         if isinstance(error, RejectedByPlatform):
-            _log.error(
-                "whatsapp.rejected", status=response.status_code, code=error.code, path=path
-            )
+            _log.error("whatsapp.rejected", status=response.status_code, code=error.code, path=path)
         raise error
 
 
@@ -201,8 +199,15 @@ class WhatsAppSender(_GraphClient):
     async def send(self, chat_id: str, reply: Reply) -> list[str]:
         """Send one reply as one or more messages; the wamids, in order."""
         wamids: list[str] = []
-        for message in render(reply, list_button=self._list_button).messages:
-            wamids.append(await self._send_message(chat_id, await self._with_media(message)))
+        messages = render(reply, list_button=self._list_button).messages
+        try:
+            for message in messages:
+                wamids.append(await self._send_message(chat_id, await self._with_media(message)))
+        except AppError:
+            if wamids:
+                # A retry of this reply sends these again: say so where it can be traced.
+                _log.warning("whatsapp.reply.partial", sent=len(wamids), of=len(messages))
+            raise
         return wamids
 
     async def acknowledge(self, callback_id: str) -> None:

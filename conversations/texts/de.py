@@ -283,7 +283,10 @@ TEXTS: dict[str, str] = {
         "Bearbeitete Nachrichten kann ich nicht berücksichtigen. Bitte schick deine Antwort "
         "noch einmal als neue Nachricht."
     ),
-    "unsupported": "Ich kann Text, Buttons und PDF- oder DOCX-Dateien lesen.",
+    "unsupported": (
+        "Diese Art von Nachricht wird hier nicht unterstützt. Bitte tippe deine Antwort oder "
+        "einen Button."
+    ),
     "stale_button": "Dieser Button gehört zu einer früheren Frage.",
     "choose_language": "Wähle deine Sprache:",
     "language_set": "Sprache auf Deutsch umgestellt.",
@@ -524,4 +527,69 @@ TEXTS: dict[str, str] = {
         "zu entfernen (zum Beispiel: + Kubernetes, - Java), oder gib unten die Nummer einer "
         "Fähigkeit ein, um sie zu entfernen."
     ),
+    # WhatsApp und Nachrichten, die kein Text sind
+    "btn_menu_help": "Hilfe",
+    "photo_not_text": "Ich kann hier nur Text lesen – bitte tippe deine Antwort.",
+    "unsupported_resume": (
+        "Diese Art von Nachricht kann ich nicht lesen. Bitte schick deinen Lebenslauf als PDF- "
+        "oder DOCX-Dokument, füge den Text ein oder tippe auf „Überspringen“."
+    ),
+    "location_shared": "Du hast einen Standort bei {place} geteilt.",
+    "location_help": (
+        "Einen geteilten Standort kann ich verwenden, wenn ich frage, wo du arbeiten möchtest. "
+        "Hier tippe bitte deine Antwort oder einen Button."
+    ),
+    # WhatsApp: Wörter statt /Befehlen, Button-Beschriftungen mit höchstens 20 Zeichen
+    "welcome_consent@whatsapp": (
+        "Hallo! Ich bin JobScout. Ich suche Jobs, die zu dir passen, und schicke sie dir hier.\n\n"
+        "Datenschutzhinweis (Version {version}): Wenn du einverstanden bist, speichere ich deine "
+        "Telefonnummer, deine Antworten und, falls du ihn schickst, deinen Lebenslauf "
+        "(verschlüsselt). Ich nutze sie nur, um passende Jobs für dich zu finden und dir zu "
+        "schicken. Schreib jederzeit „Datenschutz“, um deine Einwilligung zu sehen, "
+        "„exportieren“, um alles herunterzuladen, und „löschen“, um alles zu löschen.\n\n"
+        "Bist du einverstanden, dass ich dein Profil verarbeite und dir Jobnachrichten schicke?"
+    ),
+    "consent_declined@whatsapp": (
+        "Kein Problem. Ich habe nichts über dich gespeichert. Falls du es dir anders überlegst, "
+        "schreib mir einfach wieder. Tschüss!"
+    ),
+    "help@whatsapp": (
+        "Ich schicke dir Jobs, die zu deinem Profil passen. Schreib jederzeit eines dieser "
+        "Wörter:\n"
+        "Menü – alles, was ich kann\nHilfe – diese Nachricht\n"
+        "Pause – Benachrichtigungen anhalten; fortsetzen – wieder starten\n"
+        "Datenschutz – Einwilligung ansehen oder widerrufen\n"
+        "exportieren – alles herunterladen, was ich über dich gespeichert habe\n"
+        "löschen – alle deine Daten löschen\n"
+        "Statt auf eine Option zu tippen, kannst du auch ihre Nummer schreiben."
+    ),
+    "paused@whatsapp": (
+        "Benachrichtigungen pausiert. Schreib „fortsetzen“, wann immer du sie wieder haben "
+        "möchtest."
+    ),
+    "messages_withdrawn@whatsapp": (
+        "Erledigt: Ich schicke dir keine Jobnachrichten mehr. Dein Profil bleibt erhalten; "
+        "schreib „fortsetzen“, um wieder einzuwilligen."
+    ),
+    "deleted@whatsapp": (
+        "Alle deine Daten wurden gelöscht. Tschüss! Schreib mir einfach wieder, falls du "
+        "irgendwann zurückkommen möchtest."
+    ),
+    "onboarding_paused@whatsapp": (
+        "Okay, wir hören hier auf. Schreib mir, wann immer du weitermachen möchtest."
+    ),
+    "btn_intern@whatsapp": "Praktikum/Studium",
+    "btn_lead@whatsapp": "Teamleitung",
+    "btn_principal@whatsapp": "Principal/Direktor",
+    "btn_daily@whatsapp": "Täglich",
+    "btn_weekly@whatsapp": "Wöchentlich",
+    "btn_no_quiet@whatsapp": "Keine Ruhezeiten",
+    "btn_employment_contract@whatsapp": "Freelance/Projekt",
+    "btn_withdraw_messages@whatsapp": "Jobnachrichten aus",
+    "btn_withdraw_all@whatsapp": "Widerrufen & löschen",
+    "btn_delete_yes@whatsapp": "Ja, alles löschen",
+    "btn_delete_no@whatsapp": "Nein, behalten",
+    "btn_job_applied@whatsapp": "Beworben",
+    "btn_job_why@whatsapp": "Warum passt das?",
+    "btn_move_interviewing@whatsapp": "Einladung erhalten",
 }

@@ -251,7 +251,9 @@ TEXTS: dict[str, str] = {
     "edited": (
         "I don't pick up edited messages. Please send your answer again as a new message."
     ),
-    "unsupported": "I can read text, buttons and PDF or DOCX files.",
+    "unsupported": (
+        "This kind of message isn't supported here. Please type your answer or tap a button."
+    ),
     "stale_button": "That button belongs to an earlier question.",
     "choose_language": "Choose your language:",
     "language_set": "Language set to English.",
@@ -479,4 +481,63 @@ TEXTS: dict[str, str] = {
         "Write + and a skill to add it, or - and a skill to remove it (for example: "
         "+ Kubernetes, - Java), or type the number of a skill below to remove it."
     ),
+    # WhatsApp and messages that are not text
+    "btn_menu_help": "Help",
+    "photo_not_text": "I can only read text here — please type your answer.",
+    "unsupported_resume": (
+        "I can't read this kind of message. Please send your resume as a PDF or DOCX document, "
+        "paste its text, or tap Skip."
+    ),
+    "location_shared": "You shared a location near {place}.",
+    "location_help": (
+        "I can use a shared location when I ask where you want to work. Here, please type your "
+        "answer or tap a button."
+    ),
+    # WhatsApp: plain words instead of /commands, button labels of at most 20 characters
+    "welcome_consent@whatsapp": (
+        "Hi! I'm JobScout. I look for jobs that fit you and send them to you here.\n\n"
+        "Privacy notice (version {version}): if you agree, I store your phone number, the answers "
+        "you give me and, if you send one, your resume (encrypted). I use them only to find and "
+        "send you matching jobs. At any time, write \"privacy\" to see your consent, \"export\" to "
+        "download everything and \"delete\" to erase it all.\n\n"
+        "Do you agree that I process your profile and send you job messages?"
+    ),
+    "consent_declined@whatsapp": (
+        "No problem. I have not stored anything about you. If you change your mind, just write "
+        "to me again. Goodbye!"
+    ),
+    "help@whatsapp": (
+        "I send you jobs that fit your profile. Write one of these words at any time:\n"
+        "menu – everything I can do\nhelp – this message\n"
+        "pause – stop alerts; resume – start them again\n"
+        "privacy – see or withdraw your consent\n"
+        "export – download everything I hold about you\ndelete – erase all your data\n"
+        "You can also type a number instead of tapping an option."
+    ),
+    "paused@whatsapp": "Alerts paused. Write \"resume\" whenever you want them back.",
+    "messages_withdrawn@whatsapp": (
+        "Done: I won't send you job messages any more. Your profile stays; write \"resume\" to "
+        "give consent again."
+    ),
+    "deleted@whatsapp": (
+        "Everything about you has been deleted. Goodbye! Write to me again if you ever want to "
+        "come back."
+    ),
+    "onboarding_paused@whatsapp": (
+        "Okay, let's stop here. Write to me whenever you want to continue."
+    ),
+    "btn_intern@whatsapp": "Intern/student",
+    "btn_lead@whatsapp": "Lead/manager",
+    "btn_principal@whatsapp": "Principal/director",
+    "btn_daily@whatsapp": "Daily",
+    "btn_weekly@whatsapp": "Weekly",
+    "btn_no_quiet@whatsapp": "No quiet hours",
+    "btn_employment_contract@whatsapp": "Contract/freelance",
+    "btn_withdraw_messages@whatsapp": "Stop job messages",
+    "btn_withdraw_all@whatsapp": "Withdraw & delete",
+    "btn_delete_yes@whatsapp": "Yes, delete all",
+    "btn_delete_no@whatsapp": "No, keep my data",
+    "btn_job_applied@whatsapp": "I applied",
+    "btn_job_why@whatsapp": "Why this match?",
+    "btn_move_interviewing@whatsapp": "Got an interview",
 }

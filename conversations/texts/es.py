@@ -258,7 +258,9 @@ TEXTS: dict[str, str] = {
         "No tengo en cuenta los mensajes editados. Vuelve a enviar tu respuesta como un "
         "mensaje nuevo."
     ),
-    "unsupported": "Puedo leer texto, botones y archivos PDF o DOCX.",
+    "unsupported": (
+        "Este tipo de mensaje no es compatible aquí. Escribe tu respuesta o toca un botón."
+    ),
     "stale_button": "Ese botón pertenece a una pregunta anterior.",
     "choose_language": "Elige tu idioma:",
     "language_set": "Idioma cambiado a español.",
@@ -490,4 +492,65 @@ TEXTS: dict[str, str] = {
         "ejemplo: + Kubernetes, - Java), o escribe abajo el número de una habilidad para "
         "quitarla."
     ),
+    # WhatsApp y mensajes que no son texto
+    "btn_menu_help": "Ayuda",
+    "photo_not_text": "Aquí solo puedo leer texto: escribe tu respuesta, por favor.",
+    "unsupported_resume": (
+        "No puedo leer este tipo de mensaje. Envía tu currículum como documento PDF o DOCX, "
+        "pega su texto o toca \"Omitir\"."
+    ),
+    "location_shared": "Has compartido una ubicación cerca de {place}.",
+    "location_help": (
+        "Puedo usar una ubicación compartida cuando te pregunto dónde quieres trabajar. Aquí, "
+        "escribe tu respuesta o toca un botón."
+    ),
+    # WhatsApp: palabras en lugar de /comandos, botones de 20 caracteres como máximo
+    "welcome_consent@whatsapp": (
+        "¡Hola! Soy JobScout. Busco empleos que encajen contigo y te los envío por aquí.\n\n"
+        "Aviso de privacidad (versión {version}): si aceptas, guardo tu número de teléfono, las "
+        "respuestas que me des y, si me lo envías, tu currículum (cifrado). Solo los uso para "
+        "buscarte y enviarte empleos adecuados. En cualquier momento puedes escribir "
+        "\"privacidad\" para ver tu consentimiento, \"exportar\" para descargarlo todo y "
+        "\"borrar\" para borrarlo todo.\n\n"
+        "¿Aceptas que procese tu perfil y te envíe mensajes con ofertas de empleo?"
+    ),
+    "consent_declined@whatsapp": (
+        "No hay problema. No he guardado nada sobre ti. Si cambias de opinión, vuelve a "
+        "escribirme. ¡Hasta luego!"
+    ),
+    "help@whatsapp": (
+        "Te envío empleos que encajan con tu perfil. Escribe una de estas palabras cuando "
+        "quieras:\n"
+        "menú – todo lo que puedo hacer\nayuda – este mensaje\n"
+        "pausar – detener las alertas; reanudar – volver a activarlas\n"
+        "privacidad – ver o retirar tu consentimiento\n"
+        "exportar – descargar todo lo que tengo sobre ti\nborrar – borrar todos tus datos\n"
+        "En lugar de tocar una opción, también puedes escribir su número."
+    ),
+    "paused@whatsapp": "Alertas en pausa. Escribe \"reanudar\" cuando quieras reactivarlas.",
+    "messages_withdrawn@whatsapp": (
+        "Hecho: ya no te enviaré mensajes de empleo. Tu perfil se conserva; escribe \"reanudar\" "
+        "para volver a dar tu consentimiento."
+    ),
+    "deleted@whatsapp": (
+        "Se han borrado todos tus datos. ¡Hasta luego! Vuelve a escribirme si algún día quieres "
+        "volver."
+    ),
+    "onboarding_paused@whatsapp": (
+        "De acuerdo, lo dejamos aquí. Escríbeme cuando quieras continuar."
+    ),
+    "btn_intern@whatsapp": "Prácticas/estudios",
+    "btn_lead@whatsapp": "Líder/gerente",
+    "btn_principal@whatsapp": "Dirección",
+    "btn_daily@whatsapp": "Diario",
+    "btn_weekly@whatsapp": "Semanal",
+    "btn_no_quiet@whatsapp": "Sin silencio",
+    "btn_employment_contract@whatsapp": "Freelance/proyecto",
+    "btn_withdraw_messages@whatsapp": "Detener mensajes",
+    "btn_withdraw_all@whatsapp": "Retirar y borrar",
+    "btn_delete_yes@whatsapp": "Sí, borrar todo",
+    "btn_delete_no@whatsapp": "No, conservarlos",
+    "btn_job_applied@whatsapp": "Ya me postulé",
+    "btn_job_why@whatsapp": "¿Por qué encaja?",
+    "btn_move_interviewing@whatsapp": "Tengo entrevista",
 }

@@ -62,7 +62,9 @@ class Terminal:
             if self.process.poll() is not None and not self._pump.is_alive():
                 break
             time.sleep(0.05)
-        stderr = self.process.stderr.read().decode() if self.process.poll() is not None else ""
+        stderr = ""
+        if self.process.poll() is not None and self.process.stderr is not None:
+            stderr = self.process.stderr.read().decode()
         tail = self.output[start:][-3000:]
         raise AssertionError(f"{text!r} did not appear:\n{tail}\n{stderr[-2000:]}")
 
@@ -80,7 +82,8 @@ class Terminal:
 
     def close(self, timeout: float = 45) -> tuple[int, str]:
         """End of input (Ctrl+D): the chat stops; its exit code and stderr."""
-        assert self.process.stdin is not None and self.process.stderr is not None
+        assert self.process.stdin is not None
+        assert self.process.stderr is not None
         self.process.stdin.close()
         self.process.wait(timeout=timeout)
         self._pump.join(timeout=5)

@@ -149,9 +149,9 @@ def test_from_a_pipe_every_line_is_a_message_but_a_bracketed_paste_is_one() -> N
 
 def test_on_a_terminal_lines_that_arrive_together_are_one_message() -> None:
     reader, pipe = _reader(gap=0.05)
-    os.write(pipe, "Jane Doe\nSenior Nurse\nSkills: ICU\n".encode())
+    os.write(pipe, b"Jane Doe\nSenior Nurse\nSkills: ICU\n")
     assert reader.read() == "Jane Doe\nSenior Nurse\nSkills: ICU"
-    os.write(pipe, "2\n".encode())  # typed later: a message of its own
+    os.write(pipe, b"2\n")  # typed later: a message of its own
     assert reader.read() == "2"
     os.write(pipe, "ünïcode ok".encode())
     os.close(pipe)

@@ -50,7 +50,8 @@ def test_a_lock_held_by_another_living_process_is_refused(tmp_path: Path) -> Non
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
     )
     try:
-        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+        assert holder.stdout is not None
+        assert holder.stdout.readline() == "held\n"
         with pytest.raises(DataDirInUse) as refused:
             DataDirLock(tmp_path).acquire()
         assert refused.value.pid == holder.pid

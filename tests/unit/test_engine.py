@@ -156,6 +156,7 @@ def payloads(reply: Reply) -> list[list[str]]:
 MENU = [
     ["cmd:prefs", "cmd:resume"],
     ["cmd:frequency", "cmd:pause"],
+    ["m:apps", "cmd:help"],
     ["cmd:language", "cmd:privacy"],
     ["cmd:export", "cmd:delete"],
 ]
@@ -738,7 +739,7 @@ def test_a_document_at_another_onboarding_step_is_not_parsed() -> None:
 
 
 def test_a_photo_at_another_step_asks_that_question_again() -> None:
-    converse(at_step(Step.TIMEZONE), (photo(), (en("resume_photo"), en("ask_timezone"))))
+    converse(at_step(Step.TIMEZONE), (photo(), (en("photo_not_text"), en("ask_timezone"))))
 
 
 # --- commands during onboarding ---------------------------------------------------------------
@@ -828,11 +829,12 @@ def test_prefs_offers_every_answer() -> None:
     )
 
     assert SUMMARY in transition.replies[0].text
+    # The resume has its own entry in the main menu: ten buttons fit a WhatsApp list.
     assert payloads(transition.replies[0]) == [
         ["prefs:roles", "prefs:work_mode", "prefs:locations"],
         ["prefs:seniority", "prefs:salary", "prefs:employment_type"],
-        ["prefs:resume", "prefs:skills", "prefs:frequency"],
-        ["prefs:timezone", "prefs:quiet_hours"],
+        ["prefs:skills", "prefs:frequency", "prefs:timezone"],
+        ["prefs:quiet_hours"],
     ]
     assert transition.conversation == conv
 

@@ -343,3 +343,87 @@ def test_build_chat_model_with_an_unknown_provider_fails_clearly(name: str) -> N
 def test_build_chat_model_with_a_missing_integration_package_fails_clearly() -> None:
     with pytest.raises(LlmConfigError, match="pip install langchain-ibm"):
         build_chat_model(LlmSettings(model="ibm:granite-3-8b", api_key=SecretStr("k")))
+
+
+# --- filling the heuristics' gaps (issue 14) ---------------------------------------------------
+
+
+def heuristic(**fields: Any) -> RawPosting:
+    values: dict[str, Any] = {
+        "source_kind": SourceKind.PAGE,
+        "extraction": Extraction.HEURISTIC,
+        "title": "Pastry Baker",
+        "url": "https://bakery.example/careers/pastry-baker",
+        "confidence": 0.57,
+    }
+    return RawPosting(**(values | fields))
+
+
+BAKERY = (
+    "<html><head><title>Careers | Example Bakery</title></head><body><main>"
+    '<ul><li><a href="/careers/pastry-baker">Pastry Baker</a></li></ul></main></body></html>'
+)
+DETAIL = "Pastry Baker\nPart-time, $18/hour · Portland, OR\nPosted November 3"
+
+
+async def test_the_model_fills_only_empty_fields_and_unverified_answers_are_flagged() -> None:
+    model = ScriptedChatModel(
+        script=[
+            answer(
+                {
+                    "title": "Pastry Baker",
+                    "company": "Other Company",  # the heuristics have one: never replaced
+                    "employment_type": "Part-time",  # on the page
+                    "salary_text": "$25/hour",  # not on the page
+                    "posted_at": "November 3",
+                }
+            )
+        ]
+    )
+    start = heuristic(company="Example Bakery", provenance={"company": "<title> (listing)"})
+
+    (filled,) = await LlmExtractor(model).fill_gaps(
+        [start], BAKERY, "https://bakery.example/careers", {start.url or "": DETAIL}
+    )
+
+    assert filled.company == "Example Bakery"
+    assert (filled.employment_type, filled.salary_text, filled.posted_at) == (
+        "Part-time",
+        "$25/hour",
+        "November 3",
+    )
+    assert filled.provenance == {
+        "company": "<title> (listing)",
+        "employment_type": "LLM, found in the page text",
+        "salary": "LLM, NOT in the page text: check",
+        "posted_at": "LLM, found in the page text",
+    }
+    assert filled.confidence == pytest.approx(0.47)  # one unverified answer costs 0.1
+    assert filled.extraction is Extraction.HEURISTIC
+    _, data, _ = data_block(model)
+    assert "Portland, OR" in data  # the detail page's text reached the model
+
+
+async def test_nothing_to_fill_costs_no_model_call() -> None:
+    model = ScriptedChatModel(script=[])
+    complete = heuristic(
+        company="Example Bakery",
+        locations=("Portland, OR",),
+        employment_type="Part-time",
+        salary_text="$18/hour",
+        posted_at="November 3",
+    )
+
+    assert await LlmExtractor(model).fill_gaps([complete], BAKERY, "https://bakery.example/") == (
+        complete,
+    )
+    assert model.received == []
+
+
+async def test_a_failing_model_leaves_the_heuristics_postings_as_they_were() -> None:
+    model = ScriptedChatModel(script=[RuntimeError("provider down")])
+    start = heuristic()
+
+    assert await LlmExtractor(model).fill_gaps([start], BAKERY, "https://bakery.example/") == (
+        start,
+    )

@@ -44,7 +44,7 @@ from crawlers.normalize import (
 
 TODAY = date(2026, 11, 1)
 TAXONOMY = SkillTaxonomy.load()
-CITIES_FILE = Path(__file__).parents[2] / "crawlers" / "data" / "cities.json"
+CITIES_FILE = Path(__file__).parents[2] / "core" / "data" / "cities.json"
 
 Y, M, W, D, H = (
     SalaryPeriod.YEAR,

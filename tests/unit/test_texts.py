@@ -164,14 +164,23 @@ def test_a_variant_belongs_to_a_key_and_a_channel(key: str) -> None:
 def test_a_variant_has_its_keys_placeholders(lang: str, key: str) -> None:
     base = key.partition("@")[0]
     assert placeholders(TEXTS[lang][key]) == placeholders(TEXTS[lang][base])
-    assert TEXTS[lang][key] != TEXTS[lang][base]
+
+
+@pytest.mark.parametrize("key", VARIANTS)
+def test_a_variant_differs_from_its_key(key: str) -> None:
+    # In at least one language: a short WhatsApp label may already be short in another, and
+    # every language needs the variant, since a missing one would fall back to English.
+    base = key.partition("@")[0]
+    assert any(TEXTS[lang][key] != TEXTS[lang][base] for lang in TEXTS)
 
 
 @pytest.mark.parametrize("lang", SUPPORTED)
 def test_the_terminal_says_type_not_tap(lang: str) -> None:
     taps = {"en": "tap", "de": "tippe", "es": "toca"}[lang]
     for key in VARIANTS:
-        text = on_channel(lang, key.partition("@")[0], "console", limit=10, skills="x")
+        text = on_channel(
+            lang, key.partition("@")[0], "console", limit=10, skills="x", version="1"
+        )
         assert taps not in text.lower(), key
 
 

