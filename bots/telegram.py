@@ -60,6 +60,13 @@ _COMMAND = re.compile(
     re.DOTALL,
 )
 _NUMERIC_ID = re.compile(r"-?\d+")
+# Lone UTF-16 surrogates survive json.loads ("\ud800") but cannot be encoded as UTF-8: BSON,
+# logs and the Bot API would all fail on them later, so they never pass the boundary.
+_SURROGATES: Final = re.compile("[\ud800-\udfff]")
+# BSON integers are signed 64-bit: a larger one would fail the insert after the update was read.
+_INT64: Final = range(-(2**63), 2**63)
+_MAX_ID_LENGTH: Final = 256  # file ids are ~80 characters, callback ids ~20
+_MAX_LABEL_LENGTH: Final = 256  # file names, MIME types, language codes
 
 
 class RequestRejected(AppError):
@@ -86,7 +93,7 @@ def to_inbound(update: Mapping[str, Any]) -> InboundMessage | None:
 
 
 def _to_inbound(update: Mapping[str, Any]) -> InboundMessage | None:
-    update_id = _ident(update.get("update_id"))
+    update_id = _update_id(update.get("update_id"))
     if update_id is None:
         return None
     if "message" in update:
@@ -151,8 +158,8 @@ def _from_message(update_id: str, raw: object, *, edited: bool) -> InboundMessag
         return _inbound(
             update_id, chat_id, user_id, MessageKind.PHOTO, sender, text=text, file=file
         )
-    raw_text = message.get("text")
-    if isinstance(raw_text, str):
+    raw_text = _str(message.get("text")) if isinstance(message.get("text"), str) else None
+    if raw_text is not None:
         command = _COMMAND.fullmatch(raw_text)
         if command is not None:
             return _inbound(
@@ -253,7 +260,9 @@ def _inbound(
         args=args,
         callback_id=callback_id,
         file=file,
-        language_code=_optional_str(sender.get("language_code")) if sender else None,
+        language_code=(
+            _optional_str(sender.get("language_code"), _MAX_LABEL_LENGTH) if sender else None
+        ),
     )
 
 
@@ -266,8 +275,8 @@ def _document_ref(raw: object) -> FileRef | None:
         return None
     return FileRef(
         file_id=file_id,
-        file_name=_optional_str(document.get("file_name")),
-        mime_type=_optional_str(document.get("mime_type")),
+        file_name=_optional_str(document.get("file_name"), _MAX_LABEL_LENGTH),
+        mime_type=_optional_str(document.get("mime_type"), _MAX_LABEL_LENGTH),
         size=_size(document.get("file_size")),
     )
 
@@ -293,27 +302,45 @@ def _mapping(value: object) -> Mapping[str, Any] | None:
     return value if isinstance(value, Mapping) else None
 
 
+def _update_id(value: object) -> str | None:
+    """The update's number: only a non-negative integer, as Telegram sends it.
+
+    A string is refused so that no update can name a key outside "telegram:<int>" (internal
+    events are stored under keys of their own, see MongoInboundRepository).
+    """
+    if isinstance(value, bool) or not isinstance(value, int):
+        return None
+    return str(value) if 0 <= value < 2**63 else None
+
+
 def _ident(value: object) -> str | None:
     """A Telegram id (integer, or a string for callback and file ids) as text."""
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
-        return str(value)
-    if isinstance(value, str) and value:
-        return value
+        return str(value) if value in _INT64 else None
+    if isinstance(value, str):
+        value = _clean(value)
+        return value if value and len(value) <= _MAX_ID_LENGTH else None
     return None
 
 
-def _str(value: object) -> str:
-    return value if isinstance(value, str) else ""
+def _clean(value: str) -> str:
+    return _SURROGATES.sub("", value)
 
 
-def _optional_str(value: object) -> str | None:
-    return value if isinstance(value, str) and value else None
+def _str(value: object, limit: int = MAX_TEXT_LENGTH) -> str:
+    # Telegram's own limit (4096 for texts, 64 bytes for callback data): anything longer is
+    # not from Telegram, and cutting it keeps stored messages and echoed replies bounded.
+    return _clean(value)[:limit] if isinstance(value, str) else ""
+
+
+def _optional_str(value: object, limit: int) -> str | None:
+    return _str(value, limit) or None
 
 
 def _size(value: object) -> int | None:
-    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 2**63:
         return value
     return None
 

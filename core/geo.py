@@ -6,8 +6,10 @@ tens of milliseconds over ~34,000 cities, which a user sharing a location once n
 
 That table also lists city districts as places of their own ("Mitte" in Berlin, "Eixample" in
 Barcelona) without saying which are districts, so the nearest entry alone would answer "Mitte"
-in the middle of Berlin. Within ``METRO_KM`` of the nearest entry the most populous one wins:
-Berlin, not its district; the city a suburb belongs to, which is where its jobs are listed.
+in the middle of Berlin, a place no job names. So each city covers a disc whose radius grows
+with the square root of its population (its area grows with it): ~14 km for Hamburg, ~2.5 km
+for Palo Alto. The most populous city covering the point wins (Berlin, not its district); where
+none covers it, the nearest.
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ from typing import Any
 from core.domain import Frozen
 
 EARTH_RADIUS_KM = 6371.0088
-METRO_KM = 5.0
+# A city of population p covers the points within COVER_KM_PER_ROOT * sqrt(p) km.
+COVER_KM_PER_ROOT = 0.01
 
 
 class Place(Frozen):
@@ -46,8 +49,9 @@ def _geonames() -> Any:
 
 
 @functools.cache
-def _cities() -> tuple[tuple[float, float, float, str, str, int], ...]:
-    """(latitude and longitude in radians, cos(latitude), name, country code, population)."""
+def _cities() -> tuple[tuple[float, float, float, str, str, int, float], ...]:
+    """(latitude and longitude in radians, cos(latitude), name, country code, population, the
+    haversine term of the radius it covers)."""
     cities = _geonames().get_cities().values()
     return tuple(
         (
@@ -57,6 +61,7 @@ def _cities() -> tuple[tuple[float, float, float, str, str, int], ...]:
             city["name"],
             city["countrycode"],
             int(city["population"]),
+            _half(COVER_KM_PER_ROOT * math.sqrt(max(0, int(city["population"])))),
         )
         for city in sorted(cities, key=lambda city: city["geonameid"])  # ties: a stable pick
     )
@@ -87,8 +92,8 @@ def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 
 def nearest_city(latitude: float, longitude: float) -> Place:
-    """The known city closest to the point (its metropolis within ``METRO_KM``); ValueError
-    for a point that is not on Earth."""
+    """The biggest known city covering the point, else the nearest; ValueError for a point
+    that is not on Earth."""
     if not is_coordinate(latitude, longitude):
         raise ValueError(f"not a coordinate: {latitude}, {longitude}")
     phi, lam = math.radians(latitude), math.radians(longitude)
@@ -99,12 +104,13 @@ def nearest_city(latitude: float, longitude: float) -> Place:
         + cos_phi * city[2] * math.sin((city[1] - lam) / 2) ** 2
         for city in cities
     ]
-    nearest = min(halves)
-    # The haversine's inner term grows with the distance, so a distance bound is a bound on it.
-    reach = _distance(nearest) + METRO_KM
-    bound = math.sin(min(math.pi / 2, reach / (2 * EARTH_RADIUS_KM))) ** 2
-    around = [city for city, half in zip(cities, halves, strict=True) if half <= bound]
-    lat, lon, _, name, code, _ = max(around, key=lambda city: city[5])
+    # The haversine's inner term grows with the distance: comparing terms compares distances.
+    covering = [city for city, half in zip(cities, halves, strict=True) if half <= city[6]]
+    if covering:
+        best = max(covering, key=lambda city: city[5])
+    else:
+        best = cities[min(range(len(cities)), key=halves.__getitem__)]
+    lat, lon, _, name, code, _, _ = best
     return Place(
         name=name,
         country_code=code,
@@ -117,3 +123,8 @@ def nearest_city(latitude: float, longitude: float) -> Place:
 def _distance(half: float) -> float:
     """Kilometres, from the haversine's inner term."""
     return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(half)))
+
+
+def _half(km: float) -> float:
+    """The haversine's inner term of a distance in kilometres."""
+    return math.sin(min(math.pi / 2, km / (2 * EARTH_RADIUS_KM))) ** 2

@@ -152,6 +152,10 @@ class Validators(Frozen):
     content_hash: str | None = None
 
 
+# Locators of sources that read files, never the web (webhooks/imports.py makes them).
+BUNDLED_LOCATORS = ("demo:", "import:")
+
+
 class Source(Frozen):
     """A career page or ATS board that admins added, with its crawl health."""
 
@@ -173,6 +177,12 @@ class Source(Frozen):
     failures_total: int = 0
     last_error: str | None = None
     jobs_count: int = 0
+
+    @property
+    def fetchable(self) -> bool:
+        """False for sources whose postings come from files (the demo catalogue, imports):
+        there is nothing to crawl."""
+        return not self.locator.startswith(BUNDLED_LOCATORS)
 
 
 class StoredJob(Frozen):

@@ -138,6 +138,24 @@ class RateLimiter(Protocol):
 
     async def acquire(self, channel: str, chat_id: str, *, rebook: bool = False) -> Permit: ...
 
+    async def pause(self, channel: str, seconds: float) -> None:
+        """No message on the channel for ``seconds`` (the platform paused the sender)."""
+        ...
+
+
+# Moves a channel's bot-wide schedule to at least now + ARGV[1] µs (Redis server time).
+_PAUSE: Final = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local until_ = now + tonumber(ARGV[1])
+local current = tonumber(redis.call('GET', KEYS[1]) or 0)
+if current < until_ then
+  redis.call('SET', KEYS[1], string.format('%d', until_),
+             'PX', math.ceil(tonumber(ARGV[1]) / 1000) + 1000)
+end
+return until_ - now
+"""
+
 
 class RedisRateLimiter:
     """RateLimiter shared by every process that talks to the same Redis."""
@@ -154,6 +172,12 @@ class RedisRateLimiter:
         self._max_ahead_us = round(max_ahead * _MICROS)
         self._prefix = prefix
         self._script = redis.register_script(_GCRA)
+        self._pause = redis.register_script(_PAUSE)
+
+    async def pause(self, channel: str, seconds: float) -> None:
+        """Every worker's next slot on the channel is at least ``seconds`` away; the channel's
+        schedule is the one key all of them book against, so one write pauses them all."""
+        await self._pause(keys=[f"{self._prefix}:{{{channel}}}"], args=[round(seconds * _MICROS)])
 
     def limits_for(self, channel: str) -> RateLimits | None:
         return self._limits.get(str(channel))

@@ -2,6 +2,8 @@
 
 Pure apart from parsing the bytes it is given. Fields it cannot find stay None or empty: the
 parser never guesses. Failures raise ``UnreadableDocument`` with one of the ``REASON_*`` codes.
+Files from users are hostile until read: ``parse_resume_isolated`` parses them in a confined child
+process (core.sandbox), and the readers themselves cap what a file may inflate to.
 """
 
 from __future__ import annotations
@@ -18,18 +20,22 @@ from itertools import islice
 from typing import Any, Final, Literal
 
 import docx
+import structlog
 from docx.document import Document as DocxDocument
 from docx.opc.exceptions import OpcError
 from docx.section import Section, _Footer, _Header
 from docx.table import Table
 from docx.text.paragraph import Paragraph
-from pypdf import PageObject, PasswordType, PdfReader
-from pypdf.errors import DependencyError, PyPdfError
+from pypdf import PageObject, PasswordType, PdfReader, apply_configuration
+from pypdf.errors import DependencyError, LimitReachedError, PyPdfError
 from pypdf.generic import DictionaryObject, IndirectObject
 
+from core import sandbox
 from core.domain import ParsedResume
 from core.errors import UnreadableDocument
 from core.skills import SkillTaxonomy
+
+log = structlog.get_logger(__name__)
 
 DEFAULT_MAX_BYTES: Final = 10 * 1024 * 1024
 
@@ -39,9 +45,13 @@ REASON_CORRUPT: Final = "corrupt"
 REASON_ENCRYPTED: Final = "encrypted"
 REASON_EMPTY: Final = "empty"
 REASON_SCANNED: Final = "scanned"
+# Inflates or computes beyond what any resume needs (a zip or PDF bomb, a flood of paragraphs),
+# or runs out of the sandbox's memory, CPU or time.
+REASON_TOO_COMPLEX: Final = "too_complex"
 REASONS: Final = frozenset(
     {
         REASON_TOO_LARGE,
+        REASON_TOO_COMPLEX,
         REASON_UNSUPPORTED_TYPE,
         REASON_CORRUPT,
         REASON_ENCRYPTED,
@@ -54,7 +64,32 @@ _DOCX_MAIN_PART: Final = "word/document.xml"
 _OLE_MAGIC: Final = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .doc, and encrypted Office files
 _OLE_ENCRYPTED_STREAM: Final = "EncryptedPackage".encode("utf-16-le")
 _MAX_PDF_PAGES: Final = 50  # a resume is a few pages; beyond this we stop reading
-_MAX_DOCX_UNPACKED: Final = 100 * 1024 * 1024  # zip-bomb guard on the sum of unpacked sizes
+# A resume's XML parts are well under a megabyte each. The cap counts bytes actually inflated,
+# chunk by chunk: a zip's declared sizes are the attacker's word.
+_MAX_DOCX_INFLATED: Final = 16 * 1024 * 1024
+_MAX_DOCX_ENTRIES: Final = 1000  # Word writes a few dozen
+_MAX_DOCX_PARAGRAPHS: Final = 20_000  # a ten-page resume has well under a thousand
+_INFLATE_CHUNK: Final = 64 * 1024
+# Only these parts are inflated; images, fonts and embedded objects keep their names (images
+# tell a scan) but not their content, which the text never needs.
+_DOCX_TEXT_PARTS: Final = (".xml", ".rels")
+_MAX_TEXT_CHARS: Final = 500_000  # some 150 pages of text: beyond it, nothing reads as a resume
+# pypdf's own limits, tightened to what a resume's pages need (its defaults allow 75 MB per
+# stream); an external JBIG2 decoder is never called on a user's file.
+_PDF_LIMITS: Final[dict[str, Any]] = {
+    "zlib_maximum_output_length": 16 * 1024 * 1024,
+    "lzw_maximum_output_length": 16 * 1024 * 1024,
+    "run_length_maximum_output_length": 16 * 1024 * 1024,
+    "brotli_maximum_output_length": 16 * 1024 * 1024,
+    "array_based_stream_maximum_output_length": 16 * 1024 * 1024,
+    "jbig2_maximum_output_length": 16 * 1024 * 1024,
+    "image_maximum_buffer_size": 16 * 1024 * 1024,
+    "stream_decoding_work_maximum_length": 64 * 1024 * 1024,
+    "page_tree_maximum_entries": 10_000,
+    "page_tree_maximum_page_entries": 100_000,
+    "xform_maximum_invocations_per_extraction": 1_000,
+    "jbig2dec_binary": None,
+}
 # Scanners stamp a little text onto image pages ("Scanned by ..."); below this many letters and
 # digits a page set with images counts as a scan.
 _MIN_SCANNED_TEXT: Final = 40
@@ -80,7 +115,6 @@ _PDF_ERRORS: Final = (
     AssertionError,
     RuntimeError,
     ArithmeticError,
-    MemoryError,
     zlib.error,
     struct.error,
 )
@@ -92,7 +126,6 @@ _DOCX_ERRORS: Final = (
     AttributeError,
     RuntimeError,
     SyntaxError,  # lxml.etree.XMLSyntaxError
-    MemoryError,
 )
 
 
@@ -121,14 +154,19 @@ def extract_text(data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
     if not data:
         raise UnreadableDocument(REASON_EMPTY, "the file has no content")
     kind = detect_type(data)
-    if kind == "pdf":
-        raw, has_images = _pdf_text(data)
-    elif kind == "docx":
-        raw, has_images = _docx_text(data)
-    elif data.startswith(_OLE_MAGIC) and _OLE_ENCRYPTED_STREAM in data:
-        raise UnreadableDocument(REASON_ENCRYPTED, "password-protected Office document")
-    else:
-        raise UnreadableDocument(REASON_UNSUPPORTED_TYPE, "neither PDF nor DOCX")
+    try:
+        if kind == "pdf":
+            raw, has_images = _pdf_text(data)
+        elif kind == "docx":
+            raw, has_images = _docx_text(data)
+        elif data.startswith(_OLE_MAGIC) and _OLE_ENCRYPTED_STREAM in data:
+            raise UnreadableDocument(REASON_ENCRYPTED, "password-protected Office document")
+        else:
+            raise UnreadableDocument(REASON_UNSUPPORTED_TYPE, "neither PDF nor DOCX")
+    except MemoryError as exc:
+        raise UnreadableDocument(REASON_TOO_COMPLEX, "out of memory while reading") from exc
+    if len(raw) > _MAX_TEXT_CHARS:
+        raise UnreadableDocument(REASON_TOO_COMPLEX, f"more than {_MAX_TEXT_CHARS} characters")
     text = normalize_text(raw)
     letters = sum(char.isalnum() for char in text)
     if has_images and letters < _MIN_SCANNED_TEXT:
@@ -148,17 +186,32 @@ def normalize_text(text: str) -> str:
 
 def _pdf_text(data: bytes) -> tuple[str, bool]:
     try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted and not _opens_with_empty_password(reader):
-            raise UnreadableDocument(REASON_ENCRYPTED, "the PDF needs a password")
-        pages = list(islice(reader.pages, _MAX_PDF_PAGES))
-        texts = [page.extract_text() for page in pages]
-        has_images = any(_page_has_images(page) for page in pages)
+        with apply_configuration(**_PDF_LIMITS):
+            reader = PdfReader(io.BytesIO(data))
+            if reader.is_encrypted and not _opens_with_empty_password(reader):
+                raise UnreadableDocument(REASON_ENCRYPTED, "the PDF needs a password")
+            pages = list(islice(reader.pages, _MAX_PDF_PAGES))
+            texts = _page_texts(pages)
+            has_images = any(_page_has_images(page) for page in pages)
+    except LimitReachedError as exc:
+        raise UnreadableDocument(REASON_TOO_COMPLEX, f"PDF limit: {exc}") from exc
     except _PDF_ERRORS as exc:
         raise UnreadableDocument(REASON_CORRUPT, f"{type(exc).__name__}: {exc}") from exc
     if not pages:
         raise UnreadableDocument(REASON_CORRUPT, "the PDF has no pages")
     return "\n".join(texts), has_images
+
+
+def _page_texts(pages: Sequence[PageObject]) -> list[str]:
+    """Each page's text, stopping once the text is longer than any resume."""
+    texts: list[str] = []
+    total = 0
+    for page in pages:
+        texts.append(page.extract_text())
+        total += len(texts[-1])
+        if total > _MAX_TEXT_CHARS:
+            break
+    return texts
 
 
 def _opens_with_empty_password(reader: PdfReader) -> bool:
@@ -197,15 +250,66 @@ def _resolve(obj: Any) -> Any:
 
 def _docx_text(data: bytes) -> tuple[str, bool]:
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            members = archive.infolist()
-        if sum(member.file_size for member in members) > _MAX_DOCX_UNPACKED:
-            raise UnreadableDocument(REASON_TOO_LARGE, "the DOCX unpacks to too much data")
-        lines = list(_docx_lines(docx.Document(io.BytesIO(data))))
+        package, names = _inflate_docx(data)
+        document = docx.Document(io.BytesIO(package))
+        del package
+        paragraphs = len(document.element.xpath("//w:p"))
+        if paragraphs > _MAX_DOCX_PARAGRAPHS:
+            raise UnreadableDocument(REASON_TOO_COMPLEX, f"{paragraphs} paragraphs")
+        lines = list(_docx_lines(document))
     except _DOCX_ERRORS as exc:
         raise UnreadableDocument(REASON_CORRUPT, f"{type(exc).__name__}: {exc}") from exc
-    has_images = any(member.filename.startswith("word/media/") for member in members)
+    has_images = any(name.startswith("word/media/") for name in names)
     return "\n".join(lines), has_images
+
+
+def _inflate_docx(data: bytes) -> tuple[bytes, list[str]]:
+    """The package re-written uncompressed with its text parts inflated under the caps (and the
+    other parts empty), and the names of all its parts.
+
+    python-docx reads parts with ``ZipFile.read``, which inflates a whole entry before cutting it
+    to its declared size (a 600 MB bomb declaring 1 KB is inflated in full): it only ever sees
+    this copy.
+    """
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        members = {member.filename: member for member in archive.infolist()}  # last one wins
+        if len(members) > _MAX_DOCX_ENTRIES:
+            raise UnreadableDocument(REASON_TOO_COMPLEX, f"{len(members)} parts")
+        text_parts = [
+            member
+            for name, member in members.items()
+            if name.lower().endswith(_DOCX_TEXT_PARTS) and not member.is_dir()
+        ]
+        if sum(member.file_size for member in text_parts) > _MAX_DOCX_INFLATED:
+            raise UnreadableDocument(REASON_TOO_COMPLEX, "the DOCX declares too much data")
+        budget = _MAX_DOCX_INFLATED
+        contents = dict.fromkeys(members, b"")
+        for member in text_parts:
+            contents[member.filename] = _inflate_member(archive, member, budget)
+            budget -= len(contents[member.filename])
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as clean:
+        for name, content in contents.items():
+            clean.writestr(name, content)
+    return buffer.getvalue(), list(members)
+
+
+def _inflate_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, budget: int) -> bytes:
+    """One entry, inflated a chunk at a time (zlib's output bounded per call) under ``budget``."""
+    if member.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        # bzip2 and lzma inflate a whole read at once; Word never writes them
+        raise UnreadableDocument(REASON_CORRUPT, f"compression method {member.compress_type}")
+    chunks: list[bytes] = []
+    inflated = 0
+    with archive.open(member) as stream:
+        while chunk := stream.read(_INFLATE_CHUNK):
+            inflated += len(chunk)
+            if inflated > budget:
+                raise UnreadableDocument(
+                    REASON_TOO_COMPLEX, f"the DOCX inflates to more than {_MAX_DOCX_INFLATED} bytes"
+                )
+            chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def _docx_lines(document: DocxDocument) -> Iterator[str]:
@@ -282,6 +386,87 @@ def parse_resume(
 ) -> ParsedResume:
     """Read a PDF or DOCX resume; raises ``UnreadableDocument``."""
     return parse_resume_text(extract_text(data, max_bytes), taxonomy, today=today)
+
+
+def parse_resume_isolated(
+    data: bytes,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    *,
+    today: date | None = None,
+    limits: sandbox.Limits | None = None,
+) -> ParsedResume:
+    """``parse_resume`` in a confined child process (memory, CPU and time limits, no network),
+    with the packaged taxonomy; raises ``UnreadableDocument``, or ``SandboxUnavailable`` (a
+    ``TransientError``) when no child could be run."""
+    if len(data) > max_bytes:  # before copying it anywhere
+        raise UnreadableDocument(REASON_TOO_LARGE, f"{len(data)} bytes, limit {max_bytes}")
+    kwargs = {"max_bytes": max_bytes, "today": today.isoformat() if today else None}
+    limits = limits or sandbox.Limits(input_bytes=max(max_bytes, 1))
+    try:
+        finished = sandbox.run(_CONFINED_TARGET, data, kwargs=kwargs, limits=limits)
+    except sandbox.LimitExceeded as exc:
+        raise UnreadableDocument(REASON_TOO_COMPLEX, f"{exc.limit} limit: {exc}") from exc
+    except sandbox.ChildFailed as exc:
+        if exc.reason in REASONS:
+            raise UnreadableDocument(exc.reason, str(exc)) from exc
+        log.warning("resume.parser_failed", error=exc.error_type, detail=str(exc))
+        raise UnreadableDocument(REASON_CORRUPT, str(exc)) from exc
+    return ParsedResume.model_validate_json(finished.output)
+
+
+def sniff_type(data: bytes) -> Literal["pdf", "docx"] | None:
+    """The type of a file the parser accepted, from its first bytes only (``detect_type`` opens
+    the zip, which a hostile one makes costly)."""
+    if b"%PDF-" in data[:1024]:
+        return "pdf"
+    return "docx" if data[:4] in (b"PK\x03\x04", b"PK\x05\x06") else None
+
+
+def warm_up() -> None:
+    """What the sandbox's zygote does once, so each forked child starts ready: the taxonomy
+    compiled, and one small DOCX and PDF read (lazy imports, caches)."""
+    SkillTaxonomy.load()
+    document = docx.Document()
+    for line in ("Jane Doe", "Experience", "2019 - 2021 | Cook", "Skills: Python"):
+        document.add_paragraph(line)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    parse_resume(buffer.getvalue())
+    parse_resume(_tiny_pdf("Jane Doe, Python developer"))
+
+
+def _tiny_pdf(text: str) -> bytes:
+    """A one-page PDF with one line of Helvetica, its cross-reference table exact."""
+    content = b"BT /F1 12 Tf 72 720 Td (%s) Tj ET" % text.encode("latin-1")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1, xref
+    )
+    return bytes(out)
+
+
+_CONFINED_TARGET: Final = "core.resume:_parse_confined"
+
+
+def _parse_confined(data: bytes, *, max_bytes: int, today: str | None) -> bytes:
+    """The sandboxed child's side: parse and answer in JSON (the parent never unpickles)."""
+    parsed = parse_resume(data, max_bytes, today=date.fromisoformat(today) if today else None)
+    return parsed.model_dump_json().encode()
 
 
 def parse_resume_text(

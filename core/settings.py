@@ -19,7 +19,6 @@ class TelegramSettings(BaseModel):
     # Bot API can be plugged in (the tests do exactly that).
     api_base_url: str = "https://api.telegram.org/bot"
     file_base_url: str = "https://api.telegram.org/file/bot"
-    max_file_bytes: int = 20 * 1024 * 1024
 
 
 class WhatsAppSettings(BaseModel):
@@ -43,7 +42,6 @@ class WhatsAppSettings(BaseModel):
     template_languages: dict[str, str] = Field(
         default_factory=lambda: {"en": "en", "de": "de", "es": "es"}
     )
-    max_file_bytes: int = 100 * 1024 * 1024  # WhatsApp's document limit
 
 
 class CrawlSettings(BaseModel):
@@ -143,7 +141,6 @@ class Settings(BaseSettings):
 
     # Load the bundled demo catalogue into an empty non-production database; false removes it.
     demo_jobs: bool = True
-    consent_version: str = "2026-11"
     max_webhook_body_bytes: int = 256 * 1024
     resume_max_bytes: int = 10 * 1024 * 1024
 

@@ -67,7 +67,12 @@ class Crawler:
         """Crawl once; transient failures are counted (and may open the breaker) and re-raised."""
         source = await self.sources.get(source_id)
         now = self.clock()
-        if source is None or source.paused or (source.opened_until and source.opened_until > now):
+        if (
+            source is None
+            or not source.fetchable
+            or source.paused
+            or (source.opened_until and source.opened_until > now)
+        ):
             return CrawlResult(source_id, Outcome.SKIPPED)
         next_crawl = now + timedelta(minutes=source.interval_minutes)
         try:

@@ -35,6 +35,7 @@ class IngestReport:
     approved: list[str] = field(default_factory=list)
     pending: list[str] = field(default_factory=list)
     dropped: Counter[str] = field(default_factory=Counter)
+    seen: list[str] = field(default_factory=list)  # every job a posting landed on, in order
 
 
 def review_decision(
@@ -64,20 +65,27 @@ class Ingestor:
     auto_approve_confidence: float = 0.9
 
     async def ingest(
-        self, source: Source, raws: Iterable[RawPosting], now: datetime, *, complete: bool
+        self,
+        source: Source,
+        raws: Iterable[RawPosting],
+        now: datetime,
+        *,
+        complete: bool,
+        demo: bool = False,
     ) -> IngestReport:
-        """Store what one crawl found; ``complete``: the crawl saw the whole listing."""
+        """Store what one crawl found; ``complete``: the crawl saw the whole listing; ``demo``:
+        the postings are the bundled demo catalogue (cards say so)."""
         report = IngestReport()
-        seen: set[str] = set()
         for raw in raws:
             result = normalize(raw, today=now.date(), taxonomy=self.taxonomy)
             if isinstance(result, Dropped):
                 report.dropped[result.reason] += 1
                 continue
-            job_id = await self._one(source, result, now, report)
-            seen.add(job_id)
+            if demo:
+                result = result.model_copy(update={"demo": True})
+            report.seen.append(await self._one(source, result, now, report))
         if complete:
-            gone = await self.jobs.open_ids_of_source(source.id) - seen
+            gone = await self.jobs.open_ids_of_source(source.id) - set(report.seen)
             report.closed_ids = await self.jobs.vanished(source.id, gone, now)
             report.closed = len(report.closed_ids)
         return report

@@ -46,7 +46,13 @@ from typing import Final
 import structlog
 
 from core.channels import Channel, ReplySender, TemplateSender
-from core.errors import OutsideWindow, RateLimited, RecipientBlocked, TransientError
+from core.errors import (
+    NumberPaused,
+    OutsideWindow,
+    RateLimited,
+    RecipientBlocked,
+    TransientError,
+)
 from core.queue import TaskQueue
 from core.ratelimit import Permit, RateLimiter, RateLimits
 from core.store.outbox import MongoOutbox, MongoRecipients, OutboxRow, Recipient, slot_of
@@ -361,6 +367,10 @@ class DeliveryService:
                 continue
             except RateLimited as exc:
                 state.in_send.discard(row.id)
+                if isinstance(exc, NumberPaused):  # every row of the channel must wait
+                    await self.limiter.pause(str(row.channel), exc.retry_after)
+                    log.error("delivery.channel_paused", channel=str(row.channel),
+                              seconds=exc.retry_after)
                 await self._put_back(row, exc.retry_after, str(exc), state)
                 report["rate_limited"] += 1
                 log.warning("delivery.rate_limited", retry_after=exc.retry_after)

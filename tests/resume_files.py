@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import struct
 import zipfile
+import zlib
 
 import docx
 from fpdf import FPDF
@@ -164,3 +166,104 @@ def replace_in_zip(data: bytes, name: str, content: bytes) -> bytes:
         members = {info.filename: source.read(info) for info in source.infolist()}
     members[name] = content
     return make_zip(members)
+
+
+# --- hostile files ---------------------------------------------------------------------------------
+
+MIB = 1024 * 1024
+
+
+def _repeated_deflate(prefix: bytes, filler: bytes, megabytes: int) -> tuple[bytes, int]:
+    """A raw deflate stream of ``prefix`` then ``megabytes`` MiB of ``filler``, and its CRC-32,
+    built without ever holding the inflated data: after a sync flush the window is all filler,
+    so the compressed form of one MiB can be repeated."""
+    chunk = filler * (MIB // len(filler))
+    compressor = zlib.compressobj(9, zlib.DEFLATED, -15)
+    head = compressor.compress(prefix) + compressor.flush(zlib.Z_SYNC_FLUSH)
+    first = compressor.compress(chunk) + compressor.flush(zlib.Z_SYNC_FLUSH)
+    again = compressor.compress(chunk) + compressor.flush(zlib.Z_SYNC_FLUSH)
+    tail = compressor.flush(zlib.Z_FINISH)
+    crc = zlib.crc32(prefix)
+    for _ in range(megabytes):
+        crc = zlib.crc32(chunk, crc)
+    return head + first + again * (megabytes - 1) + tail, crc
+
+
+def _raw_zip(entries: list[tuple[str, int, bytes, int, int]]) -> bytes:
+    """A zip written by hand from (name, method, compressed data, crc, declared size), so the
+    declared size can be anything."""
+    body = bytearray()
+    directory = bytearray()
+    for name, method, data, crc, declared in entries:
+        encoded = name.encode()
+        offset = len(body)
+        body += struct.pack(
+            "<IHHHHHIIIHH", 0x04034B50, 20, 0, method, 0, 0x21, crc, len(data), declared,
+            len(encoded), 0,
+        ) + encoded + data
+        directory += struct.pack(
+            "<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, method, 0, 0x21, crc, len(data),
+            declared, len(encoded), 0, 0, 0, 0, 0, offset,
+        ) + encoded
+    end = struct.pack(
+        "<IHHHHIIH", 0x06054B50, 0, 0, len(entries), len(entries), len(directory), len(body), 0
+    )
+    return bytes(body + directory + end)
+
+
+def make_lying_docx(megabytes: int = 600, declared: int | None = None) -> bytes:
+    """A DOCX whose ``word/document.xml`` inflates to ``megabytes`` MiB of blanks after a real
+    document, while declaring ``declared`` bytes (by default the real document's size)."""
+    entries: list[tuple[str, int, bytes, int, int]] = []
+    with zipfile.ZipFile(io.BytesIO(make_docx(SAMPLE_RESUME_EN))) as source:
+        for info in source.infolist():
+            content = source.read(info)
+            if info.filename == "word/document.xml":
+                deflated, crc = _repeated_deflate(content, b" ", megabytes)
+                size = len(content) if declared is None else declared
+                entries.append((info.filename, zipfile.ZIP_DEFLATED, deflated, crc, size))
+            else:
+                entries.append((info.filename, 0, content, zlib.crc32(content), len(content)))
+    return _raw_zip(entries)
+
+
+def make_paragraph_flood_docx(paragraphs: int = 300_000) -> bytes:
+    """A DOCX of ``paragraphs`` one-letter paragraphs (a few hundred KB compressed)."""
+    base = make_docx(["Jane Doe"])
+    with zipfile.ZipFile(io.BytesIO(base)) as source:
+        document = source.read("word/document.xml")
+    cut = document.index(b"<w:sectPr")
+    flood = b"<w:p><w:r><w:t>x</w:t></w:r></w:p>" * paragraphs
+    return replace_in_zip(base, "word/document.xml", document[:cut] + flood + document[cut:])
+
+
+def make_pdf_bomb(megabytes: int = 600) -> bytes:
+    """A one-page PDF whose content stream (FlateDecode) inflates to ``megabytes`` MiB."""
+    deflated, _ = _repeated_deflate(b"BT /F1 12 Tf 72 720 Td (Jane Doe) Tj ET\n", b" ", megabytes)
+    adler = 1  # zlib's trailer: the Adler-32 of the inflated data, computed chunk by chunk
+    adler = zlib.adler32(b"BT /F1 12 Tf 72 720 Td (Jane Doe) Tj ET\n", adler)
+    chunk = b" " * MIB
+    for _ in range(megabytes):
+        adler = zlib.adler32(chunk, adler)
+    stream = b"\x78\xda" + deflated + struct.pack(">I", adler)
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream
+        + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1, xref,
+    )
+    return bytes(out)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import hmac
-import json
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -15,6 +14,7 @@ import structlog
 from fastapi import Depends, FastAPI, Request, Response
 from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse
 
+from bots.payload import load_json
 from bots.telegram import to_inbound
 from bots.whatsapp import SignatureCheck, verify_handshake, verify_signature
 from bots.whatsapp import to_inbound as whatsapp_inbound
@@ -121,10 +121,9 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
             body = await read_limited(request, settings.max_webhook_body_bytes)
         except BodyTooLarge:
             return Response(status_code=413)
-        try:
-            update: Any = json.loads(body)
-        except ValueError:
-            update = None
+        # Not JSON, or nested past any real update (json.loads would raise RecursionError):
+        # malformed, answered 200 below so Telegram does not resend it.
+        update: Any = load_json(body)
         msg = to_inbound(update) if update is not None else None
         if msg is None:
             # Acknowledge so the platform stops resending something we can never read.
@@ -179,10 +178,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
         if check is not SignatureCheck.OK:
             log.warning("webhook.forged", channel="whatsapp")
             return Response(status_code=401 if check is SignatureCheck.MISSING else 403)
-        try:
-            payload: Any = json.loads(body)
-        except ValueError:
-            payload = None
+        payload: Any = load_json(body)  # None when not JSON or nested deeper than any payload
         batch = whatsapp_inbound(payload) if isinstance(payload, dict) else None
         if batch is None or (not batch.messages and not batch.statuses):
             # Acknowledge so Meta stops resending something we can never read.

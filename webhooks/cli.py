@@ -265,7 +265,9 @@ async def _wait_while_reading_resume(runtime: Runtime, user_key: str) -> None:
                 await asyncio.sleep(0.1)
 
 
-async def _console_chat(runtime: Runtime, session: ConsoleSession) -> None:
+async def _console_chat(
+    runtime: Runtime, session: ConsoleSession, demo: asyncio.Task[None] | None = None
+) -> None:
     import asyncio
     import threading
 
@@ -279,6 +281,8 @@ async def _console_chat(runtime: Runtime, session: ConsoleSession) -> None:
     )
     from core.channels import Channel, Reply
 
+    if demo is not None:
+        await asyncio.shield(demo)  # the prompt comes once the demo jobs are in
     language = (os.environ.get("LANG") or "en").split(".")[0]
     session.console.print(
         "[bold]JobScout[/] in your terminal. Type /start to begin, Ctrl+D to quit. "
@@ -316,15 +320,25 @@ async def _console_chat(runtime: Runtime, session: ConsoleSession) -> None:
 
 async def _load_demo(runtime: Runtime, session: ConsoleSession) -> None:
     """The bundled demo catalogue on a first start (``webhooks.imports.load_demo`` decides)."""
+    from rich.text import Text
+
+    from core.errors import AppError
     from webhooks.imports import load_demo
 
-    with _ProgressBar("Loading demo jobs") as bar:
-        report = await load_demo(runtime, bar)
+    try:
+        with _ProgressBar("Loading demo jobs") as bar:
+            report = await load_demo(runtime, bar)
+    except AppError as exc:
+        # The service runs on without demo jobs; the reason is in the log and on screen.
+        _log().exception("demo.load_failed")
+        session.show(Text(f"The demo jobs could not be loaded: {exc}"))
+        return
     if report is not None:
-        session.console.print(
-            f"{report.approved} demo jobs are live (/removesource demo or DEMO_JOBS=false "
-            "removes them).",
-            highlight=False,
+        session.show(
+            Text(
+                f"{report.approved} demo jobs are live (/removesource demo or DEMO_JOBS=false "
+                "removes them)."
+            )
         )
 
 
@@ -375,10 +389,9 @@ async def _serve_held(
     worker_task = asyncio.create_task(worker.async_run()) if worker else None
     server: uvicorn.Server | None = None
     server_task: asyncio.Task[None] | None = None
+    demo_task: asyncio.Task[None] | None = None
     log = _log()
     try:
-        if demo:
-            await _load_demo(runtime, session)
         if runtime.telegram_bot is not None and settings.telegram.webhook_url:
             from bots.telegram import set_webhook
 
@@ -400,15 +413,24 @@ async def _serve_held(
             server = _server_class()(config)
             server_task = asyncio.create_task(server.serve(sockets=[listener]))
             log.info("web.started", url=f"http://{settings.host}:{settings.port}")
+        # The web app answers while the demo loads; the terminal chat starts once it is in.
+        if demo:
+            demo_task = asyncio.create_task(_load_demo(runtime, session))
         # Run until a signal, the end of the terminal chat, or a server or worker stopping.
         waits: list[asyncio.Future[Any]] = [asyncio.create_task(stop.wait())]
         if chat:
-            waits.append(asyncio.create_task(_console_chat(runtime, session)))
+            waits.append(asyncio.create_task(_console_chat(runtime, session, demo_task)))
         waits.extend(task for task in (worker_task, server_task) if task is not None)
-        await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+        done, _ = await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
         for task in waits[: 2 if chat else 1]:
             task.cancel()
+        for task in done:
+            if not task.cancelled() and (error := task.exception()) is not None:
+                raise error  # a bug: shown, not swallowed
     finally:
+        if demo_task is not None:
+            demo_task.cancel()  # a signal during the first start stops the loading too
+            await asyncio.gather(demo_task, return_exceptions=True)
         if server is not None and server_task is not None:
             server.should_exit = True  # finish the requests in flight
             await asyncio.gather(server_task, return_exceptions=True)
@@ -684,7 +706,7 @@ def jobs_import(
     files_or_urls: Annotated[
         list[str],
         typer.Argument(
-            metavar="FILE_OR_URL...",
+            metavar="FILE_OR_URL",
             help="Saved job-board API replies or HTML pages, or http(s) links to job boards or "
             "career pages.",
         ),
@@ -697,11 +719,15 @@ def jobs_import(
         ),
     ] = False,
 ) -> None:
-    """Store the jobs that ``jobs extract`` shows, through the crawler's ingest path."""
+    """Store the jobs that 'jobs extract' shows, through the crawler's ingest path."""
     settings = _settings(quiet=True)
     source_kind = _source_kind(kind)
     urls = [item for item in files_or_urls if item.lower().startswith(_URL_PREFIXES)]
     paths = [Path(item) for item in files_or_urls if item not in urls]
+    # Before the stores start (seconds): a mistyped name is answered at once.
+    for path in paths:
+        if not path.is_file():
+            raise _unreadable(f"{path}: {'not a file' if path.exists() else 'no such file'}")
 
     async def main() -> list[ImportReport]:
         from core.errors import AppError

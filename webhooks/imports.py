@@ -18,17 +18,16 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass
 from pathlib import Path
 
 import structlog
 
-from core.jobs import JobPosting, JobStatus, RawPosting, Source, SourceKind, company_key
+from core.jobs import JobStatus, RawPosting, Source, SourceKind, company_key
 from core.store.ingest import DuplicateSource
 from crawlers.demo import demo_files
 from crawlers.files import UnreadableFile, read_file, read_saved
-from crawlers.ingest import Ingestor, IngestReport
+from crawlers.ingest import IngestReport
 from crawlers.sources.detect import detect_source
 from matching.index import rebuild
 from webhooks.matches import for_matching
@@ -56,29 +55,6 @@ class ImportReport:
     approved: int
     pending: int
     dropped: dict[str, int]
-
-
-@dataclass
-class _Ingestor(Ingestor):
-    """The real ingestor, remembering every job a posting landed on (new, revised or unchanged)
-    and marking demo postings before they are stored."""
-
-    demo: bool = False
-    seen: list[str] = field(default_factory=list)
-
-    async def _one(
-        self, source: Source, posting: JobPosting, now: datetime, report: IngestReport
-    ) -> str:
-        if self.demo:
-            posting = posting.model_copy(update={"demo": True})
-        job_id = await super()._one(source, posting, now, report)
-        self.seen.append(job_id)
-        return job_id
-
-
-def _ingestor(runtime: Runtime, *, demo: bool = False) -> _Ingestor:
-    real = runtime.crawler.ingestor
-    return _Ingestor(real.jobs, real.taxonomy, real.auto_approve_confidence, demo=demo)
 
 
 # --- the follow-up of every ingest ----------------------------------------------------------------
@@ -171,10 +147,11 @@ async def _ingest_import(
     runtime: Runtime, kind: SourceKind, raws: list[RawPosting]
 ) -> tuple[IngestReport, list[str]]:
     source = await _import_source(runtime, kind)
-    ingestor = _ingestor(runtime)
-    report = await ingestor.ingest(source, raws, runtime.chat.clock(), complete=False)
+    report = await runtime.crawler.ingestor.ingest(
+        source, raws, runtime.chat.clock(), complete=False
+    )
     await _count_jobs(runtime, source)
-    return report, ingestor.seen
+    return report, report.seen
 
 
 async def _import_source(runtime: Runtime, kind: SourceKind) -> Source:
@@ -304,8 +281,7 @@ async def load_demo(runtime: Runtime, progress: Progress | None = None) -> Impor
     raws: list[RawPosting] = []
     for name, data, kind in files:
         raws += read_saved(data, name, kind).postings
-    ingestor = _ingestor(runtime, demo=True)
-    report = await ingestor.ingest(source, raws, now, complete=False)
+    report = await runtime.crawler.ingestor.ingest(source, raws, now, complete=False, demo=True)
     await _count_jobs(runtime, source)
     # Trusted, so confident postings went live; the rest is demo data too, made to be seen.
     approved = await _approve(runtime, report.pending, DEMO_ACTOR)

@@ -473,11 +473,15 @@ class MatchService:
             return await self._tracker(user_key, lang)
         job_id = action.job_id or ""
         job = await self.jobs.get(job_id)
-        if job is None:
+        # A button names a job: it must be one this user was matched with and that is still
+        # live, or one already in their tracker (which follows it after it closes). A forged
+        # or stale id learns nothing, not even a title.
+        match = await self.matches.get(user_key, job_id) if job is not None else None
+        live = job is not None and job.status is JobStatus.APPROVED and match is not None
+        if job is None or not (live or await self.applications.get(user_key, job_id)):
             return [match_views.job_gone(lang)]
         posting = job.posting
         if action.action is Verb.WHY:
-            match = await self.matches.get(user_key, job_id)
             if match is None:
                 return [match_views.job_gone(lang)]
             return [match_views.why_text(for_matching(job), match, lang)]

@@ -10,8 +10,8 @@ from typing import Any
 import structlog
 
 from core.channels import Channel, FileFetcher, FileRef, InboundMessage, MessageKind
-from core.errors import FileTooLarge, UnreadableDocument
-from core.resume import detect_type, parse_resume, parse_resume_text
+from core.errors import FileTooLarge, TransientError, UnreadableDocument
+from core.resume import parse_resume_isolated, parse_resume_text, sniff_type
 from core.store.repositories import MongoConversationRepository, MongoResumeRepository
 from webhooks.chat import ChatService
 
@@ -51,9 +51,10 @@ class ResumeIntake:
             if file is not None:
                 ref = FileRef.model_validate(file)
                 data = await self.files[Channel(channel)].fetch(ref, self.max_bytes)
-                parsed = await asyncio.to_thread(parse_resume, data, self.max_bytes)
+                # A confined child parses the file: what it inflates to never enters this process.
+                parsed = await asyncio.to_thread(parse_resume_isolated, data, self.max_bytes)
                 await self.resumes.save(
-                    user_key, parsed, data, detect_type(data), self.chat.clock()
+                    user_key, parsed, data, sniff_type(data), self.chat.clock()
                 )
             else:
                 parsed = await asyncio.to_thread(parse_resume_text, text or "")
@@ -63,11 +64,15 @@ class ResumeIntake:
             outcome = {"kind": MessageKind.RESUME_FAILED, "failure": exc.reason}
         except FileTooLarge:
             outcome = {"kind": MessageKind.RESUME_FAILED, "failure": "too_large"}
-        except Exception:
-            if not last_try:
+        except Exception as exc:
+            # A transient failure is retried by the task, until its last try; anything else
+            # (a parser bug) will not go away: the user hears that the file could not be read.
+            transient = isinstance(exc, TransientError)
+            if transient and not last_try:
                 raise
-            log.exception("resume.download_failed")
-            outcome = {"kind": MessageKind.RESUME_FAILED, "failure": "download"}
+            log.exception("resume.failed", transient=transient)
+            outcome = {"kind": MessageKind.RESUME_FAILED,
+                       "failure": "download" if transient else "corrupt"}
         user_id = user_key.split(":", 1)[1]
         event = InboundMessage(
             channel=Channel(channel),

@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-from typing import Any
+import functools
+from collections.abc import Awaitable, Callable
+from typing import Any, cast
 
 import structlog
 from arq import Retry
 from arq.cron import cron
+from arq.typing import WorkerCoroutine
 from arq.worker import Worker, func
+from pymongo.errors import ConnectionFailure
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from core.channels import Channel, Reply
 from core.errors import TransientError
@@ -24,6 +30,43 @@ log = structlog.get_logger(__name__)
 MAX_TRIES = 5
 STOP_GRACE_S = 5.0
 WorkerCtx = dict[str, Any]
+
+# Failures that may go away by themselves: our own TransientError (adapters translate network and
+# platform hiccups into it), and the database or Redis out of reach for a moment.
+TRANSIENT: tuple[type[BaseException], ...] = (
+    TransientError,
+    ConnectionFailure,
+    RedisConnectionError,
+    RedisTimeoutError,
+    TimeoutError,
+)
+
+
+def retried(backoff_s: float) -> Callable[[Callable[..., Awaitable[Any]]], WorkerCoroutine]:
+    """Every task's one way of failing: a transient error is retried (arq ``Retry``, backing off
+    ``backoff_s`` more each try); after the last try the task becomes a dead letter with its
+    reason, which admins see in /deadletters and can retry."""
+
+    def wrap(task: Callable[..., Awaitable[Any]]) -> WorkerCoroutine:
+        @functools.wraps(task)
+        async def run(ctx: WorkerCtx, *args: Any) -> Any:
+            try:
+                return await task(ctx, *args)
+            except TRANSIENT as exc:
+                if ctx["job_try"] < MAX_TRIES:
+                    scale = ctx.get("backoff_scale", 1.0)  # tests shrink the waits
+                    raise Retry(defer=ctx["job_try"] * backoff_s * scale) from exc
+                runtime: Runtime = ctx["runtime"]
+                reason = f"{type(exc).__name__}: {exc}"
+                await runtime.chat.dead_letters.add(
+                    task.__name__, list(args), reason, runtime.chat.clock()
+                )
+                log.error("task.dead_letter", task=task.__name__, error=reason)
+                return "dead_letter"
+
+        return cast(WorkerCoroutine, run)
+
+    return wrap
 
 
 async def parse_resume(
@@ -117,6 +160,7 @@ async def sweep_outbox(ctx: WorkerCtx) -> None:
     await kick_delivery(runtime.queue)
 
 
+@retried(backoff_s=5)
 async def retry_delivery(ctx: WorkerCtx, row_id: str) -> bool:
     """An admin retried a dead letter: the dead row goes back to the outbox with fresh tries."""
     runtime: Runtime = ctx["runtime"]
@@ -126,18 +170,21 @@ async def retry_delivery(ctx: WorkerCtx, row_id: str) -> bool:
     return revived
 
 
+@retried(backoff_s=10)
 async def match_job(ctx: WorkerCtx, job_id: str) -> int:
     """A job was approved (or revised while approved): index it, alert the candidates it fits."""
     runtime: Runtime = ctx["runtime"]
     return await runtime.matches.job_approved(job_id)
 
 
+@retried(backoff_s=5)
 async def unindex_job(ctx: WorkerCtx, job_id: str) -> None:
     """A job was rejected or closed: out of the index, its unsent matches dropped."""
     runtime: Runtime = ctx["runtime"]
     await runtime.matches.job_closed(job_id)
 
 
+@retried(backoff_s=5)
 async def index_candidate(ctx: WorkerCtx, user_key: str, first_batch: str = "") -> str:
     """A profile changed: embed it again and match it against the live jobs (``first_batch``:
     onboarding finished or /prefs changed, so the best few go out now; it names that batch)."""
@@ -145,18 +192,17 @@ async def index_candidate(ctx: WorkerCtx, user_key: str, first_batch: str = "") 
     return await runtime.matches.index_candidate(user_key, first_batch)
 
 
+@retried(backoff_s=5)
 async def whatsapp_status(
     ctx: WorkerCtx, platform_id: str, status: str, failure: str | None = None
 ) -> str:
     """WhatsApp said what became of a message (sent, delivered, read, failed): delivery notes it,
     and sends a failed one again the way that fits."""
     runtime: Runtime = ctx["runtime"]
-    try:
-        return await runtime.delivery.on_status(platform_id, status, failure)
-    except TransientError as exc:
-        raise Retry(defer=ctx["job_try"] * 5) from exc
+    return await runtime.delivery.on_status(platform_id, status, failure)
 
 
+@retried(backoff_s=60)
 async def rebuild_index(ctx: WorkerCtx) -> str:
     """Embed and index everything again (a new Qdrant, or vectors of another model)."""
     runtime: Runtime = ctx["runtime"]
@@ -187,7 +233,7 @@ FUNCTIONS = [
     func(unindex_job, max_tries=MAX_TRIES),
     func(index_candidate, max_tries=MAX_TRIES),
     func(whatsapp_status, max_tries=MAX_TRIES),
-    func(rebuild_index, max_tries=1, timeout=6 * 3600),
+    func(rebuild_index, max_tries=MAX_TRIES, timeout=6 * 3600),
 ]
 CRON_JOBS = [
     cron(recover_inbound, second={0, 30}, run_at_startup=True, unique=True),
@@ -199,7 +245,9 @@ CRON_JOBS = [
 ]
 
 
-def build_worker(runtime: Runtime, *, poll_delay: float = 0.05, burst: bool = False) -> Worker:
+def build_worker(
+    runtime: Runtime, *, poll_delay: float = 0.05, burst: bool = False, backoff_scale: float = 1.0
+) -> Worker:
     """A worker sharing an already started runtime (``jobscout run`` and the tests)."""
     return Worker(
         functions=FUNCTIONS,
@@ -207,7 +255,7 @@ def build_worker(runtime: Runtime, *, poll_delay: float = 0.05, burst: bool = Fa
         # gets fresh ones, or a second worker in one process skips its start-up runs.
         cron_jobs=[dataclasses.replace(job, next_run=None) for job in CRON_JOBS],
         redis_pool=runtime.queue.pool,
-        ctx={"runtime": runtime},
+        ctx={"runtime": runtime, "backoff_scale": backoff_scale},
         handle_signals=False,
         poll_delay=poll_delay,
         burst=burst,

@@ -14,7 +14,7 @@ from bson import ObjectId
 from pymongo import ASCENDING, ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
-from core.channels import Channel, ChatRef, InboundMessage
+from core.channels import Channel, ChatRef, InboundMessage, MessageKind
 from core.crypto import Cipher
 from core.domain import ConsentPurpose, ConsentRecord, Frozen, ParsedResume, Profile
 from core.errors import ConcurrentUpdate
@@ -204,6 +204,18 @@ class MongoResumeRepository:
         return parsed, file
 
 
+# Events we raise ourselves (a parse task finished): their keys live under "internal:", which no
+# platform update can reach, since those keys always start with the channel's name.
+_INTERNAL_KINDS = frozenset({MessageKind.RESUME_PARSED, MessageKind.RESUME_FAILED})
+
+
+def inbound_key(msg: InboundMessage) -> str:
+    """The idempotency key: "telegram:<update id>", "whatsapp:<wamid>", "internal:<...>"."""
+    if msg.kind in _INTERNAL_KINDS:
+        return f"internal:{msg.channel}:{msg.update_id}"
+    return f"{msg.channel}:{msg.update_id}"
+
+
 class MongoInboundRepository:
     """Accepted updates: the idempotency keys and the per-user queue of pending work."""
 
@@ -212,7 +224,7 @@ class MongoInboundRepository:
         try:
             await InboundDoc.get_pymongo_collection().insert_one(
                 {
-                    "_id": f"{msg.channel}:{msg.update_id}",
+                    "_id": inbound_key(msg),
                     "user_key": msg.user_key,
                     "message": msg.model_dump(mode="json"),
                     "status": "pending",

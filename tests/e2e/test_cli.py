@@ -24,7 +24,11 @@ JOBSCOUT = str(Path(sys.executable).with_name("jobscout"))
 
 def environment(data_dir: Path, **extra: str) -> dict[str, str]:
     keep = {k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "SYSTEMROOT"}}
-    return {**keep, "DATA_DIR": str(data_dir), "LANG": "en_US.UTF-8", "COLUMNS": "120", **extra}
+    # No demo catalogue unless a test asks for it: loading it is a first start's slow part.
+    return {
+        **keep, "DATA_DIR": str(data_dir), "LANG": "en_US.UTF-8", "COLUMNS": "120",
+        "DEMO_JOBS": "false", **extra,
+    }
 
 
 def chat(data_dir: Path, lines: list[str]) -> str:
@@ -159,6 +163,24 @@ def test_match_rank_prints_every_job_for_every_candidate_with_reasons(tmp_path: 
         # The best job sent to a candidate is one a recruiter graded relevant.
         if sent:
             assert relevance[entry["user_key"]].get(sent[0]["job_id"], 0) >= 2
+
+
+def test_match_rank_prints_job_titles_for_people(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [
+            JOBSCOUT, "match", "rank",
+            "--candidates", str(FIXTURES / "candidates.json"),
+            "--jobs", str(FIXTURES / "jobs.json"),
+        ],
+        capture_output=True, text=True, env=environment(tmp_path), timeout=120, check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    jobs = json.loads((FIXTURES / "jobs.json").read_text())
+    first = jobs[0]
+    rows = [line for line in result.stdout.splitlines() if line.startswith("  ")]
+    assert len(rows) == len(jobs) * len(json.loads((FIXTURES / "candidates.json").read_text()))
+    title = f"{first['posting']['title']} — {first['posting']['company']} [{first['id']}]"
+    assert any(title in row for row in rows)
 
 
 def test_match_rank_explains_a_file_it_cannot_read(tmp_path: Path) -> None:

@@ -118,7 +118,7 @@ def onboard(chat: Terminal, resume: str) -> str:
 def test_a_first_run_onboards_offline_and_brings_job_cards(tmp_path: Path) -> None:
     cv = tmp_path / "cv.pdf"
     cv.write_bytes(make_pdf(SAMPLE_RESUME_EN))
-    chat = Terminal(tmp_path)
+    chat = Terminal(tmp_path, DEMO_JOBS="true")
     try:
         chat.wait_for("> ", timeout=240)
         assert "demo jobs are live" in chat.output
@@ -160,7 +160,7 @@ def job_page(title: str, company: str) -> str:
 @pytest.mark.timeout(180)
 def test_an_imported_approved_job_reaches_an_onboarded_terminal_user(tmp_path: Path) -> None:
     pasted = PASTE_START + "\n".join(SAMPLE_RESUME_EN) + PASTE_END
-    chat = Terminal(tmp_path, DEMO_JOBS="false")
+    chat = Terminal(tmp_path)
     try:
         chat.wait_for("> ", timeout=60)
         onboard(chat, pasted)  # a pasted resume: one message, however many lines
@@ -174,7 +174,7 @@ def test_an_imported_approved_job_reaches_an_onboarded_terminal_user(tmp_path: P
     page.write_text(job_page("Senior Backend Developer (Python)", "Initech GmbH"))
     imported = subprocess.run(
         [JOBSCOUT, "jobs", "import", str(page), "--approve"],
-        capture_output=True, text=True, env=environment(tmp_path, DEMO_JOBS="false"),
+        capture_output=True, text=True, env=environment(tmp_path),
         timeout=90, cwd=tmp_path, check=False,
     )
     assert imported.returncode == 0, imported.stderr
@@ -184,7 +184,7 @@ def test_an_imported_approved_job_reaches_an_onboarded_terminal_user(tmp_path: P
     assert "1 approved" in summary
 
     # The next start delivers what matched meanwhile.
-    chat = Terminal(tmp_path, DEMO_JOBS="false")
+    chat = Terminal(tmp_path)
     try:
         found = chat.wait_for(CARD, timeout=90)
         card = chat.output[found:]
@@ -195,10 +195,28 @@ def test_an_imported_approved_job_reaches_an_onboarded_terminal_user(tmp_path: P
         chat.kill()
 
 
+def test_jobs_import_explains_a_file_it_cannot_read_in_one_line(tmp_path: Path) -> None:
+    broken = tmp_path / "board.json"
+    broken.write_text("<html>an error page</html>")
+    for argv, reason in (
+        ([str(tmp_path / "missing.html")], "missing.html: no such file"),
+        ([str(broken), "--kind", "greenhouse"], "the reply is not JSON"),
+    ):
+        result = subprocess.run(
+            [JOBSCOUT, "jobs", "import", *argv],
+            capture_output=True, text=True, env=environment(tmp_path), timeout=60, cwd=tmp_path,
+            check=False,
+        )
+        assert result.returncode == 2, result.stderr
+        (line,) = result.stderr.splitlines()
+        assert line.startswith("unreadable: ")
+        assert reason in line
+
+
 def test_a_path_that_does_not_exist_is_named_and_noise_stays_out(tmp_path: Path) -> None:
     broken = tmp_path / "broken.pdf"
     broken.write_bytes(b"%PDF-1.7\n garbage")
-    chat = Terminal(tmp_path, DEMO_JOBS="false")
+    chat = Terminal(tmp_path)
     try:
         chat.wait_for("> ", timeout=60)
         chat.say("/start")
@@ -228,7 +246,7 @@ def test_resume_parse_gives_one_line_without_library_noise(tmp_path: Path) -> No
 
 
 def test_a_second_instance_on_the_same_data_dir_says_so_in_one_line(tmp_path: Path) -> None:
-    chat = Terminal(tmp_path, DEMO_JOBS="false")
+    chat = Terminal(tmp_path)
     try:
         chat.wait_for("> ", timeout=60)
         for argv in (["chat"], ["run", "--no-chat"], ["index", "rebuild"]):
@@ -249,7 +267,7 @@ def test_a_second_instance_on_the_same_data_dir_says_so_in_one_line(tmp_path: Pa
     # Once it stopped, the folder is free again.
     again = subprocess.run(
         [JOBSCOUT, "chat"], input="/start\n", capture_output=True, text=True,
-        env=environment(tmp_path, DEMO_JOBS="false"), timeout=60, cwd=tmp_path, check=False,
+        env=environment(tmp_path), timeout=60, cwd=tmp_path, check=False,
     )
     assert again.returncode == 0, again.stderr
     assert "JobScout" in again.stdout

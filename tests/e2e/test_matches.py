@@ -550,3 +550,33 @@ async def test_live_jobs_that_fit_no_one_are_counted_honestly_and_prefs_match_ag
     card = await said(erin, "Registered Nurse")
     assert card.startswith("I found 1 live jobs that fit you right now")
     assert "Klinikum Nord" in card
+
+
+async def test_buttons_naming_a_job_the_user_was_not_matched_with_reveal_nothing(
+    match_stack: Stack,
+) -> None:
+    """Forged payloads: a pending job, a rejected one, a live job matched to someone else."""
+    stack = match_stack
+    alice, bob = Person(stack, ALICE), Person(stack, BOB)
+    await onboard(
+        alice, roles="Backend Developer", mode="remote", places="Berlin, Germany",
+        seniority="senior", salary=None, frequency="instant",
+    )
+    await onboard(
+        bob, roles="Nurse", mode="onsite", places="Madrid, Spain", seniority="mid",
+        salary=None, frequency="instant",
+    )
+    await seed_job(stack, "job00031", title="Secret Pending Role")
+    live = await seed_job(stack, "job00032")
+    await approve(stack, live.id)
+    await said(alice, live.posting.title)
+    for payload in ("m:save:job00031", "m:why:job00031", f"m:save:{live.id}",
+                    f"m:why:{live.id}", "m:ni:job00031", "m:nic:job00031"):
+        (answer,) = await presses(bob, payload)
+        assert "no longer available" in answer
+        assert "Secret Pending Role" not in answer
+        assert live.posting.title not in answer
+    assert await stack.runtime.matches.applications.list(key(BOB)) == []
+    # The one it was sent to may act on it.
+    (saved,) = await presses(alice, f"m:save:{live.id}")
+    assert live.posting.title in saved

@@ -156,7 +156,9 @@ async def wa(
         settings = settings_factory(
             telegram=fake_telegram.telegram_settings(webhook_secret=SecretStr(WEBHOOK_SECRET)),
             whatsapp=graph.settings(
-                app_secret=SecretStr(APP_SECRET), verify_token=SecretStr(VERIFY_TOKEN)
+                app_secret=SecretStr(APP_SECRET),
+                verify_token=SecretStr(VERIFY_TOKEN),
+                per_user_interval_s=0.2,  # Meta's pair rate, shrunk so tests don't wait 6 s
             ),
             admins=[ADMIN],
             public_url="https://jobscout.example",
@@ -256,7 +258,7 @@ async def test_a_whole_onboarding_with_a_pdf_sent_as_media(wa: WaStack) -> None:
     await ana.says("Berlin, Deutschland")
     await ana.taps("seniority:senior")
     await ana.says("70000 EUR")
-    reading, summary = await ana.uploads(make_pdf(SAMPLE_RESUME_EN), "cv.pdf", "application/pdf")
+    _, summary = await ana.uploads(make_pdf(SAMPLE_RESUME_EN), "cv.pdf", "application/pdf")
     assert "Python" in summary
     # The file was resolved through GET /{media_id} and downloaded with the bearer token.
     assert wa.graph.downloads == [f"media-{ANA}-{len(make_pdf(SAMPLE_RESUME_EN))}"]

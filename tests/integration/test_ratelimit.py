@@ -10,7 +10,7 @@ from redis.asyncio import Redis
 
 from core.channels import Channel
 from core.ratelimit import RateLimits, RedisRateLimiter, delivery_limits
-from core.settings import MatchingSettings
+from core.settings import MatchingSettings, WhatsAppSettings
 
 pytestmark = pytest.mark.integration
 
@@ -132,3 +132,28 @@ def test_limits_come_from_the_settings_with_a_margin() -> None:
     assert limits.chat_interval == pytest.approx(1.02)
     scaled = limits.scaled(10)
     assert (scaled.per_second, scaled.per_chat_per_second) == (300, 10)
+
+
+async def test_a_paused_channel_refuses_every_worker_until_the_pause_ends(redis: Redis) -> None:
+    first, second = limiter(redis, 1000, 1000), limiter(redis, 1000, 1000)
+    assert (await first.acquire("telegram", "1")).granted
+
+    await second.pause("telegram", HOUR)  # e.g. WhatsApp's spam limit (131048)
+    refused = [await worker.acquire("telegram", chat) for worker, chat in
+               ((first, "2"), (second, "3"))]
+
+    assert all(not permit.granted and permit.limit == "global" for permit in refused)
+    assert all(0.99 * HOUR < permit.wait <= HOUR for permit in refused)
+    # A shorter pause never shortens a longer one.
+    await first.pause("telegram", 1)
+    assert (await second.acquire("telegram", "4")).wait > 0.99 * HOUR
+
+
+def test_whatsapp_limits_are_the_numbers_rate_and_the_pair_rate() -> None:
+    limits = delivery_limits(
+        MatchingSettings(), WhatsAppSettings(messages_per_second=80, per_user_interval_s=6)
+    )[Channel.WHATSAPP]
+
+    assert limits.interval == pytest.approx(1.02 / 80)
+    assert limits.chat_interval == pytest.approx(6 * 1.02)
+    assert Channel.WHATSAPP not in delivery_limits(MatchingSettings())

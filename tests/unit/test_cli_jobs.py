@@ -164,3 +164,25 @@ def test_an_unknown_kind_is_a_usage_error() -> None:
 
     assert result.exit_code == 2
     assert "monster" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("fixture", "kind", "company"),
+    [
+        # Lever replies name no company: the board their own links point to does.
+        ("ats/lever_postings.json", "lever", "acme"),
+        ("ats/greenhouse_board.json", "greenhouse", "Acme Robotics"),
+        ("pages/heuristic_list.html", None, "Vandelay Industries"),
+    ],
+)
+def test_the_company_comes_from_the_file_not_its_name(
+    tmp_path: Path, fixture: str, kind: str | None, company: str
+) -> None:
+    saved = tmp_path / f"download (3){Path(fixture).suffix}"
+    shutil.copy(FIXTURES / fixture, saved)
+
+    rows = extract_json(str(saved), *(["--kind", kind] if kind else []))
+
+    assert rows
+    assert rows[0]["company"] == company
+    assert not any("download" in (row["company"] or "") for row in rows)

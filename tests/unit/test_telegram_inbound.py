@@ -271,3 +271,66 @@ def test_damaged_updates_never_raise(name: str) -> None:
         assert result is None or isinstance(result, InboundMessage)
         checked += 1
     assert checked > 10
+
+
+# ---------------------------------------------------------------------- hostile values (issue 11)
+
+
+@pytest.mark.parametrize(
+    "update_id",
+    ["resume:7", "7", "internal:telegram:resume:7", -1, 2**63, 2**64, 1.5, True, None],
+)
+def test_only_integer_update_ids_in_range_are_accepted(update_id: Any) -> None:
+    update = load("private_text")
+    update["update_id"] = update_id
+    assert to_inbound(update) is None
+
+
+def test_the_largest_int64_update_id_is_kept() -> None:
+    update = load("private_text")
+    update["update_id"] = 2**63 - 1
+    message = to_inbound(update)
+    assert message is not None
+    assert message.update_id == str(2**63 - 1)
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "field", "expected"),
+    [
+        (("message", "text"), "Ber\ud800lin", "text", "Berlin"),
+        (("message", "text"), "/st\udfffart now", "command", "start"),
+        (("message", "text"), "x" * 10_000, "text", "x" * 4096),
+        (("message", "from", "language_code"), "d\udc00e", "language_code", "de"),
+        (("message", "from", "language_code"), "\ud800", "language_code", None),
+    ],
+)
+def test_strings_are_cleaned_of_lone_surrogates_and_bounded(
+    path: tuple[str, ...], value: str, field: str, expected: Any
+) -> None:
+    update = load("private_text")
+    target = update
+    for key in path[:-1]:
+        target = target[key]
+    target[path[-1]] = value
+    message = to_inbound(update)
+    assert message is not None
+    assert getattr(message, field) == expected
+
+
+@pytest.mark.parametrize(("size", "expected"), [(2**63 - 1, 2**63 - 1), (2**63, None), (-5, None)])
+def test_file_sizes_past_int64_are_dropped(size: int, expected: int | None) -> None:
+    update = load("document_pdf")
+    update["message"]["document"]["file_size"] = size
+    update["message"]["document"]["file_name"] = "cv\ud800.pdf"
+    message = to_inbound(update)
+    assert message is not None
+    assert message.file is not None
+    assert (message.file.size, message.file.file_name) == (expected, "cv.pdf")
+
+
+@pytest.mark.parametrize("user_id", [2**63, -(2**63) - 1, 10**30, "\ud800", "x" * 300])
+def test_ids_out_of_range_drop_the_update(user_id: Any) -> None:
+    update = load("private_text")
+    update["message"]["from"]["id"] = user_id
+    update["message"]["chat"]["id"] = user_id
+    assert to_inbound(update) is None

@@ -219,3 +219,28 @@ def test_numbers_are_written_the_languages_way(
     lang: str, value: float, decimals: int, expected: str
 ) -> None:
     assert number(lang, value, decimals=decimals) == expected
+
+
+# --- WhatsApp: a reply button's title holds 20 characters ---------------------------------------
+
+MAX_WHATSAPP_TITLE = 20
+BUTTON_KEYS = sorted(key for key in ENGLISH if key.startswith("btn_") and "@" not in key)
+
+
+@pytest.mark.parametrize(("lang", "key"), [(lang, key) for lang in TEXTS for key in BUTTON_KEYS])
+def test_every_button_label_fits_whatsapp(lang: str, key: str) -> None:
+    # Labels with a name in them ("Jobs at {company}", "✕ {skill}") are checked with a short
+    # name: the name's own length is the renderer's to cut.
+    values = dict.fromkeys(placeholders(ENGLISH[key]), "X")
+    label = on_channel(lang, key, "whatsapp", **values)
+    assert len(label) <= MAX_WHATSAPP_TITLE, f"{lang}.{key}: {label!r} ({len(label)})"
+
+
+def test_there_are_whatsapp_variants() -> None:
+    assert on_channel("de", "btn_weekly", "whatsapp") == "Wöchentlich"
+    assert on_channel("en", "btn_delete_yes", "whatsapp") == "Yes, delete all"
+    assert on_channel("en", "btn_delete_yes", "telegram") == "Yes, delete everything"
+
+
+def test_language_names_fit_a_whatsapp_button() -> None:
+    assert all(len(name) <= MAX_WHATSAPP_TITLE for name in LANGUAGE_NAMES.values())
