@@ -38,6 +38,19 @@ HELP_GOAL = 3.0
 PARSE_GOAL_S = 2.0
 CHAT_GOAL_S = 5.0
 PROMPT = b"> "
+# The least any typer program pays for a sub-command's --help: typer parses its parameters
+# through pydantic, which ``import typer`` alone does not load.
+MINIMAL_APP = """
+import typer
+app = typer.Typer(rich_markup_mode=None)
+@app.command()
+def first(count: int = 1) -> None:
+    "One."
+@app.command()
+def second(name: str = "") -> None:
+    "Two."
+app()
+"""
 
 
 def command_paths() -> list[tuple[str, ...]]:
@@ -134,6 +147,12 @@ def main() -> None:
             return wall([PYTHON, "-c", "import typer"], env)
 
         rows: list[tuple[str, float, float | None]] = []  # what, median seconds, goal ratio/s
+        minimal = root / "minimal_app.py"
+        minimal.write_text(MINIMAL_APP)
+        minimal_argv = [PYTHON, str(minimal), "first", "--help"]
+        rows.append(("(typer floor: a 2-command app's first --help)",
+                     median_of(args.repeat, functools.partial(wall, minimal_argv, env), floor,
+                               floors), HELP_GOAL))
         for path in command_paths():
             argv = [JOBSCOUT, *path, "--help"]
             seconds = median_of(args.repeat, functools.partial(wall, argv, env), floor, floors)

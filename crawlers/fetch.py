@@ -22,10 +22,10 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from types import TracebackType
 from typing import Final
-from urllib.robotparser import RobotFileParser
 
 import httpcore
 import httpx
+from protego import Protego
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception_type, stop_after_attempt
 from tenacity.wait import wait_exponential
 
@@ -41,6 +41,9 @@ MAX_REDIRECTS: Final = 5
 REDIRECT_STATUSES: Final = frozenset({301, 302, 303, 307, 308})
 ROBOTS_MAX_BYTES: Final = 512 * 1024  # RFC 9309: parse at least 500 KiB, ignore the rest
 ROBOTS_TTL_S: Final = 24 * 3600.0  # RFC 9309: do not use a cached robots.txt for longer
+# RFC 9309 2.3.1.4: an unreachable robots.txt (5xx, network) disallows everything; asking again
+# only after a while keeps a failing origin from getting a robots.txt request per page.
+ROBOTS_RETRY_S: Final = 300.0
 MAX_CRAWL_DELAY_S: Final = 60.0  # a larger Crawl-delay would stall a worker; the queue paces us
 
 __all__ = [
@@ -50,6 +53,7 @@ __all__ = [
     "GuardedNetworkBackend",
     "HttpFetcher",
     "ResponseTooLarge",
+    "RobotsRules",
     "Validators",
 ]
 
@@ -167,10 +171,50 @@ class _Host:
     crawl_delay: float = 0.0
 
 
+class RobotsRules:
+    """One origin's robots.txt read per RFC 9309 (protego: ``*`` and ``$``, longest match wins,
+    Allow wins a tie); no rules at all for a missing one."""
+
+    def __init__(self, parser: Protego | None = None) -> None:
+        self._parser = parser
+
+    @classmethod
+    def parse(cls, body: bytes, limit: int = ROBOTS_MAX_BYTES) -> RobotsRules:
+        """Rules from the first ``limit`` bytes (RFC 9309: parse at least 500 KiB)."""
+        if len(body) >= limit:
+            # Cut at the last full line: half a rule ("Allow: /" of "Allow: /public") could
+            # open more than the site meant.
+            body = body[:limit]
+            body = body[: body.rfind(b"\n") + 1]
+        return cls(Protego.parse(body.decode("utf-8-sig", errors="replace")))
+
+    def allows(self, url: str, user_agent: str) -> bool:
+        if self._parser is None:
+            return True
+        return bool(self._parser.can_fetch(url, product_token(user_agent)))
+
+    def crawl_delay(self, user_agent: str) -> float | None:
+        if self._parser is None:
+            return None
+        delay = self._parser.crawl_delay(product_token(user_agent))
+        return None if delay is None else float(delay)
+
+
+def product_token(user_agent: str) -> str:
+    """The product token of a User-Agent ("JobScoutBot" of "JobScoutBot/0.1 (+https://...)").
+
+    robots.txt groups name that token (RFC 9309 2.2.1); matching the whole header would let a
+    group for "crawler" or "github" apply to us.
+    """
+    token = user_agent.split("/", 1)[0].split()[0] if user_agent.strip() else ""
+    return token or user_agent
+
+
 @dataclass(frozen=True)
 class _Robots:
-    parser: RobotFileParser
+    rules: RobotsRules | None  # None: robots.txt unreachable, nothing may be fetched yet
     expires: float
+    error: str = ""
 
 
 @dataclass(frozen=True)
@@ -201,8 +245,10 @@ class HttpFetcher:
         backoff_max_s: float = 10.0,
         retry_after_cap_s: float = 30.0,
         robots_ttl_s: float = ROBOTS_TTL_S,
+        robots_retry_s: float = ROBOTS_RETRY_S,
         resolver: Resolver = _system_resolver,
         sleep: Sleep = asyncio.sleep,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._settings = settings
         self._resolver = resolver
@@ -210,6 +256,8 @@ class HttpFetcher:
         self._backoff = wait_exponential(multiplier=backoff_s, max=backoff_max_s)
         self._retry_after_cap = retry_after_cap_s
         self._robots_ttl = robots_ttl_s
+        self._robots_retry = robots_retry_s
+        self._clock = clock  # robots.txt expiry only: tests move it instead of waiting
         self._sleep = sleep
         self._hosts: dict[str, _Host] = {}
         self._robots: dict[str, _Robots] = {}
@@ -288,45 +336,59 @@ class HttpFetcher:
         )
 
     async def _require_allowed(self, url: str) -> None:
-        parser = await self._robots_for(url)
-        if not parser.can_fetch(self._settings.user_agent, url):
+        rules = await self._robots_for(url)
+        if not rules.allows(url, self._settings.user_agent):
             raise DisallowedByRobots(url)
 
-    async def _robots_for(self, url: str) -> RobotFileParser:
+    async def _robots_for(self, url: str) -> RobotsRules:
         robots_url = str(httpx.URL(url).copy_with(path="/robots.txt", query=None, fragment=None))
         cached = self._robots.get(robots_url)
-        if cached is not None and cached.expires > time.monotonic():
-            return cached.parser
-        lock = self._robots_locks.setdefault(robots_url, asyncio.Lock())
-        async with lock:  # concurrent fetches on one origin share one robots.txt request
-            cached = self._robots.get(robots_url)
-            if cached is not None and cached.expires > time.monotonic():
-                return cached.parser
-            parser = await self._fetch_robots(robots_url)
-            self._robots[robots_url] = _Robots(parser, time.monotonic() + self._robots_ttl)
-            delay = parser.crawl_delay(self._settings.user_agent)
-            if delay is not None:
-                host = self._host(httpx.URL(robots_url).host)
-                host.crawl_delay = min(float(delay), MAX_CRAWL_DELAY_S)
-            return parser
+        if cached is None or cached.expires <= self._clock():
+            lock = self._robots_locks.setdefault(robots_url, asyncio.Lock())
+            async with lock:  # concurrent fetches on one origin share one robots.txt request
+                cached = self._robots.get(robots_url)
+                if cached is None or cached.expires <= self._clock():
+                    cached = await self._refresh_robots(robots_url, cached)
+        if cached.rules is None:
+            raise TransientError(f"robots.txt unavailable ({cached.error}); not crawling yet")
+        return cached.rules
 
-    async def _fetch_robots(self, robots_url: str) -> RobotFileParser:
+    async def _refresh_robots(self, robots_url: str, stale: _Robots | None) -> _Robots:
+        now = self._clock()
+        try:
+            rules = await self._fetch_robots(robots_url)
+        except RateLimited:
+            raise
+        except TransientError as exc:
+            if stale is not None and stale.rules is not None:
+                # RFC 9309 2.4: while unreachable, the copy we had may still be used.
+                _log.warning("fetch.robots_unreachable", url=robots_url, error=str(exc))
+                robots = _Robots(stale.rules, now + self._robots_retry)
+            else:
+                # RFC 9309 2.3.1.4: unreachable means "disallow everything" for now.
+                robots = _Robots(None, now + self._robots_retry, str(exc))
+            self._robots[robots_url] = robots
+            return robots
+        robots = _Robots(rules, now + self._robots_ttl)
+        self._robots[robots_url] = robots
+        delay = rules.crawl_delay(self._settings.user_agent)
+        if delay is not None:
+            host = self._host(httpx.URL(robots_url).host)
+            host.crawl_delay = min(delay, MAX_CRAWL_DELAY_S)
+        return robots
+
+    async def _fetch_robots(self, robots_url: str) -> RobotsRules:
         current = robots_url
         for _hop in range(MAX_REDIRECTS + 1):
-            try:
-                response = await self._get(current, {}, ROBOTS_MAX_BYTES, truncate=True)
-            except RateLimited:
-                raise
-            except TransientError as exc:
-                # RFC 9309: an unreachable robots.txt means "disallow everything" for now.
-                raise TransientError(f"robots.txt unavailable ({exc}); not crawling yet") from exc
+            # Transient errors propagate: _refresh_robots decides what an unreachable one means.
+            response = await self._get(current, {}, ROBOTS_MAX_BYTES, truncate=True)
             if response.status in REDIRECT_STATUSES:
                 current = await self._next_hop(response)
                 continue
             if 200 <= response.status < 300:
-                return _robots_parser(response.body.decode("utf-8", errors="replace"))
-            return _robots_parser(None)  # 4xx: no rules, everything is allowed
-        return _robots_parser(None)  # RFC 9309: too many redirects count as "unavailable"
+                return RobotsRules.parse(response.body)
+            return RobotsRules()  # 4xx: "unavailable", no rules, everything is allowed
+        return RobotsRules()  # RFC 9309: too many redirects count as "unavailable"
 
     # ------------------------------------------------------------------ requests
 
@@ -489,14 +551,6 @@ def _retry_after(value: str | None) -> float | None:
             when = when.replace(tzinfo=UTC)
         seconds = (when - datetime.now(UTC)).total_seconds()
     return max(0.0, seconds) if math.isfinite(seconds) else None
-
-
-def _robots_parser(text: str | None) -> RobotFileParser:
-    parser = RobotFileParser()
-    # No robots.txt is an empty one: everything allowed. parse() also marks the parser as
-    # read; before that can_fetch() answers False to everything.
-    parser.parse([] if text is None else text.splitlines())
-    return parser
 
 
 def _log_retry(state: RetryCallState) -> None:

@@ -18,6 +18,7 @@ from bots.payload import load_json
 from bots.telegram import to_inbound
 from bots.whatsapp import SignatureCheck, verify_handshake, verify_signature
 from bots.whatsapp import to_inbound as whatsapp_inbound
+from core.channels import Channel
 from core.settings import Settings
 from webhooks.runtime import Runtime
 
@@ -194,6 +195,8 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
                 delivery_failure(status.error_code),
                 job_id=f"wa-status:{status.message_id}:{status.status}",
             )
+        for wa_id, business_id in batch.bsuids.items():
+            await rt.chat.users.remember_business_id(f"{Channel.WHATSAPP}:{wa_id}", business_id)
         users: list[str] = []
         for msg in batch.messages:  # each message is its own turn, in order
             if await rt.chat.accept(msg):

@@ -83,6 +83,15 @@ class MongoUserRepository:
             upsert=True,
         )
 
+    async def remember_business_id(self, user_key: str, business_id: str) -> None:
+        """WhatsApp's business-scoped user id beside the wa_id we key the user by (users who
+        adopt a username may later appear with it alone). Only for users who consented: no
+        record is created here."""
+        await UserDoc.get_pymongo_collection().update_one(
+            {"_id": user_key, "business_id": {"$ne": business_id}},
+            {"$set": {"business_id": business_id}},
+        )
+
     async def set_reachable(self, user_key: str, reachable: bool) -> None:
         await UserDoc.get_pymongo_collection().update_one(
             {"_id": user_key}, {"$set": {"reachable": reachable}}

@@ -37,6 +37,7 @@ pytestmark = pytest.mark.e2e
 APP_SECRET = "whatsapp-app-secret"
 VERIFY_TOKEN = "verify-me-please"
 ANA, BEN, CARLA = "4915112345678", "447700900123", "34612345678"  # Germany, the UK, Spain
+BSUID = "ES.13491208655302741918"  # a business-scoped user id
 _wamids = itertools.count(1)
 
 
@@ -369,3 +370,24 @@ async def test_an_undeliverable_number_is_marked_unreachable(wa: WaStack) -> Non
         return raw is not None and raw.get("reachable") is False
 
     await eventually(unreachable)
+
+
+async def test_the_business_scoped_id_is_kept_beside_the_wa_id_once_they_consented(
+    wa: WaStack,
+) -> None:
+    carla = WaPerson(wa, CARLA)
+    with_bsuid = envelope(text_message(CARLA, "Hola"))
+    with_bsuid["entry"][0]["changes"][0]["value"]["contacts"][0]["user_id"] = BSUID
+    assert await wa.post(with_bsuid) == 200
+    await carla.read(1)
+    await settled(wa.stack)
+    assert await UserDoc.get_pymongo_collection().find_one({"_id": f"whatsapp:{CARLA}"}) is None
+
+    await carla.taps("consent:yes:es", expect=2)
+    again = envelope(text_message(CARLA, "Backend Developer"))
+    again["entry"][0]["changes"][0]["value"]["contacts"][0]["user_id"] = BSUID
+    assert await wa.post(again) == 200
+    await carla.read(1)
+    raw = await UserDoc.get_pymongo_collection().find_one({"_id": f"whatsapp:{CARLA}"})
+    assert raw is not None
+    assert raw["business_id"] == BSUID

@@ -26,6 +26,7 @@ from conversations.match_views import (
     first_batch_empty,
     first_batch_header,
     followup_ack,
+    one_message,
     followup_prompt,
     job_card,
     job_gone,
@@ -909,3 +910,20 @@ def test_views_are_not_acknowledgements(payload: str) -> None:
     assert action is not None
     with pytest.raises(ValueError, match="own view"):
         acknowledge(action, "Data Engineer", "en")
+
+
+@pytest.mark.parametrize("lang", SUPPORTED)
+def test_several_cards_as_one_message_keep_their_links_and_offer_why_for_each(lang: str) -> None:
+    header = digest_header(2, Frequency.DAILY, lang)
+    cards = [
+        job_card(job("a1b2c3d4"), match(), lang, APPLY, header=header),
+        job_card(job("e5f6a7b8", title="Data Engineer"), match(), lang, None),
+    ]
+    digest = one_message(cards, lang)
+
+    assert digest.text.startswith(header)
+    assert "Senior Backend Engineer" in digest.text
+    assert "Data Engineer" in digest.text
+    assert f"{t(lang, 'btn_job_apply')}: {APPLY}" in digest.text  # the link, written out
+    assert payloads(digest) == [["m:why:a1b2c3d4"], ["m:why:e5f6a7b8"]]
+    assert labels(digest)[1][0].endswith("Data Engineer")
