@@ -45,7 +45,7 @@ log = structlog.get_logger(__name__)
 
 MIB: Final = 1024 * 1024
 
-Limit = Literal["memory", "cpu", "wall", "result"]
+Limit = Literal["input", "memory", "cpu", "wall", "result"]
 
 
 @dataclass(frozen=True)
@@ -136,7 +136,7 @@ def run(
     bytes) on ``data`` in a confined child; raises a ``SandboxError``."""
     limits = limits or Limits()
     if len(data) > limits.input_bytes:
-        raise LimitExceeded("memory", f"input of {len(data)} bytes, limit {limits.input_bytes}")
+        raise LimitExceeded("input", f"input of {len(data)} bytes, limit {limits.input_bytes}")
     header = json.dumps(
         {"target": target, "kwargs": kwargs or {}, "limits": dataclasses.asdict(limits)}
     ).encode()
@@ -149,9 +149,12 @@ def run(
             finally:
                 theirs.close()
             mine.settimeout(limits.wall_seconds + _GRACE_S)
-            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-                # A child that died before reading says why in the zygote's exit frame.
+            try:
                 mine.sendall(struct.pack("!Q", len(data)) + data)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # a child that died before reading says why in the zygote's exit frame
+            except TimeoutError as exc:
+                raise SandboxUnavailable("the sandbox did not take the input in time") from exc
             frames = _read_frames(mine, limits.result_bytes)
     return _outcome(target, frames, limits)
 
@@ -249,8 +252,11 @@ class _Zygote:
             raise SandboxUnavailable("the sandbox needs Linux")
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         root = str(Path(__file__).resolve().parent.parent)
-        env = dict(os.environ)
-        env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
+        # Not our environment: it holds the bot tokens and keys, and a child is not trusted.
+        env = {
+            "PYTHONPATH": os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH")) if p),
+            "LC_ALL": "C.UTF-8",
+        }
         # -B: a child may not write files (RLIMIT_FSIZE is 0), bytecode caches included.
         command = [sys.executable, "-B", "-s", "-c", _BOOT, str(theirs.fileno()), *preload]
         with theirs:
@@ -319,7 +325,18 @@ def _forget_zygote() -> None:
             _shared = None
 
 
+def _forget_after_fork() -> None:
+    """A forked copy of this process starts its own zygote; the inherited one is not its own."""
+    global _shared, _shared_lock, _slots
+    if _shared is not None:
+        _shared._control.close()  # the parent's copy stays open: its zygote lives on
+    _shared = None
+    _shared_lock = threading.Lock()
+    _slots = threading.BoundedSemaphore(_MAX_CONCURRENT)
+
+
 atexit.register(shutdown)
+os.register_at_fork(after_in_child=_forget_after_fork)
 
 
 # --- the zygote ----------------------------------------------------------------------------------
@@ -512,7 +529,7 @@ def _unshare_network() -> bool:
 
 
 class _SockFilter(ctypes.Structure):
-    _fields_ = [  # noqa: RUF012 (ctypes' declaration)
+    _fields_ = [
         ("code", ctypes.c_ushort),
         ("jt", ctypes.c_ubyte),
         ("jf", ctypes.c_ubyte),
@@ -521,7 +538,7 @@ class _SockFilter(ctypes.Structure):
 
 
 class _SockFprog(ctypes.Structure):
-    _fields_ = [  # noqa: RUF012 (ctypes' declaration)
+    _fields_ = [
         ("len", ctypes.c_ushort),
         ("filter", ctypes.POINTER(_SockFilter)),
     ]

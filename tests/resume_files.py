@@ -168,7 +168,7 @@ def replace_in_zip(data: bytes, name: str, content: bytes) -> bytes:
     return make_zip(members)
 
 
-# --- hostile files ---------------------------------------------------------------------------------
+# --- hostile files ----------------------------------------------------------------------------
 
 MIB = 1024 * 1024
 

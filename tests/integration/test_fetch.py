@@ -58,8 +58,11 @@ async def make_fetcher() -> AsyncIterator[FetcherFactory]:
             "request_timeout_s": 2.0,
             "max_response_bytes": LIMIT,
         }
+        fetcher_args = ("clock", "robots_ttl_s", "robots_retry_s")
+        extra: dict[str, Any] = {k: overrides.pop(k) for k in fetcher_args if k in overrides}
         values.update(overrides)
-        extra: dict[str, Any] = {} if resolver is None else {"resolver": resolver}
+        if resolver is not None:
+            extra["resolver"] = resolver
         fetcher = HttpFetcher(
             CrawlSettings(**values),
             attempts=3,
@@ -132,16 +135,78 @@ async def test_missing_robots_allows_everything(
     ]
 
 
-async def test_unavailable_robots_disallows_for_now_and_is_not_cached(
+class ManualClock:
+    """The fetcher's robots.txt clock, moved by the test instead of waited for."""
+
+    def __init__(self) -> None:
+        self.now = 1_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+async def test_unavailable_robots_disallows_everything_for_a_while(
     site: CareerSite, make_fetcher: FetcherFactory
 ) -> None:
-    fetcher = make_fetcher()
+    clock = ManualClock()
+    fetcher = make_fetcher(clock=clock, robots_retry_s=300.0)
     site.fail_next("/robots.txt", 3, 503)
     with pytest.raises(TransientError, match=r"robots\.txt"):
         await fetcher.fetch(site.url("/careers"))
     assert paths(site) == ["/robots.txt"] * 3  # retried, and the page was never requested
+    clock.now += 299
+    with pytest.raises(TransientError, match=r"robots\.txt unavailable"):
+        await fetcher.fetch(site.url("/careers"))  # still "disallow all": not even asked
+    assert paths(site) == ["/robots.txt"] * 3
+    clock.now += 2
     result = await fetcher.fetch(site.url("/careers"))  # robots.txt is back: crawl again
     assert result.status == 200
+    assert paths(site) == ["/robots.txt"] * 4 + ["/careers"]
+
+
+async def test_an_expired_robots_txt_is_kept_while_the_site_cannot_serve_a_new_one(
+    site: CareerSite, make_fetcher: FetcherFactory
+) -> None:
+    clock = ManualClock()
+    fetcher = make_fetcher(clock=clock, robots_ttl_s=100.0, robots_retry_s=300.0)
+    site.add_page("/private/jobs", PAGE)
+    assert (await fetcher.fetch(site.url("/careers"))).status == 200
+    clock.now += 101  # expired: ask again, but the site fails (RFC 9309 2.4: keep the copy)
+    site.fail_next("/robots.txt", 3, 500)
+    assert (await fetcher.fetch(site.url("/careers"))).status == 200
+    with pytest.raises(DisallowedByRobots):
+        await fetcher.fetch(site.url("/private/jobs"))
+    assert paths(site).count("/robots.txt") == 1 + 3
+
+
+async def test_robots_wildcards_and_longest_match_over_http(
+    site: CareerSite, make_fetcher: FetcherFactory
+) -> None:
+    site.robots = (
+        "User-agent: *\nDisallow: /*.json$\nDisallow: /jobs/\nAllow: /jobs/open/\n"
+    )
+    for path in ("/feed.json", "/feed.json?v=2", "/jobs/1", "/jobs/open/1"):
+        site.add_page(path, PAGE)
+    fetcher = make_fetcher()
+    for path in ("/feed.json", "/jobs/1"):
+        with pytest.raises(DisallowedByRobots):
+            await fetcher.fetch(site.url(path))
+    for path in ("/feed.json?v=2", "/jobs/open/1"):
+        assert (await fetcher.fetch(site.url(path))).status == 200
+    assert paths(site) == ["/robots.txt", "/feed.json", "/jobs/open/1"]
+
+
+async def test_an_oversized_robots_txt_is_read_up_to_the_cap(
+    site: CareerSite, make_fetcher: FetcherFactory
+) -> None:
+    filler = "# " + "x" * 1_000 + "\n"
+    site.robots = "User-agent: *\nDisallow: /early\n" + filler * 600 + "Disallow: /late\n"
+    site.add_page("/early", PAGE)
+    site.add_page("/late", PAGE)
+    fetcher = make_fetcher()
+    with pytest.raises(DisallowedByRobots):
+        await fetcher.fetch(site.url("/early"))
+    assert (await fetcher.fetch(site.url("/late"))).status == 200  # past 512 KiB: not read
 
 
 async def test_check_robots_false_skips_robots(
@@ -157,7 +222,7 @@ async def test_check_robots_false_skips_robots(
 async def test_crawl_delay_spaces_requests_to_the_host(
     site: CareerSite, make_fetcher: FetcherFactory
 ) -> None:
-    site.robots = "User-agent: *\nCrawl-delay: 1\n"  # robotparser reads whole seconds only
+    site.robots = "User-agent: *\nCrawl-delay: 1\n"
     await make_fetcher().fetch(site.url("/careers"))
     robots, page = site.requests
     assert page.started - robots.started >= 0.9

@@ -6,6 +6,7 @@ parse (clear_refs 5), so the growth measured is this parse's, not an earlier tes
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -45,10 +46,8 @@ def _peak_growth(action: Callable[[], object]) -> int:
     """How far above its current RSS this process peaked while ``action`` ran."""
     Path("/proc/self/clear_refs").write_text("5")  # VmHWM := VmRSS
     before = _status_bytes("VmRSS")
-    try:
+    with contextlib.suppress(UnreadableDocument):
         action()
-    except UnreadableDocument:
-        pass
     return _status_bytes("VmHWM") - before
 
 

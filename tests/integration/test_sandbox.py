@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from core import sandbox
-from core.sandbox import ChildFailed, LimitExceeded, Limits, MIB
+from core.sandbox import MIB, ChildFailed, LimitExceeded, Limits
 
 pytestmark = pytest.mark.integration
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import io
 import random
+from collections.abc import Callable
 from datetime import date
 
 import docx
 import pytest
 from docx.oxml import parse_xml
 
+from core.domain import ParsedResume
 from core.errors import UnreadableDocument
 from core.resume import (
     DEFAULT_MAX_BYTES,
@@ -18,17 +20,23 @@ from core.resume import (
     experience_years,
     extract_text,
     parse_resume,
+    parse_resume_isolated,
     parse_resume_text,
+    sniff_type,
 )
 from core.skills import SkillEntry, SkillTaxonomy
 from tests.resume_files import (
+    MIB,
     SAMPLE_RESUME_DE,
     SAMPLE_RESUME_EN,
     make_docx,
     make_empty_pdf,
     make_encrypted_pdf,
     make_image_only_pdf,
+    make_lying_docx,
+    make_paragraph_flood_docx,
     make_pdf,
+    make_pdf_bomb,
     make_png,
     make_zip,
     replace_in_zip,
@@ -73,7 +81,7 @@ def test_detect_type_by_content(data: bytes, expected: str | None) -> None:
     assert detect_type(data) == expected
 
 
-@pytest.mark.parametrize(
+UNREADABLE = pytest.mark.parametrize(
     ("data", "max_bytes", "reason"),
     [
         pytest.param(b"x" * 101, 100, "too_large", id="too large"),
@@ -99,8 +107,19 @@ def test_detect_type_by_content(data: bytes, expected: str | None) -> None:
         pytest.param(make_empty_pdf(), None, "empty", id="blank pdf"),
         pytest.param(make_docx([]), None, "empty", id="blank docx"),
         pytest.param(make_docx(["", "  "]), None, "empty", id="docx of blank paragraphs"),
+        # hostile files: refused before they inflate (the sandbox bounds what slips through)
+        pytest.param(make_lying_docx(64), None, "corrupt",
+                     id="docx inflating 64 MiB while declaring a few KB"),
+        pytest.param(make_lying_docx(64, declared=64 * MIB), None, "too_complex",
+                     id="docx declaring 64 MiB"),
+        pytest.param(make_paragraph_flood_docx(20_001), None, "too_complex",
+                     id="docx of 20,001 paragraphs"),
+        pytest.param(make_pdf_bomb(64), None, "too_complex", id="pdf stream of 64 MiB"),
     ],
 )
+
+
+@UNREADABLE
 def test_unreadable_documents_have_a_reason(
     data: bytes, max_bytes: int | None, reason: str
 ) -> None:
@@ -108,6 +127,29 @@ def test_unreadable_documents_have_a_reason(
         extract_text(data, max_bytes=max_bytes or DEFAULT_MAX_BYTES)
     assert caught.value.reason == reason
     assert reason in REASONS
+
+
+@UNREADABLE
+def test_unreadable_documents_have_the_same_reason_in_the_sandbox(
+    data: bytes, max_bytes: int | None, reason: str
+) -> None:
+    with pytest.raises(UnreadableDocument) as caught:
+        parse_resume_isolated(data, max_bytes=max_bytes or DEFAULT_MAX_BYTES)
+    assert caught.value.reason == reason
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        pytest.param(PDF_EN, "pdf", id="pdf"),
+        pytest.param(DOCX_EN, "docx", id="docx"),
+        pytest.param(make_png(), None, id="png"),
+    ],
+)
+def test_sniff_type_agrees_with_detect_type_on_accepted_files(
+    data: bytes, expected: str | None
+) -> None:
+    assert sniff_type(data) == detect_type(data) == expected
 
 
 def _damage(data: bytes, rng: random.Random) -> bytes:
@@ -219,6 +261,11 @@ SKILLS_DE = {
 
 
 @pytest.mark.parametrize(
+    "parse",
+    [pytest.param(parse_resume, id="in process"),
+     pytest.param(parse_resume_isolated, id="sandboxed")],
+)
+@pytest.mark.parametrize(
     ("data", "expected", "skills"),
     [
         pytest.param(PDF_EN, EXPECTED_EN, SKILLS_EN, id="english pdf"),
@@ -234,9 +281,12 @@ SKILLS_DE = {
     ],
 )
 def test_parse_resume_field_by_field(
-    data: bytes, expected: dict[str, object], skills: set[str]
+    data: bytes,
+    expected: dict[str, object],
+    skills: set[str],
+    parse: Callable[..., ParsedResume],
 ) -> None:
-    parsed = parse_resume(data, today=TODAY)
+    parsed = parse(data, today=TODAY)
     assert parsed.name == expected["name"]
     assert parsed.email == expected["email"]
     assert parsed.phone == expected["phone"]
