@@ -17,8 +17,8 @@ from core.errors import AppError
 from core.jobs import RawPosting, SourceKind
 from crawlers.sources import ats
 from crawlers.sources.base import FetchRequest
-from crawlers.sources.errors import load_json
 from crawlers.sources.page import extract_heuristic, extract_structured
+from crawlers.sources.replies import load_json
 
 HTML_SUFFIXES = frozenset({".html", ".htm"})
 # Where relative links on a saved page point when the page does not say where it came from:

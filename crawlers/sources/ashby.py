@@ -12,7 +12,7 @@ from urllib.parse import quote
 
 from core.jobs import Extraction, RawPosting, RawSalary, SourceKind
 from crawlers.sources.base import FetchRequest, PageResult
-from crawlers.sources.errors import (
+from crawlers.sources.replies import (
     api_root,
     board_name,
     flag,

@@ -14,7 +14,7 @@ from urllib.parse import parse_qs, quote, urlsplit
 
 from core.jobs import Extraction, RawPosting, RawSalary, SourceKind
 from crawlers.sources.base import FetchRequest, PageResult
-from crawlers.sources.errors import (
+from crawlers.sources.replies import (
     SourceFormatError,
     api_root,
     board_name,

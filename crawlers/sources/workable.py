@@ -13,7 +13,7 @@ from urllib.parse import quote
 
 from core.jobs import Extraction, RawPosting, SourceKind
 from crawlers.sources.base import FetchRequest, PageResult
-from crawlers.sources.errors import (
+from crawlers.sources.replies import (
     api_root,
     board_name,
     flag,

@@ -17,9 +17,9 @@ import pytest
 from core.jobs import Extraction, RawPosting, RawSalary, SourceKind
 from crawlers.sources.ashby import AshbySource
 from crawlers.sources.base import AtsSource, FetchRequest, PageResult
-from crawlers.sources.errors import SourceFormatError
 from crawlers.sources.greenhouse import GreenhouseSource
 from crawlers.sources.lever import LeverSource
+from crawlers.sources.replies import SourceFormatError
 from crawlers.sources.smartrecruiters import SmartRecruitersSource
 from crawlers.sources.workable import WorkableSource
 

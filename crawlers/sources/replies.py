@@ -1,4 +1,4 @@
-"""``SourceFormatError``, and the checked readers that raise it on a reply of the wrong shape.
+"""Reading untrusted job-board replies: ``SourceFormatError`` and the checked readers that raise it.
 
 Job-board replies are untrusted JSON. The page as a whole must have the documented shape (or the
 parser raises ``SourceFormatError``); inside it, each optional field is read leniently: a value of
