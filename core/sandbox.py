@@ -235,8 +235,9 @@ def _outcome(target: str, frames: dict[bytes, bytes], limits: Limits) -> Finishe
         isolation = tuple(json.loads(frames.get(_ISOLATION, b"[]")))
         log.debug("sandbox.job_finished", isolation=isolation, **context)
         return Finished(frames[_RESULT], usage, isolation)
-    if status["signal"] in (signal.SIGXCPU, signal.SIGKILL) and (
-        usage.cpu_seconds >= limits.cpu_seconds
+    # SIGXCPU at the soft limit (only the kernel sends it), SIGKILL at the hard one a second on.
+    if status["signal"] == signal.SIGXCPU or (
+        status["signal"] == signal.SIGKILL and usage.cpu_seconds >= limits.cpu_seconds
     ):
         log.warning("sandbox.limit_exceeded", limit="cpu", **context)
         raise LimitExceeded("cpu", f"over {limits.cpu_seconds} s of CPU", usage)

@@ -44,6 +44,18 @@ class WhatsAppSettings(BaseModel):
     )
 
 
+class SmtpSettings(BaseModel):
+    """E-mail over SMTP (``SMTP__*``); a host turns the channel on."""
+
+    host: str | None = None
+    port: int = 587
+    security: Literal["starttls", "tls", "none"] = "starttls"
+    username: str | None = None
+    password: SecretStr | None = None
+    from_address: str = "JobScout <jobs@localhost>"
+    timeout_s: float = 20.0
+
+
 class CrawlSettings(BaseModel):
     user_agent: str = "JobScoutBot/0.1 (+https://github.com/jobscout/jobscout; jobs crawler)"
     # Admin-added URLs resolving to loopback are refused unless this is set (tests, local dev).
@@ -128,6 +140,7 @@ class Settings(BaseSettings):
 
     telegram: TelegramSettings = Field(default_factory=TelegramSettings)
     whatsapp: WhatsAppSettings = Field(default_factory=WhatsAppSettings)
+    smtp: SmtpSettings = Field(default_factory=SmtpSettings)
     crawl: CrawlSettings = Field(default_factory=CrawlSettings)
     llm: LlmSettings = Field(default_factory=LlmSettings)
     matching: MatchingSettings = Field(default_factory=MatchingSettings)
@@ -183,6 +196,10 @@ class Settings(BaseSettings):
     @property
     def whatsapp_enabled(self) -> bool:
         return self.whatsapp.access_token is not None
+
+    @property
+    def email_enabled(self) -> bool:
+        return self.smtp.host is not None
 
 
 def admin_key(value: object) -> str:

@@ -465,7 +465,7 @@ class HttpFetcher:
                 delay = max(self._settings.per_domain_delay_s, state.crawl_delay)
                 wait = state.last_started + delay - time.monotonic()
                 if wait > 0:
-                    await asyncio.sleep(wait)
+                    await self._sleep(wait)
                 state.last_started = time.monotonic()
             self._requests_made[host] += 1
             yield

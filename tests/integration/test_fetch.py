@@ -223,9 +223,16 @@ async def test_crawl_delay_spaces_requests_to_the_host(
     site: CareerSite, make_fetcher: FetcherFactory
 ) -> None:
     site.robots = "User-agent: *\nCrawl-delay: 1\n"
-    await make_fetcher().fetch(site.url("/careers"))
+    waits: list[float] = []
+
+    async def record(seconds: float) -> None:  # the wait is counted, not slept
+        waits.append(seconds)
+
+    await make_fetcher(sleep=record).fetch(site.url("/careers"))
     robots, page = site.requests
-    assert page.started - robots.started >= 0.9
+    assert (robots.path, page.path) == ("/robots.txt", "/careers")
+    (wait,) = waits
+    assert 0.9 < wait <= 1.0  # the Crawl-delay, less the moment the robots.txt request took
 
 
 # ---------------------------------------------------------------------- change detection

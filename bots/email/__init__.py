@@ -1,0 +1,1 @@
+"""E-mail adapter: Reply → multipart e-mail (render), and SMTP delivery through aiosmtplib."""

@@ -1,0 +1,1 @@
+"""The e-mail layouts (``string.Template``): ``layout.html`` and ``layout.txt``."""
