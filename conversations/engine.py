@@ -52,7 +52,8 @@ MAX_RESUME_BYTES = 10 * 1024 * 1024
 MIN_PASTED_RESUME_CHARS = 200
 # Reasons the parse task may report; each has a ``resume_failed_<reason>`` text.
 RESUME_FAILURES = frozenset(
-    {"too_large", "unsupported_type", "corrupt", "encrypted", "empty", "scanned", "download"}
+    {"too_large", "too_complex", "unsupported_type", "corrupt", "encrypted", "empty", "scanned",
+     "download"}
 )
 _DOCUMENT_TYPES = ("application/pdf", "application/vnd.openxmlformats", "application/msword",
                    "application/octet-stream", "application/zip")

@@ -1,94 +1,119 @@
-"""The vector index: jobs and candidates in Qdrant, with payload pre-filters on the hard filters.
+"""The vector index port: jobs and candidates as vectors, searched with payload pre-filters.
 
 Two collections, ``jobs`` and ``candidates``, cosine distance. A point's id is a UUID derived
-from our id (``point_id``); our id, the embedder's model id and the fields the filters use are
-in its payload. The same code runs on qdrant-client's local mode (``AsyncQdrantClient(path=...)``,
-which scans every point and ignores payload indexes) and on a Qdrant server.
+from our id (``point_id``); our id, the embedder's model id, the payload layout and the fields
+the filters use are in its payload. Two adapters implement the port:
 
-The pre-filters only narrow the search: they keep every point the exact hard filters (pure
-scoring code, later) could keep, and whatever they cannot decide they let through.
+- ``matching.index_edge.EdgeVectorIndex``: qdrant-edge-py in-process under the data folder
+  (the embedded default: payload indexes, a query planner, HNSW once optimized);
+- ``matching.index_qdrant.QdrantVectorIndex``: qdrant-client for a Qdrant server or cluster
+  (``QDRANT_URL``); its local mode stands in for a server in tests.
+
+Both build their filters from one description (``matching.filters``), write the same payloads
+(below) and pass one contract suite (tests/contract/test_vector_index.py).
 """
 
 from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterable, Callable, Collection, Iterable, Sequence
+from collections.abc import AsyncIterable, AsyncIterator, Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
-from typing import Any, Final, Literal, TypeVar
+from typing import Any, Final, Literal, Protocol, TypeVar
 
 import numpy as np
-from qdrant_client import AsyncQdrantClient
-from qdrant_client import models as qm
 
-from core.domain import Seniority, WorkMode
-from core.jobs import JobPosting, company_key
+from core.domain import WorkMode
+from core.jobs import company_key
 from core.matches import Candidate, JobForMatching
 from matching.embed import Embedder, Vectors
+from matching.filters import (
+    ANY,
+    ANYWHERE,
+    APPROVED,
+    NO,
+    SENIORITY_RANK,
+    UNKNOWN,
+    UNKNOWN_RANK,
+    YES,
+    candidate_countries,
+    job_countries,
+    seniority_rank,
+)
 from matching.money import floor_eur, range_eur
 from matching.text import candidate_text, job_text
+
+__all__ = [
+    "ANY",
+    "ANYWHERE",
+    "APPROVED",
+    "CANDIDATES",
+    "JOBS",
+    "SENIORITY_RANK",
+    "UNKNOWN",
+    "UNKNOWN_RANK",
+    "EnsureReport",
+    "Hit",
+    "VectorIndex",
+    "candidate_payload",
+    "job_payload",
+    "point_id",
+    "rebuild",
+    "seniority_rank",
+]
 
 CollectionName = Literal["jobs", "candidates"]
 JOBS: Final = "jobs"
 CANDIDATES: Final = "candidates"
+COLLECTIONS: Final[tuple[CollectionName, ...]] = (JOBS, CANDIDATES)
 ID_KEYS: Final[dict[CollectionName, str]] = {"jobs": "job_id", "candidates": "user_key"}
 
 NAMESPACE: Final = uuid.UUID("6f1c35d2-6a0e-5b8f-9c1e-4d2b7a3e9f10")
-UNKNOWN: Final = "unknown"  # a job that does not say (work mode, employment type, language)
-ANY: Final = "any"  # a candidate who accepts every work mode / employment type
-ANYWHERE: Final = "*"  # a candidate with no place (or a place without a country)
-APPROVED: Final = "approved"
+# The payload layout: 2 stores flags as 0/1 integers (layout 1, unmarked, had booleans). A
+# point of another layout is stale, like one of another model, and is written again.
+LAYOUT: Final = 2
 
-SENIORITY_RANK: Final = {
-    Seniority.INTERN: 0,
-    Seniority.JUNIOR: 1,
-    Seniority.MID: 2,
-    Seniority.SENIOR: 3,
-    Seniority.LEAD: 4,
-    Seniority.PRINCIPAL: 5,
-}
-UNKNOWN_RANK: Final = -1
-
-_K, _I, _F, _B = (
-    qm.PayloadSchemaType.KEYWORD,
-    qm.PayloadSchemaType.INTEGER,
-    qm.PayloadSchemaType.FLOAT,
-    qm.PayloadSchemaType.BOOL,
-)
-PAYLOAD_INDEXES: Final[dict[CollectionName, dict[str, qm.PayloadSchemaType]]] = {
+FieldKind = Literal["keyword", "integer", "float"]
+PAYLOAD_INDEXES: Final[dict[CollectionName, dict[str, FieldKind]]] = {
     "jobs": {
-        "job_id": _K,
-        "model": _K,
-        "status": _K,
-        "work_mode": _K,
-        "countries": _K,
-        "any_country": _B,
-        "cities": _K,
-        "remote": _B,
-        "salary_min_eur": _F,
-        "salary_max_eur": _F,
-        "seniority_rank": _I,
-        "employment_type": _K,
-        "posted_at": _I,
-        "language": _K,
-        "company_key": _K,
+        "job_id": "keyword",
+        "model": "keyword",
+        "layout": "integer",
+        "status": "keyword",
+        "work_mode": "keyword",
+        "countries": "keyword",
+        "any_country": "integer",
+        "cities": "keyword",
+        "remote": "integer",
+        "salary_min_eur": "float",
+        "salary_max_eur": "float",
+        "seniority_rank": "integer",
+        "employment_type": "keyword",
+        "posted_at": "integer",
+        "language": "keyword",
+        "company_key": "keyword",
     },
     "candidates": {
-        "user_key": _K,
-        "model": _K,
-        "paused": _B,
-        "frequency": _K,
-        "language": _K,
-        "work_modes": _K,
-        "countries": _K,
-        "cities": _K,
-        "seniority_rank": _I,
-        "salary_floor_eur": _F,
-        "employment_types": _K,
+        "user_key": "keyword",
+        "model": "keyword",
+        "layout": "integer",
+        "paused": "integer",
+        "frequency": "keyword",
+        "language": "keyword",
+        "work_modes": "keyword",
+        "countries": "keyword",
+        "cities": "keyword",
+        "seniority_rank": "integer",
+        "salary_floor_eur": "float",
+        "employment_types": "keyword",
     },
 }
+FLAGS: Final = frozenset({"paused", "any_country", "remote"})
 UPSERT_CHUNK: Final = 256  # points per request: keeps server requests well under their size cap
+PAGE_SIZE: Final = 1_000
+
+Hit = tuple[str, float]  # (our id, cosine)
 
 
 def point_id(our_id: str) -> str:
@@ -96,28 +121,8 @@ def point_id(our_id: str) -> str:
     return str(uuid.uuid5(NAMESPACE, our_id))
 
 
-def seniority_rank(seniority: Seniority | None) -> int:
-    return UNKNOWN_RANK if seniority is None else SENIORITY_RANK[seniority]
-
-
-def job_countries(posting: JobPosting) -> list[str] | None:
-    """The countries a job takes candidates from; None when it sets no country condition.
-
-    A place without a country ("Remote - EU", a bare city) might still fit a candidate by
-    region or city, so one such place lifts the condition.
-    """
-    codes = [place.country for place in posting.locations]
-    if not codes or any(code is None for code in codes):
-        return None
-    return sorted({code for code in codes if code is not None})
-
-
-def candidate_countries(candidate: Candidate) -> list[str]:
-    """ISO codes of the candidate's places, plus ``*`` when a place (or all) leaves it open."""
-    codes = {place.country for place in candidate.places if place.country}
-    if not candidate.places or any(place.country is None for place in candidate.places):
-        codes.add(ANYWHERE)
-    return sorted(codes)
+def flag(value: bool) -> int:
+    return YES if value else NO
 
 
 def job_payload(job: JobForMatching, status: str, model_id: str) -> dict[str, Any]:
@@ -126,12 +131,13 @@ def job_payload(job: JobForMatching, status: str, model_id: str) -> dict[str, An
     payload: dict[str, Any] = {
         "job_id": job.id,
         "model": model_id,
+        "layout": LAYOUT,
         "status": str(status),
         "work_mode": str(posting.work_mode or UNKNOWN),
         "countries": sorted({p.country for p in posting.locations if p.country}),
-        "any_country": job_countries(posting) is None,
+        "any_country": flag(job_countries(posting) is None),
         "cities": sorted({p.city.lower() for p in posting.locations if p.city}),
-        "remote": posting.work_mode == WorkMode.REMOTE,
+        "remote": flag(posting.work_mode == WorkMode.REMOTE),
         "seniority_rank": seniority_rank(posting.seniority),
         "employment_type": str(posting.employment_type or UNKNOWN),
         "language": posting.language or UNKNOWN,
@@ -151,7 +157,8 @@ def candidate_payload(candidate: Candidate, model_id: str) -> dict[str, Any]:
     return {
         "user_key": candidate.user_key,
         "model": model_id,
-        "paused": candidate.paused,
+        "layout": LAYOUT,
+        "paused": flag(candidate.paused),
         "frequency": str(candidate.frequency),
         "language": candidate.lang,
         "work_modes": sorted(str(mode) for mode in candidate.work_modes) or [ANY],
@@ -163,66 +170,19 @@ def candidate_payload(candidate: Candidate, model_id: str) -> dict[str, Any]:
     }
 
 
-def _any(key: str, values: Iterable[str] | Iterable[int]) -> qm.FieldCondition:
-    return qm.FieldCondition(key=key, match=qm.MatchAny(any=list(values)))
+def upgrade_payload(payload: dict[str, Any]) -> dict[str, Any]:
+    """A payload of an older layout in this one (booleans to 0/1), the model id kept."""
+    upgraded = {key: flag(value) if key in FLAGS else value for key, value in payload.items()}
+    upgraded["layout"] = LAYOUT
+    return upgraded
 
 
-def _either(*conditions: qm.Condition) -> qm.Filter:
-    return qm.Filter(should=list(conditions))
-
-
-def candidates_prefilter(posting: JobPosting) -> qm.Filter:
-    """Candidates who might pass the hard filters for this job (a superset of them)."""
-    must: list[qm.Condition] = [qm.FieldCondition(key="paused", match=qm.MatchValue(value=False))]
-    if posting.work_mode is not None:
-        must.append(_any("work_modes", [str(posting.work_mode), ANY]))
-    countries = job_countries(posting)
-    if countries is not None:
-        must.append(_any("countries", [*countries, ANYWHERE]))
-    rank = seniority_rank(posting.seniority)
-    if rank != UNKNOWN_RANK:
-        must.append(_any("seniority_rank", [rank - 1, rank, rank + 1, UNKNOWN_RANK]))
-    if posting.employment_type is not None:
-        must.append(_any("employment_types", [str(posting.employment_type), ANY]))
-    _, high = range_eur(posting.salary)
-    if high is not None:
-        must.append(qm.FieldCondition(key="salary_floor_eur", range=qm.Range(lte=high)))
-    return qm.Filter(must=must)
-
-
-def jobs_prefilter(candidate: Candidate, exclude: Collection[str] = ()) -> qm.Filter:
-    """Approved jobs this candidate might pass the hard filters for (a superset of them)."""
-    must: list[qm.Condition] = [
-        qm.FieldCondition(key="status", match=qm.MatchValue(value=APPROVED))
-    ]
-    if candidate.work_modes:
-        must.append(_any("work_mode", [*(str(m) for m in candidate.work_modes), UNKNOWN]))
-    countries = candidate_countries(candidate)
-    if ANYWHERE not in countries:
-        must.append(
-            _either(
-                qm.FieldCondition(key="any_country", match=qm.MatchValue(value=True)),
-                _any("countries", countries),
-            )
-        )
-    rank = seniority_rank(candidate.seniority)
-    if rank != UNKNOWN_RANK:
-        must.append(_any("seniority_rank", [rank - 1, rank, rank + 1, UNKNOWN_RANK]))
-    if candidate.employment_types:
-        kinds = [str(kind) for kind in candidate.employment_types]
-        must.append(_any("employment_type", [*kinds, UNKNOWN]))
-    floor = floor_eur(candidate.salary_floor) or 0.0
-    if floor > 0:
-        must.append(
-            _either(
-                qm.IsEmptyCondition(is_empty=qm.PayloadField(key="salary_max_eur")),
-                qm.FieldCondition(key="salary_max_eur", range=qm.Range(gte=floor)),
-            )
-        )
-    must_not: list[qm.Condition] = []
-    if exclude:
-        must_not.append(qm.HasIdCondition(has_id=[point_id(job_id) for job_id in exclude]))
-    return qm.Filter(must=must, must_not=must_not or None)
+def unit_vector(our_id: str, vector: Vectors, dimension: int) -> list[float]:
+    """The vector as a list of floats, refused when its size is not the index's."""
+    values = np.asarray(vector, dtype=np.float32).reshape(-1)
+    if values.shape[0] != dimension:
+        raise ValueError(f"{our_id}: {values.shape[0]} dimensions, expected {dimension}")
+    return values.tolist()  # type: ignore[no-any-return]
 
 
 @dataclass(frozen=True)
@@ -238,169 +198,120 @@ class EnsureReport:
         return bool(self.created or self.recreated)
 
 
-class VectorIndex:
-    """Jobs and candidates as vectors in Qdrant, searched with payload pre-filters."""
+class VectorIndex(Protocol):
+    """Jobs and candidates as vectors, searched with payload pre-filters."""
 
-    def __init__(self, client: AsyncQdrantClient, *, model_id: str, dimension: int) -> None:
-        self.client = client
-        self.model_id = model_id
-        self.dimension = dimension
-        options = client.init_options
-        # Local mode ignores payload indexes and warns on each one, so it gets none.
-        self.local = options.get("path") is not None or options.get("location") == ":memory:"
-
-    @classmethod
-    def for_embedder(cls, client: AsyncQdrantClient, embedder: Embedder) -> VectorIndex:
-        return cls(client, model_id=embedder.model_id, dimension=embedder.dimension)
+    model_id: str
+    dimension: int
 
     async def ensure(self) -> EnsureReport:
         """Create missing collections and payload indexes; recreate on a vector size change."""
-        created: list[str] = []
-        recreated: list[str] = []
-        for name in (JOBS, CANDIDATES):
-            schema: dict[str, Any] = {}
-            if not await self.client.collection_exists(name):
-                await self._create(name)
-                created.append(name)
-            else:
-                info = await self.client.get_collection(name)
-                params = info.config.params.vectors
-                if (
-                    isinstance(params, qm.VectorParams)
-                    and params.size == self.dimension
-                    and params.distance == qm.Distance.COSINE
-                ):
-                    schema = info.payload_schema
-                else:
-                    await self.client.delete_collection(name)
-                    await self._create(name)
-                    recreated.append(name)
-            if not self.local:
-                for field, kind in PAYLOAD_INDEXES[name].items():
-                    if field not in schema:
-                        await self.client.create_payload_index(name, field, kind, wait=True)
-        return EnsureReport(tuple(created), tuple(recreated))
-
-    async def _create(self, name: str) -> None:
-        await self.client.create_collection(
-            name, vectors_config=qm.VectorParams(size=self.dimension, distance=qm.Distance.COSINE)
-        )
+        ...
 
     async def upsert_jobs(self, items: Sequence[tuple[JobForMatching, str, Vectors]]) -> None:
         """Store jobs with their status and vector; the same job id overwrites."""
-        points = [
-            self._point(job.id, vector, job_payload(job, status, self.model_id))
-            for job, status, vector in items
-        ]
-        await self._upsert(JOBS, points)
+        ...
 
     async def upsert_candidates(self, items: Sequence[tuple[Candidate, Vectors]]) -> None:
         """Store candidates with their vector; the same user key overwrites."""
-        points = [
-            self._point(candidate.user_key, vector, candidate_payload(candidate, self.model_id))
-            for candidate, vector in items
-        ]
-        await self._upsert(CANDIDATES, points)
-
-    def _point(self, our_id: str, vector: Vectors, payload: dict[str, Any]) -> qm.PointStruct:
-        values = np.asarray(vector, dtype=np.float32).reshape(-1)
-        if values.shape[0] != self.dimension:
-            raise ValueError(f"{our_id}: {values.shape[0]} dimensions, expected {self.dimension}")
-        return qm.PointStruct(id=point_id(our_id), vector=values.tolist(), payload=payload)
-
-    async def _upsert(self, collection: str, points: list[qm.PointStruct]) -> None:
-        for start in range(0, len(points), UPSERT_CHUNK):
-            chunk = points[start : start + UPSERT_CHUNK]
-            await self.client.upsert(collection, points=chunk, wait=True)
+        ...
 
     async def set_job_status(self, job_id: str, status: str) -> None:
-        """Change a stored job's status (approved, closed, ...) without embedding it again.
-
-        A job that is not in the index is ignored (selected by filter: by id, a missing point
-        is an error in both local mode and on a server).
-        """
-        this = qm.Filter(must=[qm.HasIdCondition(has_id=[point_id(job_id)])])
-        await self.client.set_payload(JOBS, payload={"status": str(status)}, points=this, wait=True)
+        """Change a stored job's status without embedding it again; unknown ids are ignored."""
+        ...
 
     async def delete_jobs(self, ids: Iterable[str]) -> None:
-        await self.delete(JOBS, ids)
+        """Remove these jobs; unknown ids are ignored."""
+        ...
 
     async def delete_candidate(self, user_key: str) -> None:
-        await self.delete(CANDIDATES, [user_key])
+        """Remove this candidate; an unknown key is ignored."""
+        ...
 
     async def delete(self, collection: CollectionName, ids: Iterable[str]) -> None:
         """Remove these ids' points; unknown ids are ignored."""
-        points: list[qm.ExtendedPointId] = [point_id(our_id) for our_id in ids]
-        if points:
-            selector = qm.PointIdsList(points=points)
-            await self.client.delete(collection, points_selector=selector, wait=True)
+        ...
 
     async def candidates_for_job(
         self, job: JobForMatching, vector: Vectors, limit: int
-    ) -> list[tuple[str, float]]:
+    ) -> list[Hit]:
         """(user_key, cosine) of the closest candidates who might pass the job's filters."""
-        return await self._query(CANDIDATES, vector, candidates_prefilter(job.posting), limit)
+        ...
 
     async def jobs_for_candidate(
         self, candidate: Candidate, vector: Vectors, limit: int, exclude: Collection[str] = ()
-    ) -> list[tuple[str, float]]:
+    ) -> list[Hit]:
         """(job_id, cosine) of the closest approved jobs that might pass the candidate's filters."""
-        return await self._query(JOBS, vector, jobs_prefilter(candidate, exclude), limit)
+        ...
 
-    async def _query(
-        self, collection: CollectionName, vector: Vectors, query_filter: qm.Filter, limit: int
-    ) -> list[tuple[str, float]]:
-        if limit < 1:
-            return []
-        key = ID_KEYS[collection]
-        response = await self.client.query_points(
-            collection,
-            query=np.asarray(vector, dtype=np.float32).reshape(-1).tolist(),
-            query_filter=query_filter,
-            limit=limit,
-            with_payload=[key],
-        )
-        return [(str((hit.payload or {})[key]), float(hit.score)) for hit in response.points]
+    def candidates_above(
+        self, job: JobForMatching, vector: Vectors, floor: float, page_size: int = PAGE_SIZE
+    ) -> AsyncIterator[list[Hit]]:
+        """Every candidate whose cosine is at least ``floor`` and who might pass the job's
+        filters, in pages of at most ``page_size``, best first; each candidate once."""
+        ...
+
+    def jobs_above(
+        self,
+        candidate: Candidate,
+        vector: Vectors,
+        floor: float,
+        page_size: int = PAGE_SIZE,
+        exclude: Collection[str] = (),
+    ) -> AsyncIterator[list[Hit]]:
+        """Every approved job whose cosine is at least ``floor`` and that might pass the
+        candidate's filters, in pages of at most ``page_size``, best first; each job once."""
+        ...
 
     async def vectors(self, collection: CollectionName, ids: Iterable[str]) -> dict[str, Vectors]:
         """The stored vectors of these ids (those found), by our id; unit length (cosine)."""
-        points: list[qm.ExtendedPointId] = [point_id(our_id) for our_id in ids]
-        if not points:
-            return {}
-        key = ID_KEYS[collection]
-        records = await self.client.retrieve(
-            collection, ids=points, with_payload=[key], with_vectors=True
-        )
-        return {
-            str((record.payload or {})[key]): np.asarray(record.vector, dtype=np.float32)
-            for record in records
-        }
+        ...
 
     async def count(self, collection: CollectionName) -> int:
-        return (await self.client.count(collection, exact=True)).count
+        """How many points the collection holds."""
+        ...
 
     async def stale_ids(self, collection: CollectionName) -> list[str]:
-        """Our ids whose vector came from another model than this index's: to embed again."""
-        current = qm.FieldCondition(key="model", match=qm.MatchValue(value=self.model_id))
-        return await self.ids(collection, qm.Filter(must_not=[current]))
+        """Our ids whose vector came from another model (or payload layout): to write again."""
+        ...
 
-    async def ids(self, collection: CollectionName, where: qm.Filter | None = None) -> list[str]:
-        """Our ids of every point (that matches ``where``)."""
-        key = ID_KEYS[collection]
-        found: list[str] = []
-        offset: qm.ExtendedPointId | None = None
-        while True:
-            records, offset = await self.client.scroll(
-                collection,
-                scroll_filter=where,
-                limit=1_000,
-                offset=offset,
-                with_payload=[key],
-                with_vectors=False,
-            )
-            found.extend(str((record.payload or {})[key]) for record in records)
-            if offset is None:
-                return found
+    async def ids(self, collection: CollectionName) -> list[str]:
+        """Our ids of every point."""
+        ...
+
+    async def ready(self) -> None:
+        """Return when the index answers; raise when it does not (readiness probe)."""
+        ...
+
+    async def close(self) -> None:
+        """Release the index (flush to disk, close connections)."""
+        ...
+
+
+async def pages_above(
+    query: Callable[[int, int], Any],
+    floor: float,
+    page_size: int,
+) -> AsyncIterator[list[Hit]]:
+    """Page through a backend's thresholded query: ``query(offset, limit)`` returns hits best
+    first, all at least ``floor``.
+
+    An approximate (HNSW) search for ``offset + limit`` may order a few points differently from
+    the one for ``offset``, so a point may come back on a later page: each is yielded once.
+    """
+    if page_size < 1:
+        raise ValueError("page_size must be at least 1")
+    seen: set[str] = set()
+    offset = 0
+    while True:
+        hits: list[Hit] = await query(offset, page_size)
+        fresh = [(key, score) for key, score in hits if key not in seen and score >= floor]
+        seen.update(key for key, _ in fresh)
+        if fresh:
+            yield fresh
+        if len(hits) < page_size:
+            return
+        offset += page_size
 
 
 # --- rebuilding from the store ---------------------------------------------------------------
@@ -498,3 +409,14 @@ async def rebuild(
     return RebuildReport(
         jobs=len(seen[JOBS]), candidates=len(seen[CANDIDATES]), removed=removed, ensured=ensured
     )
+
+
+def _qdrant_for_embedder(client: Any, embedder: Embedder) -> VectorIndex:
+    """Transitional: ``VectorIndex.for_embedder(AsyncQdrantClient, embedder)`` as before the
+    port had two adapters, until the composition root builds an adapter itself."""
+    from matching.index_qdrant import QdrantVectorIndex
+
+    return QdrantVectorIndex.for_embedder(client, embedder)
+
+
+VectorIndex.for_embedder = staticmethod(_qdrant_for_embedder)  # type: ignore[attr-defined]

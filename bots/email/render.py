@@ -282,7 +282,7 @@ def _message(
     now: datetime,
 ) -> EmailMessage:
     address = normalize_address(to)
-    if address is None or address != to.strip():
+    if address is None or address != to:
         raise ValueError("not a plain e-mail address")
     if now.tzinfo is None:
         raise ValueError("now must carry a time zone")

@@ -211,7 +211,10 @@ class EmailSender:
         return self._unsubscribe_url(address) if self._unsubscribe_url is not None else None
 
     def _log_failure(self, error: AppError, address: str, exc: aiosmtplib.SMTPException) -> None:
-        code = getattr(exc, "code", None)
+        if isinstance(exc, aiosmtplib.SMTPRecipientsRefused):
+            code = exc.recipients[0].code if exc.recipients else None
+        else:
+            code = getattr(exc, "code", None)
         if isinstance(error, RejectedByPlatform):
             # A refused login or sender is ours to fix: say so loudly, once per message.
             _log.error("email.rejected", code=code, error=type(exc).__name__)

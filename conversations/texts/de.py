@@ -104,6 +104,10 @@ TEXTS: dict[str, str] = {
         "Ich konnte die Datei nicht öffnen, sie scheint beschädigt zu sein. Bitte schick sie "
         "noch einmal oder füge den Text ein."
     ),
+    "resume_failed_too_complex": (
+        "Diese Datei ist zu komplex für mich: Entpackt ist sie viel größer, als ein Lebenslauf "
+        "sein muss. Bitte schick ein einfacheres PDF oder DOCX oder füge den Text ein."
+    ),
     "resume_failed_encrypted": (
         "Diese PDF ist passwortgeschützt, deshalb kann ich sie nicht lesen. Bitte schick eine "
         "Kopie ohne Passwort oder füge den Text ein."
@@ -487,6 +491,10 @@ TEXTS: dict[str, str] = {
     "resume_failed_corrupt@console": (
         "Ich konnte die Datei nicht öffnen, sie scheint beschädigt zu sein. Bitte gib den Pfad "
         "einer anderen Kopie ein oder füge den Text ein."
+    ),
+    "resume_failed_too_complex@console": (
+        "Diese Datei ist zu komplex für mich: Entpackt ist sie viel größer, als ein Lebenslauf "
+        "sein muss. Bitte gib den Pfad eines einfacheren PDF oder DOCX ein oder füge den Text ein."
     ),
     "resume_failed_encrypted@console": (
         "Diese PDF ist passwortgeschützt, deshalb kann ich sie nicht lesen. Bitte gib den Pfad "

@@ -93,6 +93,10 @@ TEXTS: dict[str, str] = {
         "I couldn't open that file: it seems to be damaged. Please send it again, or paste the "
         "text."
     ),
+    "resume_failed_too_complex": (
+        "That file is too complex for me to read: it unpacks to far more than a resume needs. "
+        "Please send a simpler PDF or DOCX, or paste the text."
+    ),
     "resume_failed_encrypted": (
         "That PDF is password-protected, so I can't read it. Please send a copy without a "
         "password, or paste the text."
@@ -448,6 +452,10 @@ TEXTS: dict[str, str] = {
     "resume_failed_corrupt@console": (
         "I couldn't open that file: it seems to be damaged. Please type the path of another "
         "copy, or paste the text."
+    ),
+    "resume_failed_too_complex@console": (
+        "That file is too complex for me to read: it unpacks to far more than a resume needs. "
+        "Please type the path of a simpler PDF or DOCX, or paste the text."
     ),
     "resume_failed_encrypted@console": (
         "That PDF is password-protected, so I can't read it. Please type the path of a copy "

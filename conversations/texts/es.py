@@ -96,6 +96,10 @@ TEXTS: dict[str, str] = {
     "resume_failed_corrupt": (
         "No pude abrir ese archivo: parece estar dañado. Envíalo de nuevo o pega el texto."
     ),
+    "resume_failed_too_complex": (
+        "Ese archivo es demasiado complejo para mí: al descomprimirlo ocupa mucho más de lo que "
+        "necesita un currículum. Envía un PDF o DOCX más sencillo, o pega el texto."
+    ),
     "resume_failed_encrypted": (
         "Ese PDF está protegido con contraseña, así que no puedo leerlo. Envía una copia sin "
         "contraseña o pega el texto."
@@ -457,6 +461,10 @@ TEXTS: dict[str, str] = {
     "resume_failed_corrupt@console": (
         "No pude abrir ese archivo: parece estar dañado. Escribe la ruta de otra copia o pega "
         "el texto."
+    ),
+    "resume_failed_too_complex@console": (
+        "Ese archivo es demasiado complejo para mí: al descomprimirlo ocupa mucho más de lo que "
+        "necesita un currículum. Escribe la ruta de un PDF o DOCX más sencillo, o pega el texto."
     ),
     "resume_failed_encrypted@console": (
         "Ese PDF está protegido con contraseña, así que no puedo leerlo. Escribe la ruta de una "

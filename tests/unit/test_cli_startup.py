@@ -10,8 +10,9 @@ import sys
 import pytest
 
 HEAVY = (
-    "langchain", "langchain_core", "matplotlib", "playwright", "qdrant_client", "onnxruntime",
-    "uvicorn", "fastapi", "pymongo", "redis", "numpy", "structlog", "crawlers", "matching",
+    "langchain", "langchain_core", "matplotlib", "playwright", "qdrant_client", "qdrant_edge",
+    "onnxruntime", "uvicorn", "fastapi", "pymongo", "redis", "numpy", "structlog", "crawlers",
+    "matching",
     "webhooks.runtime", "webhooks.app", "webhooks.worker", "webhooks.imports",
 )
 # Runs in a fresh interpreter: prints, as JSON on stderr, which heavy modules the code loaded.
