@@ -10,13 +10,9 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urldefrag, urljoin, urlsplit
 
-from langchain.chat_models import init_chat_model
-from langchain_core.exceptions import ModelError, OutputParserException
-from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 from pydantic import BaseModel, Field, ValidationError
 
 from core.errors import AppError, TransientError
@@ -24,6 +20,10 @@ from core.jobs import Extraction, RawPosting, SourceKind
 from core.logging import get_logger
 from core.settings import LlmSettings
 from crawlers.sources.page import page_text
+
+if TYPE_CHECKING:  # LangChain loads only where an LLM is configured
+    from langchain_core.language_models import BaseChatModel
+    from langchain_core.messages import BaseMessage
 
 log = get_logger(__name__)
 
@@ -98,6 +98,8 @@ as <https://...> right after their text); leave it empty when the page shows non
 
 
 def build_messages(text: str, url: str, boundary: str) -> list[BaseMessage]:
+    from langchain_core.messages import HumanMessage, SystemMessage
+
     """The system rules and the page text as delimited data (``boundary``: a fresh nonce)."""
     begin, end = f"<<<PAGE_DATA {boundary}>>>", f"<<<END_PAGE_DATA {boundary}>>>"
     # The page cannot guess the nonce; defusing look-alike markers keeps it from faking one.
@@ -124,6 +126,8 @@ class LlmExtractor:
         text = page_text(html, self._text_limit, base_url=url)
         if not text:
             return ()
+        from langchain_core.exceptions import ModelError, OutputParserException
+
         messages = build_messages(text, url, secrets.token_hex(8))
         try:
             result = await self._structured.ainvoke(messages)
@@ -368,6 +372,9 @@ def build_chat_model(settings: LlmSettings) -> BaseChatModel | None:
     provider, sep, name = settings.model.partition(":")
     if not (sep and provider and name):
         provider, name = "", settings.model  # no prefix: LangChain infers the provider
+    from langchain.chat_models import init_chat_model
+    from langchain_core.language_models import BaseChatModel
+
     try:
         model = init_chat_model(name, model_provider=provider or None, **kwargs)
     except (ValueError, ImportError) as exc:

@@ -182,7 +182,7 @@ def unit_vector(our_id: str, vector: Vectors, dimension: int) -> list[float]:
     values = np.asarray(vector, dtype=np.float32).reshape(-1)
     if values.shape[0] != dimension:
         raise ValueError(f"{our_id}: {values.shape[0]} dimensions, expected {dimension}")
-    return values.tolist()  # type: ignore[no-any-return]
+    return values.tolist()
 
 
 @dataclass(frozen=True)

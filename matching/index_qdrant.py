@@ -234,7 +234,10 @@ class QdrantVectorIndex:
             limit=limit,
             offset=offset or None,
             score_threshold=floor,
-            search_params=qm.SearchParams(hnsw_ef=max(HNSW_EF, offset + limit)),
+            # Local mode searches exactly and warns about search parameters.
+            search_params=None
+            if self.local
+            else qm.SearchParams(hnsw_ef=max(HNSW_EF, offset + limit)),
             with_payload=[key],
         )
         return [(str((hit.payload or {})[key]), float(hit.score)) for hit in response.points]

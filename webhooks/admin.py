@@ -42,7 +42,6 @@ from core.store.ingest import (
 from core.store.repositories import MongoDeadLetters
 from crawlers.edits import apply_edit
 from crawlers.sources.detect import detect_source
-from webhooks.charts import jobs_per_day_png
 
 log = structlog.get_logger(__name__)
 
@@ -300,6 +299,8 @@ class AdminService:
         lines.append(f"Last 14 days: {found} jobs found, auto-approved {auto} ({rate})")
         if self.match_stats is not None:
             lines += await self.match_stats(since)
+        from webhooks.charts import jobs_per_day_png  # matplotlib: only when a chart is drawn
+
         chart = await asyncio.to_thread(jobs_per_day_png, rows, {s.id: s.name for s in sources})
         return Reply(
             text="\n".join(lines),

@@ -417,13 +417,22 @@ async def _serve_held(
         if demo:
             demo_task = asyncio.create_task(_load_demo(runtime, session))
         # Run until a signal, the end of the terminal chat, or a server or worker stopping.
+        # Where the web app serves a chat platform, quitting the terminal chat (Ctrl+D) never
+        # stops it serving: only a signal does.
         waits: list[asyncio.Future[Any]] = [asyncio.create_task(stop.wait())]
+        console: asyncio.Task[None] | None = None
         if chat:
-            waits.append(asyncio.create_task(_console_chat(runtime, session, demo_task)))
+            console = asyncio.create_task(_console_chat(runtime, session, demo_task))
+            serving_platforms = server_task is not None and (
+                settings.telegram_enabled or settings.whatsapp_enabled
+            )
+            if not serving_platforms:
+                waits.append(console)
         waits.extend(task for task in (worker_task, server_task) if task is not None)
         done, _ = await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
-        for task in waits[: 2 if chat else 1]:
-            task.cancel()
+        waits[0].cancel()
+        if console is not None:
+            console.cancel()
         for task in done:
             if not task.cancelled() and (error := task.exception()) is not None:
                 raise error  # a bug: shown, not swallowed
@@ -445,15 +454,19 @@ def run(
     chat: Annotated[
         bool | None,
         typer.Option(
-            help="Chat in the terminal (default: when no "
-            "Telegram token is set and this is a terminal)."
+            help="Chat in the terminal (default: when neither Telegram nor WhatsApp is "
+            "configured and this is a terminal)."
         ),
     ] = None,
 ) -> None:
     """Run JobScout: web app, worker and, for unset URLs, embedded MongoDB, Redis and Qdrant."""
     settings = _settings(quiet=True)
     if chat is None:
-        chat = not settings.telegram_enabled and sys.stdin.isatty()
+        chat = (
+            not settings.telegram_enabled
+            and not settings.whatsapp_enabled
+            and sys.stdin.isatty()
+        )
     _run(_serve(settings, web=True, chat=chat, demo=True))
 
 

@@ -78,6 +78,17 @@ def smtp_error(exc: aiosmtplib.SMTPException) -> AppError:
     return TransientError(f"smtp: {type(exc).__name__}: {exc}")
 
 
+def _tls_failure(exc: BaseException) -> bool:
+    seen: BaseException | None = exc
+    for _ in range(3):  # aiosmtplib wraps the ssl error once at most
+        if seen is None:
+            return False
+        if isinstance(seen, ssl.SSLError):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
 def _domain(address: str) -> str:
     return address.rpartition("@")[2]
 
@@ -185,13 +196,12 @@ class EmailSender:
         try:
             async with client:
                 await client.send_message(message, sender=self._envelope_from, recipients=address)
-        except aiosmtplib.SMTPException as exc:
-            error = smtp_error(exc)
+        except (aiosmtplib.SMTPException, OSError) as exc:
+            # OSError: a TLS failure or a socket error aiosmtplib did not wrap.
+            error = smtp_error(exc) if isinstance(exc, aiosmtplib.SMTPException) else None
+            error = error or TransientError(f"smtp: {type(exc).__name__}: {exc}")
             self._log_failure(error, address, exc)
             raise error from exc
-        except OSError as exc:  # a TLS failure or a socket error aiosmtplib did not wrap
-            _log.warning("email.send.failed", domain=_domain(address), error=type(exc).__name__)
-            raise TransientError(f"smtp: {type(exc).__name__}: {exc}") from exc
         _log.info("email.sent", domain=_domain(address), message_id=message_id)
         return message_id
 
@@ -210,12 +220,16 @@ class EmailSender:
     def _unsubscribe_for(self, address: str) -> str | None:
         return self._unsubscribe_url(address) if self._unsubscribe_url is not None else None
 
-    def _log_failure(self, error: AppError, address: str, exc: aiosmtplib.SMTPException) -> None:
+    def _log_failure(self, error: AppError, address: str, exc: Exception) -> None:
         if isinstance(exc, aiosmtplib.SMTPRecipientsRefused):
             code = exc.recipients[0].code if exc.recipients else None
         else:
             code = getattr(exc, "code", None)
-        if isinstance(error, RejectedByPlatform):
+        if _tls_failure(exc):
+            # Retried like any network error (the server's certificate may be fixed), but a
+            # certificate we cannot verify is a misconfiguration or an attack: say so loudly.
+            _log.error("email.tls.failed", domain=_domain(address), error=str(exc))
+        elif isinstance(error, RejectedByPlatform):
             # A refused login or sender is ours to fix: say so loudly, once per message.
             _log.error("email.rejected", code=code, error=type(exc).__name__)
         elif isinstance(error, RecipientBlocked):

@@ -19,8 +19,8 @@ from structlog.testing import capture_logs
 from bots.email.render import render_email
 from bots.email.sender import EmailSender
 from core.channels import Button, Reply, ReplySender
-from core.errors import AppError, RecipientBlocked, RejectedByPlatform, TransientError
-from core.settings import SmtpSettings
+from core.errors import RecipientBlocked, RejectedByPlatform, TransientError
+from core.settings import Settings, SmtpSettings
 from tests.fakes.smtp_server import FakeSmtpServer, Stage
 
 ANA = "ana@example.com"
@@ -437,12 +437,37 @@ async def test_mail_goes_over_tls_with_a_login(
         assert smtp.mails[0].login == "mailer"
 
 
+@pytest.mark.parametrize("implicit", [False, True], ids=["starttls", "tls"])
 async def test_an_untrusted_certificate_is_not_sent_to(
-    certificate: tuple[ssl.SSLContext, ssl.SSLContext],
+    certificate: tuple[ssl.SSLContext, ssl.SSLContext], implicit: bool
 ) -> None:
     server_context, _ = certificate
-    async with FakeSmtpServer(tls_context=server_context) as smtp:
-        with pytest.raises(AppError):
+    async with FakeSmtpServer(tls_context=server_context, implicit_tls=implicit) as smtp:
+        with capture_logs() as logs, pytest.raises(TransientError, match="CERTIFICATE"):
             await sender(smtp.settings()).send(ANA, CARD)
 
         assert smtp.mails == []
+        assert [entry["event"] for entry in logs] == ["email.tls.failed"]
+        assert logs[0]["log_level"] == "error"
+
+
+# ------------------------------------------------------------------------------ settings
+
+
+def test_the_channel_is_on_once_a_host_is_set_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("SMTP__HOST", raising=False)
+    assert not Settings(_env_file=None).email_enabled
+
+    monkeypatch.setenv("SMTP__HOST", "smtp.example.org")
+    monkeypatch.setenv("SMTP__SECURITY", "tls")
+    monkeypatch.setenv("SMTP__PASSWORD", "s3cret")
+    settings = Settings(_env_file=None)
+
+    assert settings.email_enabled
+    assert settings.smtp.security == "tls"
+    assert settings.smtp.port == 587
+    assert settings.smtp.password is not None
+    assert settings.smtp.password.get_secret_value() == "s3cret"
+    assert "s3cret" not in repr(settings.smtp)

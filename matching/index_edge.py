@@ -1,0 +1,437 @@
+"""The vector index in-process: qdrant-edge-py (Qdrant's own engine) under the data folder.
+
+Each collection is one edge shard in a folder of its own (``<root>/jobs``, ``<root>/candidates``)
+with payload indexes on the filtered fields, so the engine's query planner picks an exact search
+over the points the payload indexes let through, or HNSW once a shard is optimized and the
+filter lets many through.
+
+qdrant-edge 0.9.0 holds Python's GIL inside its calls: ``optimize()`` (building HNSW, minutes
+for a million points) would freeze the whole process, in a thread too. ``optimize`` therefore
+closes the shards and runs it in a child process, then opens them again; calls made meanwhile
+wait for it. The other calls are short and run in a worker thread.
+
+``migrate_local_mode`` copies a qdrant-client local-mode folder (the embedded default before
+this engine) into the shards once, vectors and payloads as they are, and leaves it alone.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import json
+import shutil
+import sys
+from collections.abc import AsyncIterator, Callable, Collection, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Final, TypeVar
+
+import numpy as np
+import qdrant_edge as qe
+import structlog
+
+from core.matches import Candidate, JobForMatching
+from matching.embed import Embedder, Vectors
+from matching.filters import (
+    AnyOf,
+    Between,
+    Condition,
+    Either,
+    Missing,
+    Where,
+    candidates_prefilter,
+    current,
+    jobs_prefilter,
+)
+from matching.index import (
+    CANDIDATES,
+    COLLECTIONS,
+    ID_KEYS,
+    JOBS,
+    LAYOUT,
+    PAGE_SIZE,
+    PAYLOAD_INDEXES,
+    CollectionName,
+    EnsureReport,
+    FieldKind,
+    Hit,
+    Progress,
+    candidate_payload,
+    job_payload,
+    pages_above,
+    point_id,
+    unit_vector,
+    upgrade_payload,
+)
+
+log = structlog.get_logger(__name__)
+
+SCHEMA: Final[dict[FieldKind, qe.PayloadSchemaType]] = {
+    "keyword": qe.PayloadSchemaType.Keyword,
+    "integer": qe.PayloadSchemaType.Integer,
+    "float": qe.PayloadSchemaType.Float,
+}
+CONFIG_FILE: Final = "edge_config.json"  # where a shard keeps its configuration
+MIGRATED: Final = "migrated-from-local-mode.json"
+HNSW_EF: Final = 256  # a range query wants nearly every point above the floor: search wide
+WRITE_CHUNK: Final = 1_000
+OPTIMIZE = """
+import sys
+import qdrant_edge
+shard = qdrant_edge.EdgeShard.load(sys.argv[1])
+shard.optimize()
+shard.close()
+"""
+_T = TypeVar("_T")
+
+
+def to_condition(condition: Condition) -> Any:
+    """One condition of the filter description in qdrant-edge's models."""
+    if isinstance(condition, AnyOf):
+        values: list[str] | list[int] = list(condition.values)  # type: ignore[assignment]
+        return qe.FieldCondition(key=condition.key, match=qe.MatchAny(values))
+    if isinstance(condition, Between):
+        bounds = qe.RangeFloat(gte=condition.gte, lte=condition.lte)
+        return qe.FieldCondition(key=condition.key, range=bounds)
+    if isinstance(condition, Missing):
+        return qe.IsEmptyCondition(condition.key)
+    if isinstance(condition, Either):
+        return qe.Filter(should=[to_condition(part) for part in condition.conditions])
+    return to_filter(condition)
+
+
+def to_filter(where: Where) -> qe.Filter:
+    """The filter description in qdrant-edge's models."""
+    must_not = [to_condition(part) for part in where.must_not]
+    if where.exclude_ids:
+        must_not.append(qe.HasIdCondition({point_id(our_id) for our_id in where.exclude_ids}))
+    return qe.Filter(must=[to_condition(part) for part in where.must], must_not=must_not or None)
+
+
+def _scroll(request: qe.ScrollRequest, shard: qe.EdgeShard) -> tuple[list[qe.Record], Any]:
+    return shard.scroll(request)
+
+
+def stored_size(folder: Path) -> int | None:
+    """The vector size a shard folder was created with; None when there is no shard."""
+    try:
+        config = json.loads((folder / CONFIG_FILE).read_text())
+    except FileNotFoundError:
+        return None
+    size: int = config["vectors"][""]["size"]
+    return size
+
+
+class EdgeVectorIndex:
+    """The ``VectorIndex`` port on qdrant-edge shards under ``root``."""
+
+    def __init__(self, root: Path, *, model_id: str, dimension: int) -> None:
+        self.root = root
+        self.model_id = model_id
+        self.dimension = dimension
+        self._shards: dict[CollectionName, qe.EdgeShard] = {}
+        self._gate = asyncio.Lock()  # held by optimize and close: nothing else touches a shard
+
+    @classmethod
+    def for_embedder(cls, root: Path, embedder: Embedder) -> EdgeVectorIndex:
+        return cls(root, model_id=embedder.model_id, dimension=embedder.dimension)
+
+    def _config(self) -> qe.EdgeConfig:
+        return qe.EdgeConfig(
+            vectors=qe.EdgeVectorParams(size=self.dimension, distance=qe.Distance.Cosine),
+            payload_memory=qe.Memory.Cached,  # filters read payloads: keep them in memory
+        )
+
+    async def ensure(self) -> EnsureReport:
+        async with self._gate:
+            return await asyncio.to_thread(self._ensure)
+
+    def _ensure(self) -> EnsureReport:
+        created: list[str] = []
+        recreated: list[str] = []
+        for name in COLLECTIONS:
+            folder = self.root / name
+            if name in self._shards:
+                shard = self._shards[name]
+            else:
+                size = stored_size(folder)
+                if size == self.dimension:
+                    shard = qe.EdgeShard.load(str(folder), self._config())
+                else:
+                    if size is None:
+                        created.append(name)
+                    else:
+                        recreated.append(name)
+                    shutil.rmtree(folder, ignore_errors=True)
+                    folder.mkdir(parents=True)
+                    shard = qe.EdgeShard.create(str(folder), self._config())
+                self._shards[name] = shard
+            indexed = shard.info().payload_schema
+            for key, kind in PAYLOAD_INDEXES[name].items():
+                if key not in indexed:
+                    shard.update(qe.UpdateOperation.create_field_index(key, SCHEMA[kind]))
+        return EnsureReport(tuple(created), tuple(recreated))
+
+    async def _run(self, collection: CollectionName, call: Callable[[qe.EdgeShard], _T]) -> _T:
+        async with self._gate:
+            shard = self._shards.get(collection)
+            if shard is None:
+                raise RuntimeError(f"the {collection} shard is not open: call ensure() first")
+            return await asyncio.to_thread(call, shard)
+
+    async def upsert_jobs(self, items: Sequence[tuple[JobForMatching, str, Vectors]]) -> None:
+        points = [
+            self._point(job.id, vector, job_payload(job, status, self.model_id))
+            for job, status, vector in items
+        ]
+        await self.put(JOBS, points)
+
+    async def upsert_candidates(self, items: Sequence[tuple[Candidate, Vectors]]) -> None:
+        points = [
+            self._point(candidate.user_key, vector, candidate_payload(candidate, self.model_id))
+            for candidate, vector in items
+        ]
+        await self.put(CANDIDATES, points)
+
+    def _point(self, our_id: str, vector: Vectors, payload: dict[str, Any]) -> qe.Point:
+        return qe.Point(point_id(our_id), unit_vector(our_id, vector, self.dimension), payload)
+
+    async def put(self, collection: CollectionName, points: list[qe.Point]) -> None:
+        for start in range(0, len(points), WRITE_CHUNK):
+            operation = qe.UpdateOperation.upsert_points(points[start : start + WRITE_CHUNK])
+            await self._update(collection, operation)
+
+    async def _update(self, collection: CollectionName, operation: qe.UpdateOperation) -> None:
+        await self._run(collection, lambda shard: shard.update(operation))
+
+    async def set_job_status(self, job_id: str, status: str) -> None:
+        # By filter: set_payload by id fails on a point that is not stored.
+        this = qe.Filter(must=[qe.HasIdCondition({point_id(job_id)})])
+        operation = qe.UpdateOperation.set_payload_by_filter(this, {"status": str(status)})
+        await self._run(JOBS, lambda shard: shard.update(operation))
+
+    async def delete_jobs(self, ids: Iterable[str]) -> None:
+        await self.delete(JOBS, ids)
+
+    async def delete_candidate(self, user_key: str) -> None:
+        await self.delete(CANDIDATES, [user_key])
+
+    async def delete(self, collection: CollectionName, ids: Iterable[str]) -> None:
+        points: list[Any] = [point_id(our_id) for our_id in ids]
+        if points:
+            operation = qe.UpdateOperation.delete_points(points)
+            await self._run(collection, lambda shard: shard.update(operation))
+
+    async def candidates_for_job(
+        self, job: JobForMatching, vector: Vectors, limit: int
+    ) -> list[Hit]:
+        where = to_filter(candidates_prefilter(job.posting))
+        return await self._query(CANDIDATES, vector, where, limit)
+
+    async def jobs_for_candidate(
+        self, candidate: Candidate, vector: Vectors, limit: int, exclude: Collection[str] = ()
+    ) -> list[Hit]:
+        where = to_filter(jobs_prefilter(candidate, exclude))
+        return await self._query(JOBS, vector, where, limit)
+
+    def candidates_above(
+        self, job: JobForMatching, vector: Vectors, floor: float, page_size: int = PAGE_SIZE
+    ) -> AsyncIterator[list[Hit]]:
+        where = to_filter(candidates_prefilter(job.posting))
+        return self._above(CANDIDATES, vector, where, floor, page_size)
+
+    def jobs_above(
+        self,
+        candidate: Candidate,
+        vector: Vectors,
+        floor: float,
+        page_size: int = PAGE_SIZE,
+        exclude: Collection[str] = (),
+    ) -> AsyncIterator[list[Hit]]:
+        where = to_filter(jobs_prefilter(candidate, exclude))
+        return self._above(JOBS, vector, where, floor, page_size)
+
+    def _above(
+        self,
+        collection: CollectionName,
+        vector: Vectors,
+        where: qe.Filter,
+        floor: float,
+        page_size: int,
+    ) -> AsyncIterator[list[Hit]]:
+        async def page(offset: int, limit: int) -> list[Hit]:
+            return await self._query(collection, vector, where, limit, offset=offset, floor=floor)
+
+        return pages_above(page, floor, page_size)
+
+    async def _query(
+        self,
+        collection: CollectionName,
+        vector: Vectors,
+        where: qe.Filter,
+        limit: int,
+        *,
+        offset: int = 0,
+        floor: float | None = None,
+    ) -> list[Hit]:
+        if limit < 1:
+            return []
+        key = ID_KEYS[collection]
+        request = qe.QueryRequest(
+            limit=limit,
+            offset=offset,
+            query=qe.Query.Nearest(np.asarray(vector, dtype=np.float32).reshape(-1).tolist()),
+            filter=where,
+            score_threshold=floor,
+            params=qe.SearchParams(hnsw_ef=max(HNSW_EF, offset + limit)),
+            with_payload=[key],
+        )
+        found = await self._run(collection, lambda shard: shard.query(request))
+        return [(str((hit.payload or {})[key]), float(hit.score)) for hit in found]
+
+    async def vectors(self, collection: CollectionName, ids: Iterable[str]) -> dict[str, Vectors]:
+        points: list[Any] = [point_id(our_id) for our_id in ids]
+        if not points:
+            return {}
+        key = ID_KEYS[collection]
+        records = await self._run(collection, lambda shard: shard.retrieve(points, [key], True))
+        return {
+            str((record.payload or {})[key]): np.asarray(record.vector, dtype=np.float32)
+            for record in records
+        }
+
+    async def count(self, collection: CollectionName) -> int:
+        return await self._run(collection, lambda shard: shard.count(qe.CountRequest(exact=True)))
+
+    async def stale_ids(self, collection: CollectionName) -> list[str]:
+        fresh = to_filter(current(self.model_id, LAYOUT))
+        return await self._ids(collection, qe.Filter(must_not=[fresh]))
+
+    async def ids(self, collection: CollectionName) -> list[str]:
+        return await self._ids(collection, None)
+
+    async def _ids(self, collection: CollectionName, where: qe.Filter | None) -> list[str]:
+        key = ID_KEYS[collection]
+        found: list[str] = []
+        offset: Any = None
+        while True:
+            request = qe.ScrollRequest(offset=offset, limit=1_000, filter=where, with_payload=[key])
+            records, offset = await self._run(collection, functools.partial(_scroll, request))
+            found.extend(str((record.payload or {})[key]) for record in records)
+            if offset is None:
+                return found
+
+    async def optimize(self) -> None:
+        """Merge segments and build HNSW, in a child process (see the module docstring)."""
+        async with self._gate:
+            for name in list(self._shards):
+                shard = self._shards.pop(name)
+                await asyncio.to_thread(shard.close)
+                folder = str(self.root / name)
+                child = await asyncio.create_subprocess_exec(sys.executable, "-c", OPTIMIZE, folder)
+                code = await child.wait()
+                self._shards[name] = await asyncio.to_thread(
+                    qe.EdgeShard.load, folder, self._config()
+                )
+                if code != 0:
+                    raise RuntimeError(f"optimizing the {name} shard failed (exit code {code})")
+                log.info("index.optimized", collection=name)
+
+    async def ready(self) -> None:
+        for name in COLLECTIONS:
+            await self._run(name, lambda shard: shard.info())
+
+    async def close(self) -> None:
+        async with self._gate:
+            for name in list(self._shards):
+                shard = self._shards.pop(name)
+                await asyncio.to_thread(shard.close)
+
+
+# --- moving a qdrant-client local-mode folder into the shards --------------------------------
+
+
+@dataclass(frozen=True)
+class MigrationReport:
+    """What ``migrate_local_mode`` did."""
+
+    moved: dict[str, int] = field(default_factory=dict)  # points copied, by collection
+    skipped: int = 0  # points of another vector size: to embed again
+    already: bool = False  # migrated before (the marker was there): nothing done
+
+    @property
+    def moved_any(self) -> bool:
+        return any(self.moved.values())
+
+    @property
+    def rebuild_needed(self) -> bool:
+        """Some points could not be copied: their jobs or candidates must be embedded again."""
+        return self.skipped > 0
+
+
+async def migrate_local_mode(
+    source: Path,
+    index: EdgeVectorIndex,
+    progress: Progress | None = None,
+    batch_size: int = 1_000,
+) -> MigrationReport:
+    """Copy every point of a qdrant-client local-mode folder into the (ensured) edge index.
+
+    Vectors and payloads are copied as they are (payloads upgraded to this layout, the model id
+    kept, so a point of an older model is still found stale), then checked back by id; a marker
+    in the index's folder records the migration, so it runs once. The source is left as it was.
+    ``progress(done, total)`` is called after every batch.
+    """
+    marker = index.root / MIGRATED
+    if marker.exists():
+        return MigrationReport(already=True)
+    if not (source / "collection").is_dir():
+        return MigrationReport()
+    from qdrant_client import AsyncQdrantClient
+
+    client = AsyncQdrantClient(path=str(source))
+    try:
+        names = [
+            name for name in COLLECTIONS if await client.collection_exists(collection_name=name)
+        ]
+        totals = {name: (await client.count(name, exact=True)).count for name in names}
+        total = sum(totals.values())
+        done = 0
+        skipped = 0
+        moved: dict[str, int] = {}
+        for name in names:
+            moved[name] = 0
+            offset: Any = None
+            while True:
+                records, offset = await client.scroll(
+                    name, limit=batch_size, offset=offset, with_payload=True, with_vectors=True
+                )
+                points = []
+                for record in records:
+                    vector = np.asarray(record.vector, dtype=np.float32).reshape(-1)
+                    if vector.shape[0] != index.dimension:
+                        skipped += 1
+                        continue
+                    payload = upgrade_payload(dict(record.payload or {}))
+                    points.append(qe.Point(str(record.id), vector.tolist(), payload))
+                await index.put(name, points)
+                await _check_copied(index, name, [point.id for point in points])
+                moved[name] += len(points)
+                done += len(records)
+                if progress is not None:
+                    progress(done, total)
+                if offset is None:
+                    break
+    finally:
+        await client.close()
+    marker.write_text(json.dumps({"source": str(source), "moved": moved, "skipped": skipped}))
+    log.info("index.migrated", source=str(source), moved=moved, skipped=skipped)
+    return MigrationReport(moved=moved, skipped=skipped)
+
+
+async def _check_copied(index: EdgeVectorIndex, collection: CollectionName, ids: list[Any]) -> None:
+    if not ids:
+        return
+    stored = await index._run(collection, lambda shard: shard.retrieve(ids, False, False))
+    if len(stored) != len(ids):
+        raise RuntimeError(f"{collection}: {len(ids) - len(stored)} points were not copied")
