@@ -194,6 +194,9 @@ class ConsoleSession:
     buttons: list[Button] = field(default_factory=list)
     prompt: str = "> "
     prompting: bool = False
+    # Until the person types, every reply's options stay addressable: numbering goes on across
+    # replies (a list of review cards: [1]-[3] on the first, [4]-[6] on the next, ...).
+    numbering_open: bool = False
 
     def next_update_id(self) -> str:
         return f"console-{time.time_ns()}"
@@ -206,6 +209,7 @@ class ConsoleSession:
     def answered(self, text: str) -> None:
         """The person sent ``text``. On a terminal their Enter ended the prompt's line; from a
         pipe nothing was echoed, so show what was read and the transcript reads as a chat."""
+        self.numbering_open = False
         if self.prompting and not self.console.is_terminal:
             lines = text.count("\n") + 1
             shown = text if lines == 1 else f"(pasted {lines} lines)"
@@ -242,8 +246,12 @@ class ConsoleSender:
         links = [button for row in reply.buttons for button in row if button.url]
         flat = [button for row in reply.buttons for button in row if not button.url]
         if flat:
-            session.buttons = flat
-            options = "\n".join(f"  [{i}] {button.label}" for i, button in enumerate(flat, 1))
+            earlier = session.buttons if session.numbering_open else []
+            session.buttons = [*earlier, *flat]
+            session.numbering_open = True
+            options = "\n".join(
+                f"  [{i}] {button.label}" for i, button in enumerate(flat, len(earlier) + 1)
+            )
             body = f"{body}\n\n{options}"
         if links:
             body += "\n" + "\n".join(f"  🔗 {button.label}: {button.url}" for button in links)

@@ -286,3 +286,37 @@ def test_a_busy_port_says_so_in_one_line(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert result.stderr == f"port {port} is in use; set PORT\n"
     assert result.stdout == ""
+
+
+@pytest.mark.timeout(240)
+def test_the_terminal_user_is_the_admin_and_reviews_with_numbered_buttons(tmp_path: Path) -> None:
+    """In development with no ADMINS, whoever runs ``jobscout chat`` reviews jobs right there."""
+    page = tmp_path / "careers.html"
+    page.write_text(job_page("Senior Backend Developer (Python)", "Initech GmbH"))
+    imported = subprocess.run(  # an import without --approve waits for review
+        [JOBSCOUT, "jobs", "import", str(page)],
+        capture_output=True, text=True, env=environment(tmp_path),
+        timeout=90, cwd=tmp_path, check=False,
+    )
+    assert imported.returncode == 0, imported.stderr
+    assert "1 pending" in imported.stdout
+
+    chat = Terminal(tmp_path)
+    try:
+        chat.wait_for("> ", timeout=60)
+        pending = chat.say("/pending")
+        assert "Senior Backend Developer (Python)" in pending
+        assert "[1] Approve" in pending
+        assert "[2] Reject" in pending
+        assert "Approved" in chat.say("1")
+        assert "Nothing waits for review" in chat.say("/pending")
+        stats = chat.say("/stats")
+        chart = next(
+            line.split("📎", 1)[1].strip(" │|") for line in stats.splitlines() if "📎" in line
+        )
+        assert Path(chart).read_bytes().startswith(b"\x89PNG")
+        assert "import" in chat.say("/sources")
+        code, stderr = chat.close()
+    finally:
+        chat.kill()
+    assert code == 0, stderr

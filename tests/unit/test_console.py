@@ -260,3 +260,28 @@ async def test_boxes_fit_the_terminal_and_show_text_as_written(tmp_path: Path) -
     lines = out.getvalue().rstrip("\n").split("\n")
     assert all(cell_len(line) == 40 for line in lines)
     assert "[Remote] Senior Engineer [/b]" in out.getvalue()  # not read as markup
+
+
+async def test_options_of_several_replies_stay_numbered_until_the_person_types(
+    tmp_path: Path,
+) -> None:
+    """Review cards each with Approve / Reject: every card's buttons can be picked by number."""
+    out = io.StringIO()
+    session = ConsoleSession(console=Console(file=out, width=100), export_dir=tmp_path)
+    sender = ConsoleSender(session)
+    cards = [
+        Reply(text=f"Job {n}", buttons=((Button(label="Approve", data=f"adm:ok:{n}"),
+                                          Button(label="Reject", data=f"adm:no:{n}")),))
+        for n in (1, 2)
+    ]
+    for card in cards:
+        await sender.send("local", card)
+    assert "[3] Approve" in out.getvalue()
+    assert [b.data for b in session.buttons] == ["adm:ok:1", "adm:no:1", "adm:ok:2", "adm:no:2"]
+    picked = to_inbound("3", buttons=session.buttons, update_id="u1")
+    assert picked is not None
+    assert picked.text == "adm:ok:2"
+
+    session.answered("3")  # the person typed: the next reply numbers from 1 again
+    await sender.send("local", Reply(text="Next?", buttons=((Button(label="Yes", data="y"),),)))
+    assert [b.data for b in session.buttons] == ["y"]
