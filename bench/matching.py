@@ -459,7 +459,7 @@ class Directions:
         self.centres = centres / np.linalg.norm(centres, axis=1, keepdims=True)
 
     def near(self, roles: Sequence[int]) -> npt.NDArray[np.float32]:
-        spread = self.noise / np.sqrt(self.dimension)
+        spread = np.float32(self.noise / np.sqrt(self.dimension))
         raw = self.centres[list(roles)] + spread * self.rng.standard_normal(
             (len(roles), self.dimension)
         ).astype(np.float32)
@@ -579,11 +579,13 @@ async def scale(
     new_jobs: Sequence[JobForMatching],
     job_vectors: Vectors,
 ) -> None:
-    before = rss_mb()
     with stopwatch() as generating:
         rng = random.Random(arguments.seed + count)
         candidates = people(rng, count)
         vectors = directions.near(candidate_roles(candidates))
+    exact = ExactCandidates(candidates, vectors)
+    settle_memory()
+    before = rss_mb()
     index = EdgeVectorIndex(folder / label, model_id="bench", dimension=directions.dimension)
     await index.ensure()
     try:
@@ -596,13 +598,12 @@ async def scale(
             with stopwatch() as optimizing:
                 await index.optimize()
             print(f"  set-up ({label}): optimize (HNSW, out of process) {optimizing[0]:.1f} s")
-        exact = ExactCandidates(candidates, vectors)
         del candidates
         settle_memory()
         print(
-            f"  memory ({label}): resident {rss_mb():,.0f} MB (+{rss_mb() - before:,.0f} MB),"
-            f" of which the numpy matrix {vectors.nbytes / 1e6:,.0f} MB; peak"
-            f" {peak_rss_mb():,.0f} MB"
+            f"  memory ({label}): the index adds {rss_mb() - before:,.0f} MB resident"
+            f" (the numpy matrix of the same vectors: {vectors.nbytes / 1e6:,.0f} MB);"
+            f" process {rss_mb():,.0f} MB, peak {peak_rss_mb():,.0f} MB"
         )
         await bench_range(
             f"{label}: candidates for a new job",
