@@ -210,3 +210,80 @@ def test_index_rebuild_embeds_what_the_store_holds(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "indexed 0 job(s) and 1 candidate(s)" in result.stdout
+
+
+def test_run_with_whatsapp_serves_its_webhook_and_a_closed_chat_never_stops_it(
+    tmp_path: Path,
+) -> None:
+    """WhatsApp configured, no Telegram: `run --chat` with stdin at its end (the person quit
+    the terminal chat at once) still serves the signed webhook until it is told to stop."""
+    import hashlib
+    import hmac
+    import json
+
+    from tests.fakes.graph_api import FakeGraphAPI
+
+    async def scenario() -> None:
+        async with FakeGraphAPI() as graph:
+            port = free_port()
+            env = environment(
+                tmp_path,
+                PORT=str(port),
+                WHATSAPP__ACCESS_TOKEN=graph.token,
+                WHATSAPP__PHONE_NUMBER_ID=graph.phone_number_id,
+                WHATSAPP__API_BASE_URL=graph.origin,
+                WHATSAPP__API_VERSION=graph.api_version,
+                WHATSAPP__APP_SECRET="cli-app-secret",
+                WHATSAPP__VERIFY_TOKEN="cli-verify",
+            )
+            process = await asyncio.create_subprocess_exec(
+                JOBSCOUT, "run", "--chat", stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=tmp_path,
+            )
+            try:
+                async with httpx.AsyncClient() as http:
+                    async with asyncio.timeout(60):
+                        while True:
+                            try:
+                                ready = await http.get(f"http://127.0.0.1:{port}/ready")
+                                break
+                            except httpx.ConnectError:
+                                await asyncio.sleep(0.05)
+                    assert ready.status_code == 200
+                    # The chat read the end of its input and ended ("> " then a new line);
+                    # the process goes on serving: it must still run a while later.
+                    assert process.stdout is not None
+                    printed = b""
+                    async with asyncio.timeout(30):
+                        while not printed.endswith(b"> \n"):
+                            printed += await process.stdout.read(1)
+                    with pytest.raises(TimeoutError):
+                        await asyncio.wait_for(asyncio.shield(process.wait()), timeout=8)
+                    handshake = await http.get(
+                        f"http://127.0.0.1:{port}/webhooks/whatsapp",
+                        params={"hub.mode": "subscribe", "hub.verify_token": "cli-verify",
+                                "hub.challenge": "42"},
+                    )
+                    assert handshake.text == "42"
+                    message = {"from": "447700900123", "id": "wamid.cli1",
+                               "timestamp": "1764800000", "type": "text", "text": {"body": "Hi"}}
+                    body = json.dumps({"object": "whatsapp_business_account", "entry": [
+                        {"id": "W", "changes": [{"field": "messages", "value": {
+                            "messaging_product": "whatsapp",
+                            "contacts": [{"wa_id": "447700900123"}],
+                            "messages": [message]}}]}]}).encode()
+                    signature = hmac.new(b"cli-app-secret", body, hashlib.sha256).hexdigest()
+                    response = await http.post(
+                        f"http://127.0.0.1:{port}/webhooks/whatsapp", content=body,
+                        headers={"X-Hub-Signature-256": f"sha256={signature}"},
+                    )
+                    assert response.status_code == 200
+                    (reply,) = await graph.wait_for_messages("447700900123", 1, timeout=30)
+                    assert "privacy" in reply.text.lower()
+                    assert process.returncode is None
+            finally:
+                process.send_signal(signal.SIGTERM)
+                _, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
+            assert process.returncode == 0, stderr.decode()[-2000:]
+
+    asyncio.run(scenario())
