@@ -369,8 +369,9 @@ class DeliveryService:
                 state.in_send.discard(row.id)
                 if isinstance(exc, NumberPaused):  # every row of the channel must wait
                     await self.limiter.pause(str(row.channel), exc.retry_after)
-                    log.error("delivery.channel_paused", channel=str(row.channel),
-                              seconds=exc.retry_after)
+                    log.error(
+                        "delivery.channel_paused", channel=str(row.channel), seconds=exc.retry_after
+                    )
                 await self._put_back(row, exc.retry_after, str(exc), state)
                 report["rate_limited"] += 1
                 log.warning("delivery.rate_limited", retry_after=exc.retry_after)
@@ -453,9 +454,7 @@ class DeliveryService:
             await self.kick()
         return released
 
-    async def on_status(
-        self, platform_id: str, status: str, failure: str | None = None
-    ) -> str:
+    async def on_status(self, platform_id: str, status: str, failure: str | None = None) -> str:
         """The platform's word on a message it accepted (WhatsApp status webhooks): delivered
         and read are noted on the row; a failure sends the row again the way that fits —
         ``window`` (outside the window: a template first), ``unreachable`` (another channel of
@@ -469,20 +468,21 @@ class DeliveryService:
         now = self.clock()
         if failure == "window":
             await self.recipients.window_closed(row.user_key, now)
-            reopened = await self.outbox.reopen(row.id, now, "outside the window",
-                                                count_attempt=False)
+            reopened = await self.outbox.reopen(
+                row.id, now, "outside the window", count_attempt=False
+            )
         elif failure == "unreachable":
             await self.users.set_reachable(row.user_key, False)
-            reopened = await self.outbox.reopen(row.id, now, "undeliverable",
-                                                count_attempt=False)
+            reopened = await self.outbox.reopen(row.id, now, "undeliverable", count_attempt=False)
         elif row.attempts + 1 >= self.max_tries:
             if await self.outbox.dead(row.id, f"failed: {failure}"):
                 await self.dead_letters.add(RETRY_TASK, [row.id], f"failed: {failure}", now)
             return "dead"
         else:
             when = now + timedelta(seconds=self._backoff(row.attempts + 1))
-            reopened = await self.outbox.reopen(row.id, when, f"failed: {failure}",
-                                                count_attempt=True)
+            reopened = await self.outbox.reopen(
+                row.id, when, f"failed: {failure}", count_attempt=True
+            )
         if reopened and self.kick is not None:
             await self.kick()
         log.info("delivery.status_failed", row=row.id, failure=failure, reopened=reopened)
@@ -514,9 +514,7 @@ class DeliveryService:
     async def _put_back(self, row: OutboxRow, wait: float, reason: str, state: _Drain) -> None:
         """Back to pending for ``wait`` seconds; not a failed try."""
         when = self.clock() + timedelta(seconds=wait)
-        await self.outbox.reschedule(
-            row.id, when, reason, worker=state.worker, count_attempt=False
-        )
+        await self.outbox.reschedule(row.id, when, reason, worker=state.worker, count_attempt=False)
         state.look_again(when, row.user_key)
 
     async def _move_to_linked(
@@ -529,14 +527,19 @@ class DeliveryService:
             if other is None or not other.reachable or other.chat.channel not in self.senders:
                 continue
             moved = await self.outbox.retarget(
-                row.id, other.user_key, other.chat.channel, other.chat.chat_id,
+                row.id,
+                other.user_key,
+                other.chat.channel,
+                other.chat.chat_id,
                 worker=state.worker,
             )
             if not moved:
                 return None  # no longer ours: its lease ran out and another worker has it
             state.report["retargeted"] += 1
             log.info(
-                "delivery.retargeted", user=row.user_key, to=other.user_key,
+                "delivery.retargeted",
+                user=row.user_key,
+                to=other.user_key,
                 channel=str(other.chat.channel),
             )
             retargeted = row.model_copy(

@@ -17,7 +17,15 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterable, AsyncIterator, Callable, Collection, Iterable, Sequence
+from collections.abc import (
+    AsyncIterable,
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Collection,
+    Iterable,
+    Sequence,
+)
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
 from typing import Any, Final, Literal, Protocol, TypeVar
@@ -112,6 +120,9 @@ PAYLOAD_INDEXES: Final[dict[CollectionName, dict[str, FieldKind]]] = {
 FLAGS: Final = frozenset({"paused", "any_country", "remote"})
 UPSERT_CHUNK: Final = 256  # points per request: keeps server requests well under their size cap
 PAGE_SIZE: Final = 1_000
+FIRST_WINDOW: Final = 8  # pages the first request of a range query asks for
+WINDOW_GROWTH: Final = 8  # each further request asks for this many times more
+MAX_WINDOWS: Final = 64  # pages one request asks for at most
 
 Hit = tuple[str, float]  # (our id, cosine)
 
@@ -289,29 +300,36 @@ class VectorIndex(Protocol):
 
 
 async def pages_above(
-    query: Callable[[int, int], Any],
+    query: Callable[[int, int], Awaitable[list[Hit]]],
     floor: float,
     page_size: int,
+    first: int = FIRST_WINDOW,
+    growth: int = WINDOW_GROWTH,
 ) -> AsyncIterator[list[Hit]]:
     """Page through a backend's thresholded query: ``query(offset, limit)`` returns hits best
     first, all at least ``floor``.
 
-    An approximate (HNSW) search for ``offset + limit`` may order a few points differently from
-    the one for ``offset``, so a point may come back on a later page: each is yielded once.
+    The first request asks for ``first`` pages, each next one for ``growth`` times more (up to
+    ``MAX_WINDOWS`` pages): an exact scan costs about the same whatever the limit, so a range
+    set takes one scan, or a few, not one per page. Should a backend answer approximately
+    (HNSW), the search for ``offset + limit`` may order a few points differently from the one
+    before, so a point may come back in a later window: each is yielded once.
     """
     if page_size < 1:
         raise ValueError("page_size must be at least 1")
     seen: set[str] = set()
     offset = 0
+    window = page_size * first
     while True:
-        hits: list[Hit] = await query(offset, page_size)
+        hits = await query(offset, window)
         fresh = [(key, score) for key, score in hits if key not in seen and score >= floor]
         seen.update(key for key, _ in fresh)
-        if fresh:
-            yield fresh
-        if len(hits) < page_size:
+        for start in range(0, len(fresh), page_size):
+            yield fresh[start : start + page_size]
+        if len(hits) < window:
             return
-        offset += page_size
+        offset += window
+        window = min(window * growth, page_size * MAX_WINDOWS)
 
 
 # --- rebuilding from the store ---------------------------------------------------------------

@@ -39,7 +39,6 @@ EUR_PER_UNIT: dict[str, float] = {
 }
 
 
-
 def per_year(period: str) -> float:
     """How many of a period ("hour", "month", ...) make a year; 1 for one we do not know."""
     try:

@@ -45,7 +45,7 @@ from crawlers.normalize import parse_locations
 from crawlers.render import PageRenderer
 from matching.delivery import DeliveryService, concurrency_for, kick_delivery
 from matching.embed import Embedder, load_embedder
-from matching.index import VectorIndex
+from matching.index_qdrant import QdrantVectorIndex
 from webhooks.admin import AdminService
 from webhooks.chat import ChatService, utc_now
 from webhooks.matches import MatchService
@@ -249,7 +249,7 @@ class Runtime:
         )
         chat.user_wrote = delivery.user_wrote
         embedder = shared_embedder(settings.matching)
-        index = VectorIndex.for_embedder(qdrant, embedder)
+        index = QdrantVectorIndex.for_embedder(qdrant, embedder)
         ensured = await index.ensure()
         links = MongoLinks()
 

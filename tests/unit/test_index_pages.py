@@ -22,13 +22,13 @@ async def answer(offset: int, limit: int) -> list[Hit]:
 
 
 async def test_pages_until_a_short_one_each_point_once() -> None:
-    pages = [page async for page in pages_above(answer, 0.4, 3)]
+    pages = [page async for page in pages_above(answer, 0.4, 3, first=1, growth=1)]
 
     assert pages == [[("a", 0.9), ("b", 0.8), ("c", 0.7)], [("d", 0.6), ("e", 0.5)], [("f", 0.45)]]
 
 
 async def test_a_point_under_the_floor_is_never_yielded() -> None:
-    pages = [page async for page in pages_above(answer, 0.55, 3)]
+    pages = [page async for page in pages_above(answer, 0.55, 3, first=1, growth=1)]
 
     assert [key for page in pages for key, _ in page] == ["a", "b", "c", "d"]
 
@@ -62,3 +62,18 @@ def test_old_payloads_get_integer_flags_and_keep_their_model(
     old: dict[str, Any], new: dict[str, Any]
 ) -> None:
     assert upgrade_payload(old) == new
+
+
+async def test_each_request_asks_for_more_and_pages_stay_small() -> None:
+    asked: list[tuple[int, int]] = []
+    ranked: list[Hit] = [(f"p{n}", 1.0 - n / 100) for n in range(50)]
+
+    async def scan(offset: int, limit: int) -> list[Hit]:
+        asked.append((offset, limit))
+        return ranked[offset : offset + limit]
+
+    pages = [page async for page in pages_above(scan, 0.0, 2, first=2, growth=4)]
+
+    assert asked == [(0, 4), (4, 16), (20, 64)]
+    assert [len(page) for page in pages] == [2] * 25
+    assert [key for page in pages for key, _ in page] == [key for key, _ in ranked]
