@@ -33,6 +33,9 @@ pytestmark = [
     # A failing example's report includes its body, which may be large on purpose: hypothesis
     # warns about the size of that report, which is no failure of ours.
     pytest.mark.filterwarnings("ignore:Generating overly large repr"),
+    # The service under test runs beside the generator (another thread): its own use of the
+    # random module (retry jitter, claim order) is seen by hypothesis as use inside a strategy.
+    pytest.mark.filterwarnings("ignore:Do not use the `random` module inside strategies"),
 ]
 
 EXAMPLES = 150
