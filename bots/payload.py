@@ -7,11 +7,15 @@ import re
 from itertools import accumulate
 from typing import Any, Final
 
-__all__ = ["MAX_JSON_DEPTH", "load_json", "nesting_depth"]
+__all__ = ["MAX_JSON_DEPTH", "clean_text", "load_json", "nesting_depth", "strip_surrogates"]
 
 # Real updates nest about 6 deep (Telegram) or 8 (WhatsApp); json.loads raises RecursionError
 # near 1,000, and anything deep enough to matter is an attack, not an update.
 MAX_JSON_DEPTH: Final = 64
+
+# Lone UTF-16 surrogates survive json.loads ("\ud800") but cannot be encoded as UTF-8: BSON,
+# logs and the platforms' APIs would all fail on them later, so they never pass the boundary.
+_SURROGATES: Final = re.compile("[\ud800-\udfff]")
 
 # A string runs to its closing quote or, unterminated, to the end of the body: a pattern that
 # could fail after scanning would be retried at every later quote (quadratic on '"\"\"\"...').
@@ -38,3 +42,13 @@ def load_json(body: bytes, max_depth: int = MAX_JSON_DEPTH) -> Any | None:
         return json.loads(body)
     except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
         return None
+
+
+def strip_surrogates(value: str) -> str:
+    return _SURROGATES.sub("", value)
+
+
+def clean_text(value: object, limit: int) -> str:
+    """A string from a webhook body, lone surrogates removed and cut at ``limit``; '' for any
+    other value."""
+    return strip_surrogates(value)[:limit] if isinstance(value, str) else ""

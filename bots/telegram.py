@@ -22,6 +22,7 @@ from telegram.error import (
 from telegram.request import HTTPXRequest
 from telegram.warnings import PTBDeprecationWarning
 
+from bots.payload import clean_text, strip_surrogates
 from core.channels import Button, Channel, FileRef, InboundMessage, MessageKind, Reply
 from core.errors import AppError, FileTooLarge, RateLimited, RecipientBlocked, TransientError
 from core.logging import get_logger
@@ -60,9 +61,6 @@ _COMMAND = re.compile(
     re.DOTALL,
 )
 _NUMERIC_ID = re.compile(r"-?\d+")
-# Lone UTF-16 surrogates survive json.loads ("\ud800") but cannot be encoded as UTF-8: BSON,
-# logs and the Bot API would all fail on them later, so they never pass the boundary.
-_SURROGATES: Final = re.compile("[\ud800-\udfff]")
 # BSON integers are signed 64-bit: a larger one would fail the insert after the update was read.
 _INT64: Final = range(-(2**63), 2**63)
 _MAX_ID_LENGTH: Final = 256  # file ids are ~80 characters, callback ids ~20
@@ -320,19 +318,15 @@ def _ident(value: object) -> str | None:
     if isinstance(value, int):
         return str(value) if value in _INT64 else None
     if isinstance(value, str):
-        value = _clean(value)
+        value = strip_surrogates(value)
         return value if value and len(value) <= _MAX_ID_LENGTH else None
     return None
-
-
-def _clean(value: str) -> str:
-    return _SURROGATES.sub("", value)
 
 
 def _str(value: object, limit: int = MAX_TEXT_LENGTH) -> str:
     # Telegram's own limit (4096 for texts, 64 bytes for callback data): anything longer is
     # not from Telegram, and cutting it keeps stored messages and echoed replies bounded.
-    return _clean(value)[:limit] if isinstance(value, str) else ""
+    return clean_text(value, limit)
 
 
 def _optional_str(value: object, limit: int) -> str | None:

@@ -16,6 +16,7 @@ from typing import Any, Final
 
 from pydantic import Field
 
+from bots.payload import clean_text, strip_surrogates
 from core.channels import Channel, FileRef, InboundMessage, MessageKind
 from core.domain import Frozen
 
@@ -44,9 +45,6 @@ _PARSE_ERRORS: Final = (
     RecursionError,
 )
 
-# Lone UTF-16 surrogates survive json.loads ("\ud800") but cannot be encoded as UTF-8, so BSON,
-# logs and the Graph API would all choke on them later.
-_SURROGATES: Final = re.compile("[\ud800-\udfff]")
 _COMMAND: Final = re.compile(r"/(?P<name>[A-Za-z0-9_]{1,64})(?:\s+(?P<args>.*))?", re.DOTALL)
 _PHONE: Final = re.compile(r"[0-9]{5,20}")  # a wa_id: the number in E.164, digits only
 _TIMESTAMP: Final = re.compile(r"[0-9]{1,12}")
@@ -415,12 +413,8 @@ def _items(value: object) -> Iterator[object]:
         yield from value
 
 
-def _clean(value: str) -> str:
-    return _SURROGATES.sub("", value)
-
-
 def _text(value: object, limit: int = MAX_TEXT_LENGTH) -> str:
-    return _clean(value)[:limit] if isinstance(value, str) else ""
+    return clean_text(value, limit)
 
 
 def _optional_text(value: object, limit: int) -> str | None:
@@ -436,7 +430,7 @@ def _ident(value: object) -> str | None:
         value = str(value) if abs(value) < 10**20 else None
     if not isinstance(value, str):
         return None
-    value = _clean(value).strip()
+    value = strip_surrogates(value).strip()
     if not value or len(value) > _MAX_ID_LENGTH:
         return None
     return value
