@@ -28,7 +28,7 @@ from collections.abc import (
 )
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
-from typing import Any, Final, Literal, Protocol, TypeVar
+from typing import Any, Final, Generic, Literal, Protocol, TypeVar
 
 import numpy as np
 
@@ -45,8 +45,11 @@ from matching.filters import (
     UNKNOWN,
     UNKNOWN_RANK,
     YES,
+    Where,
     candidate_countries,
+    candidates_prefilter,
     job_countries,
+    jobs_prefilter,
     seniority_rank,
 )
 from matching.money import floor_eur, range_eur
@@ -332,6 +335,75 @@ async def pages_above(
         window = min(window * growth, page_size * MAX_WINDOWS)
 
 
+_F = TypeVar("_F")  # a backend's filter model
+
+
+class FilteredSearch(Generic[_F]):
+    """The searches both adapters share: the pre-filter is built once from the one filter
+    description (``matching.filters``), then ``_filter`` translates it into the backend's
+    model and ``_query`` runs it (top-k, or a thresholded exact window for range queries)."""
+
+    def _filter(self, where: Where) -> _F:
+        raise NotImplementedError
+
+    async def _query(
+        self,
+        collection: CollectionName,
+        vector: Vectors,
+        where: _F,
+        limit: int,
+        *,
+        offset: int = 0,
+        floor: float | None = None,
+        exact: bool = False,
+    ) -> list[Hit]:
+        raise NotImplementedError
+
+    async def candidates_for_job(
+        self, job: JobForMatching, vector: Vectors, limit: int
+    ) -> list[Hit]:
+        where = self._filter(candidates_prefilter(job.posting))
+        return await self._query(CANDIDATES, vector, where, limit)
+
+    async def jobs_for_candidate(
+        self, candidate: Candidate, vector: Vectors, limit: int, exclude: Collection[str] = ()
+    ) -> list[Hit]:
+        where = self._filter(jobs_prefilter(candidate, exclude))
+        return await self._query(JOBS, vector, where, limit)
+
+    def candidates_above(
+        self, job: JobForMatching, vector: Vectors, floor: float, page_size: int = PAGE_SIZE
+    ) -> AsyncIterator[list[Hit]]:
+        where = self._filter(candidates_prefilter(job.posting))
+        return self._above(CANDIDATES, vector, where, floor, page_size)
+
+    def jobs_above(
+        self,
+        candidate: Candidate,
+        vector: Vectors,
+        floor: float,
+        page_size: int = PAGE_SIZE,
+        exclude: Collection[str] = (),
+    ) -> AsyncIterator[list[Hit]]:
+        where = self._filter(jobs_prefilter(candidate, exclude))
+        return self._above(JOBS, vector, where, floor, page_size)
+
+    def _above(
+        self,
+        collection: CollectionName,
+        vector: Vectors,
+        where: _F,
+        floor: float,
+        page_size: int,
+    ) -> AsyncIterator[list[Hit]]:
+        async def page(offset: int, limit: int) -> list[Hit]:
+            return await self._query(
+                collection, vector, where, limit, offset=offset, floor=floor, exact=True
+            )
+
+        return pages_above(page, floor, page_size)
+
+
 # --- rebuilding from the store ---------------------------------------------------------------
 
 Progress = Callable[[int, int | None], None]  # (done, total); total None when not known
@@ -427,14 +499,3 @@ async def rebuild(
     return RebuildReport(
         jobs=len(seen[JOBS]), candidates=len(seen[CANDIDATES]), removed=removed, ensured=ensured
     )
-
-
-def _qdrant_for_embedder(client: Any, embedder: Embedder) -> VectorIndex:
-    """Transitional: ``VectorIndex.for_embedder(AsyncQdrantClient, embedder)`` as before the
-    port had two adapters, until the composition root builds an adapter itself."""
-    from matching.index_qdrant import QdrantVectorIndex
-
-    return QdrantVectorIndex.for_embedder(client, embedder)
-
-
-VectorIndex.for_embedder = staticmethod(_qdrant_for_embedder)  # type: ignore[attr-defined]

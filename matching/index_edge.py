@@ -22,7 +22,7 @@ import functools
 import json
 import shutil
 import sys
-from collections.abc import AsyncIterator, Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final, TypeVar
@@ -40,9 +40,7 @@ from matching.filters import (
     Either,
     Missing,
     Where,
-    candidates_prefilter,
     current,
-    jobs_prefilter,
 )
 from matching.index import (
     CANDIDATES,
@@ -50,16 +48,15 @@ from matching.index import (
     ID_KEYS,
     JOBS,
     LAYOUT,
-    PAGE_SIZE,
     PAYLOAD_INDEXES,
     CollectionName,
     EnsureReport,
     FieldKind,
+    FilteredSearch,
     Hit,
     Progress,
     candidate_payload,
     job_payload,
-    pages_above,
     point_id,
     unit_vector,
     upgrade_payload,
@@ -129,7 +126,7 @@ def stored_size(folder: Path) -> int | None:
     return size
 
 
-class EdgeVectorIndex:
+class EdgeVectorIndex(FilteredSearch[qe.Filter]):
     """The ``VectorIndex`` port on qdrant-edge shards under ``root``."""
 
     def __init__(self, root: Path, *, model_id: str, dimension: int) -> None:
@@ -230,49 +227,8 @@ class EdgeVectorIndex:
             operation = qe.UpdateOperation.delete_points(points)
             await self._run(collection, lambda shard: shard.update(operation))
 
-    async def candidates_for_job(
-        self, job: JobForMatching, vector: Vectors, limit: int
-    ) -> list[Hit]:
-        where = to_filter(candidates_prefilter(job.posting))
-        return await self._query(CANDIDATES, vector, where, limit)
-
-    async def jobs_for_candidate(
-        self, candidate: Candidate, vector: Vectors, limit: int, exclude: Collection[str] = ()
-    ) -> list[Hit]:
-        where = to_filter(jobs_prefilter(candidate, exclude))
-        return await self._query(JOBS, vector, where, limit)
-
-    def candidates_above(
-        self, job: JobForMatching, vector: Vectors, floor: float, page_size: int = PAGE_SIZE
-    ) -> AsyncIterator[list[Hit]]:
-        where = to_filter(candidates_prefilter(job.posting))
-        return self._above(CANDIDATES, vector, where, floor, page_size)
-
-    def jobs_above(
-        self,
-        candidate: Candidate,
-        vector: Vectors,
-        floor: float,
-        page_size: int = PAGE_SIZE,
-        exclude: Collection[str] = (),
-    ) -> AsyncIterator[list[Hit]]:
-        where = to_filter(jobs_prefilter(candidate, exclude))
-        return self._above(JOBS, vector, where, floor, page_size)
-
-    def _above(
-        self,
-        collection: CollectionName,
-        vector: Vectors,
-        where: qe.Filter,
-        floor: float,
-        page_size: int,
-    ) -> AsyncIterator[list[Hit]]:
-        async def page(offset: int, limit: int) -> list[Hit]:
-            return await self._query(
-                collection, vector, where, limit, offset=offset, floor=floor, exact=True
-            )
-
-        return pages_above(page, floor, page_size)
+    def _filter(self, where: Where) -> qe.Filter:
+        return to_filter(where)
 
     async def _query(
         self,

@@ -8,7 +8,7 @@ ignores payload indexes (it warns when asked for one), so it is never the embedd
 from __future__ import annotations
 
 import warnings
-from collections.abc import AsyncIterator, Collection, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any, Final
 
 import numpy as np
@@ -24,9 +24,7 @@ from matching.filters import (
     Either,
     Missing,
     Where,
-    candidates_prefilter,
     current,
-    jobs_prefilter,
 )
 from matching.index import (
     CANDIDATES,
@@ -34,16 +32,15 @@ from matching.index import (
     ID_KEYS,
     JOBS,
     LAYOUT,
-    PAGE_SIZE,
     PAYLOAD_INDEXES,
     UPSERT_CHUNK,
     CollectionName,
     EnsureReport,
     FieldKind,
+    FilteredSearch,
     Hit,
     candidate_payload,
     job_payload,
-    pages_above,
     point_id,
     unit_vector,
 )
@@ -85,7 +82,7 @@ def search_params(wanted: int, *, exact: bool) -> qm.SearchParams:
     return qm.SearchParams(exact=True) if exact else qm.SearchParams(hnsw_ef=max(HNSW_EF, wanted))
 
 
-class QdrantVectorIndex:
+class QdrantVectorIndex(FilteredSearch[qm.Filter]):
     """The ``VectorIndex`` port on qdrant-client (a server, or local mode in tests)."""
 
     def __init__(self, client: AsyncQdrantClient, *, model_id: str, dimension: int) -> None:
@@ -178,49 +175,8 @@ class QdrantVectorIndex:
             selector = qm.PointIdsList(points=points)
             await self.client.delete(collection, points_selector=selector, wait=True)
 
-    async def candidates_for_job(
-        self, job: JobForMatching, vector: Vectors, limit: int
-    ) -> list[Hit]:
-        where = to_filter(candidates_prefilter(job.posting))
-        return await self._query(CANDIDATES, vector, where, limit)
-
-    async def jobs_for_candidate(
-        self, candidate: Candidate, vector: Vectors, limit: int, exclude: Collection[str] = ()
-    ) -> list[Hit]:
-        where = to_filter(jobs_prefilter(candidate, exclude))
-        return await self._query(JOBS, vector, where, limit)
-
-    def candidates_above(
-        self, job: JobForMatching, vector: Vectors, floor: float, page_size: int = PAGE_SIZE
-    ) -> AsyncIterator[list[Hit]]:
-        where = to_filter(candidates_prefilter(job.posting))
-        return self._above(CANDIDATES, vector, where, floor, page_size)
-
-    def jobs_above(
-        self,
-        candidate: Candidate,
-        vector: Vectors,
-        floor: float,
-        page_size: int = PAGE_SIZE,
-        exclude: Collection[str] = (),
-    ) -> AsyncIterator[list[Hit]]:
-        where = to_filter(jobs_prefilter(candidate, exclude))
-        return self._above(JOBS, vector, where, floor, page_size)
-
-    def _above(
-        self,
-        collection: CollectionName,
-        vector: Vectors,
-        where: qm.Filter,
-        floor: float,
-        page_size: int,
-    ) -> AsyncIterator[list[Hit]]:
-        async def page(offset: int, limit: int) -> list[Hit]:
-            return await self._query(
-                collection, vector, where, limit, offset=offset, floor=floor, exact=True
-            )
-
-        return pages_above(page, floor, page_size)
+    def _filter(self, where: Where) -> qm.Filter:
+        return to_filter(where)
 
     async def _query(
         self,
