@@ -62,6 +62,27 @@ class QuietHours(Frozen):
     end: int = Field(ge=0, le=23)  # local hour, exclusive
 
 
+class LanguageLevel(StrEnum):
+    """How well someone speaks a language, in four steps (CEFR A, B, C, and native)."""
+
+    BASIC = "basic"  # A1-A2
+    WORKING = "working"  # B1-B2
+    FLUENT = "fluent"  # C1-C2
+    NATIVE = "native"
+
+
+class SpokenLanguage(Frozen):
+    code: str  # ISO 639-1, lower case ("de")
+    level: LanguageLevel = LanguageLevel.WORKING
+
+
+class Commute(Frozen):
+    """"Within 30 km of Cambridge": a place as the person named it and a radius."""
+
+    place: str
+    radius_km: float = Field(gt=0, le=500)
+
+
 class ParsedResume(Frozen):
     """What the resume parser read; contact fields are PII and stored encrypted."""
 
@@ -71,7 +92,9 @@ class ParsedResume(Frozen):
     skills: tuple[str, ...] = ()
     years_experience: float | None = None
     last_title: str | None = None
-    languages: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()  # language names found anywhere (kept for the summary)
+    spoken_languages: tuple[SpokenLanguage, ...] = ()  # with level, from the languages section
+    certifications: tuple[str, ...] = ()  # licences and certificates, as listed
     text_chars: int = 0
 
 
@@ -81,6 +104,8 @@ class ResumeSummary(Frozen):
     skills: tuple[str, ...] = ()
     years_experience: float | None = None
     last_title: str | None = None
+    spoken_languages: tuple[SpokenLanguage, ...] = ()
+    certifications: tuple[str, ...] = ()
 
 
 class Profile(Frozen):
@@ -92,6 +117,10 @@ class Profile(Frozen):
     seniority: Seniority | None = None
     salary_floor: SalaryFloor | None = None
     employment_types: tuple[EmploymentType, ...] = ()  # empty: any
+    languages: tuple[SpokenLanguage, ...] = ()  # spoken languages with level; empty: not said
+    licences: tuple[str, ...] = ()  # licences and certifications they hold, as typed
+    commute: Commute | None = None  # "within 30 km of Cambridge"
+    stretch: bool = False  # also send jobs whose core stack they lack, marked as a stretch
     resume: ResumeSummary | None = None
     frequency: Frequency = Frequency.DAILY
     timezone: str = "UTC"

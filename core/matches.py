@@ -11,12 +11,14 @@ from __future__ import annotations
 from enum import StrEnum
 
 from core.domain import (
+    Commute,
     EmploymentType,
     Frequency,
     Frozen,
     QuietHours,
     SalaryFloor,
     Seniority,
+    SpokenLanguage,
     WorkMode,
 )
 from core.jobs import JobPosting, Location
@@ -34,6 +36,10 @@ class Candidate(Frozen):
     seniority: Seniority | None = None
     salary_floor: SalaryFloor | None = None
     employment_types: tuple[EmploymentType, ...] = ()  # empty: any
+    languages: tuple[SpokenLanguage, ...] = ()  # empty: not said (no language gate)
+    licences: tuple[str, ...] = ()  # licences/certifications held (profile and resume)
+    commute: Commute | None = None  # also open to places within this radius
+    stretch: bool = False  # opted in to jobs whose core stack they lack
     paused: bool = False
     frequency: Frequency = Frequency.DAILY
     timezone: str = "UTC"

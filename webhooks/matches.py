@@ -27,7 +27,7 @@ import structlog
 from conversations import match_views
 from conversations.match_views import HEARD_STAGE, REMOVE, MatchAction, Stage, TrackedJob, Verb
 from core.channels import Channel, ChatRef, InboundMessage, MessageKind, Reply
-from core.domain import Frequency
+from core.domain import Frequency, Profile, SpokenLanguage
 from core.jobs import JobStatus, Location, StoredJob, company_key
 from core.matches import Candidate, Feedback, JobForMatching, Match
 from core.settings import MatchingSettings
@@ -74,11 +74,28 @@ def candidate_of(record: CandidateRecord, places: Places, taxonomy: SkillTaxonom
         seniority=profile.seniority,
         salary_floor=profile.salary_floor,
         employment_types=profile.employment_types,
+        languages=_languages(profile),
+        licences=tuple(
+            dict.fromkeys([*profile.licences, *(resume.certifications if resume else ())])
+        ),
+        commute=profile.commute,
+        stretch=profile.stretch,
         paused=profile.paused or not record.messages_allowed,
         frequency=profile.frequency,
         timezone=profile.timezone,
         quiet_hours=profile.quiet_hours,
     )
+
+
+def _languages(profile: Profile) -> tuple[SpokenLanguage, ...]:
+    """What they said in /prefs, else what their resume lists; one entry per language, the
+    stated level winning over the resume's."""
+    said = {spoken.code: spoken for spoken in profile.languages}
+    read = profile.resume.spoken_languages if profile.resume else ()
+    merged = dict(said)
+    for spoken in read:
+        merged.setdefault(spoken.code, spoken)
+    return tuple(merged.values())
 
 
 def for_matching(job: StoredJob) -> JobForMatching:

@@ -405,13 +405,15 @@ class FakeTelegramAPI(LoopbackFake):
         with self._lock:
             return self._messages_locked(str(chat_id))
 
-    def buttons_to(self, chat_id: str | int) -> Rows:
-        """Inline keyboard of the last message sent to the chat ([] when it had none)."""
+    def buttons_to(self, chat_id: str | int, back: int = 0) -> Rows:
+        """Inline keyboard of the last message sent to the chat, or of the one ``back`` places
+        before it ([] when it had none or there is no such message)."""
         chat = str(chat_id)
         with self._lock:
-            for call in reversed(self._by_chat.get(chat, [])):
-                return [list(row) for row in call.reply_markup or []]
-        return []
+            calls = self._by_chat.get(chat, [])
+            if back >= len(calls):
+                return []
+            return [list(row) for row in calls[-1 - back].reply_markup or []]
 
     def requests_for(self, method: str) -> list[ApiRequest]:
         wanted = method.lower()
