@@ -372,7 +372,7 @@ async def _serve_held(
     from bots.console import ConsoleFiles, ConsoleSender, ConsoleSession
     from core.channels import Channel
     from webhooks.runtime import settle_memory
-    from webhooks.worker import build_worker, stop_worker
+    from webhooks.worker import WorkerSupervisor
 
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -385,8 +385,9 @@ async def _serve_held(
         files={Channel.CONSOLE: ConsoleFiles()},
     )
     settle_memory()
-    worker = build_worker(runtime) if work else None
-    worker_task = asyncio.create_task(worker.async_run()) if worker else None
+    # The worker outlives a Redis restart: its supervisor starts a fresh one (see there).
+    worker = WorkerSupervisor(runtime) if work else None
+    worker_task = asyncio.create_task(worker.run()) if worker else None
     server: uvicorn.Server | None = None
     server_task: asyncio.Task[None] | None = None
     demo_task: asyncio.Task[None] | None = None
@@ -444,7 +445,8 @@ async def _serve_held(
             server.should_exit = True  # finish the requests in flight
             await asyncio.gather(server_task, return_exceptions=True)
         if worker is not None and worker_task is not None:
-            await stop_worker(worker, worker_task)
+            await worker.stop()
+            await asyncio.gather(worker_task, return_exceptions=True)
         await runtime.stop()
         log.info("jobscout.stopped")
 

@@ -277,3 +277,65 @@ async def stop_worker(worker: Worker, main: asyncio.Task[None]) -> None:
     await asyncio.wait({main}, timeout=STOP_GRACE_S)
     main.cancel()
     await asyncio.gather(*jobs, main, return_exceptions=True)
+
+
+WORKER_RESTART_BACKOFF_S = (0.5, 1.0, 2.0, 5.0, 10.0, 30.0)
+WORKER_HEALTHY_AFTER_S = 60.0
+
+
+class WorkerSupervisor:
+    """Keeps ``jobscout run``'s arq worker running.
+
+    arq's loop ends with an exception when Redis goes away (a restart, an outage); the web app
+    keeps accepting updates meanwhile, so the process must not end with it. The supervisor logs
+    the reason at WARNING and starts a fresh worker after a backoff, until ``stop``; queued jobs
+    wait in Redis and accepted updates in the database, so nothing is lost in between.
+    """
+
+    def __init__(
+        self, runtime: Runtime, backoff_s: tuple[float, ...] = WORKER_RESTART_BACKOFF_S
+    ) -> None:
+        self.runtime = runtime
+        self.backoff_s = backoff_s
+        self.restarts = 0
+        self._stopping = asyncio.Event()
+        self._worker: Worker | None = None
+        self._main: asyncio.Task[None] | None = None
+
+    async def run(self) -> None:
+        loop = asyncio.get_running_loop()
+        failures = 0
+        while not self._stopping.is_set():
+            self._worker = build_worker(self.runtime)
+            self._main = asyncio.create_task(self._worker.async_run())
+            started = loop.time()
+            try:
+                await asyncio.shield(self._main)
+            except asyncio.CancelledError:
+                if self._main.cancelled() or self._stopping.is_set():
+                    return
+                raise
+            except Exception as exc:  # any end of the loop is logged and survived
+                reason = repr(exc)
+            else:
+                reason = "the worker loop returned"
+            if self._stopping.is_set():
+                return
+            await stop_worker(self._worker, self._main)  # its job tasks, if any are left
+            if loop.time() - started > WORKER_HEALTHY_AFTER_S:
+                failures = 0
+            delay = self.backoff_s[min(failures, len(self.backoff_s) - 1)]
+            failures += 1
+            log.warning("worker.stopped_unexpectedly", reason=reason, restart_in_s=delay)
+            try:
+                await asyncio.wait_for(self._stopping.wait(), delay)
+                return
+            except TimeoutError:
+                pass
+            self.restarts += 1
+            log.warning("worker.restarted", restarts=self.restarts)
+
+    async def stop(self) -> None:
+        self._stopping.set()
+        if self._worker is not None and self._main is not None:
+            await stop_worker(self._worker, self._main)
