@@ -8,11 +8,21 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from zoneinfo import available_timezones
 
-from core.domain import EmploymentType, QuietHours, SalaryFloor, Seniority, WorkMode
+from core.domain import (
+    Commute,
+    EmploymentType,
+    LanguageLevel,
+    QuietHours,
+    SalaryFloor,
+    Seniority,
+    SpokenLanguage,
+    WorkMode,
+)
 
 
 @dataclass(frozen=True)
@@ -436,3 +446,305 @@ def language_of_text(text: str, supported: tuple[str, ...]) -> str | None:
     if not ranked or ranked[0] == 0 or (len(ranked) > 1 and ranked[0] == ranked[1]):
         return None
     return max(hits, key=lambda lang: hits[lang])
+
+
+# --- preferences asked in /prefs: spoken languages, licences, commute radius, stretch jobs ------
+
+# Whole answers that mean "none" / "clear it", folded, in every language the bot speaks.
+_NONE_WORDS = SKIP | NO | {"keine", "keiner", "keins", "nichts", "ninguno", "ninguna", "nada",
+                           "nothing", "clear", "no one", "keine angabe", "sin indicar",
+                           "leave blank", "no radius", "kein umkreis", "sin radio"}
+
+
+def _words(text: str) -> str:
+    """Folded words, "ß" as "ss": "Deutsch: fließend!" reads "deutsch fliessend"."""
+    return _fold_word(text).replace("ß", "ss")
+
+
+def _is_none(text: str) -> bool:
+    return _words(text) in _NONE_WORDS or text.strip() == "-"
+
+
+_BASIC, _WORKING = LanguageLevel.BASIC, LanguageLevel.WORKING
+_FLUENT, _NATIVE = LanguageLevel.FLUENT, LanguageLevel.NATIVE
+# Level words and phrases (folded, "ß" as "ss"), CEFR grades with them.
+_LEVELS: dict[str, LanguageLevel] = {
+    "a1": _BASIC, "a2": _BASIC, "basic": _BASIC, "basics": _BASIC, "beginner": _BASIC,
+    "elementary": _BASIC, "grundkenntnisse": _BASIC, "grundlagen": _BASIC, "anfanger": _BASIC,
+    "anfaenger": _BASIC, "schulkenntnisse": _BASIC, "basico": _BASIC, "basica": _BASIC,
+    "principiante": _BASIC, "elemental": _BASIC, "nociones": _BASIC,
+    "b1": _WORKING, "b2": _WORKING, "working": _WORKING, "good": _WORKING,
+    "conversational": _WORKING, "intermediate": _WORKING, "upper intermediate": _WORKING,
+    "professional working": _WORKING, "gut": _WORKING, "gute": _WORKING, "mittel": _WORKING,
+    "mittelstufe": _WORKING, "fortgeschritten": _WORKING, "intermedio": _WORKING,
+    "intermedia": _WORKING, "medio": _WORKING, "conversacional": _WORKING, "bueno": _WORKING,
+    "buen": _WORKING,
+    "c1": _FLUENT, "c2": _FLUENT, "fluent": _FLUENT, "fluently": _FLUENT, "fluency": _FLUENT,
+    "proficient": _FLUENT, "advanced": _FLUENT, "business fluent": _FLUENT,
+    "full professional": _FLUENT, "excellent": _FLUENT, "fliessend": _FLUENT,
+    "fliesend": _FLUENT, "verhandlungssicher": _FLUENT, "sehr gut": _FLUENT,
+    "sehr gute": _FLUENT, "exzellent": _FLUENT, "fluido": _FLUENT, "fluida": _FLUENT,
+    "avanzado": _FLUENT, "avanzada": _FLUENT, "alto": _FLUENT, "dominio": _FLUENT,
+    "native": _NATIVE, "mother tongue": _NATIVE, "first language": _NATIVE,
+    "bilingual": _NATIVE, "muttersprache": _NATIVE, "muttersprachlich": _NATIVE,
+    "muttersprachler": _NATIVE, "muttersprachlerin": _NATIVE, "erstsprache": _NATIVE,
+    "nativo": _NATIVE, "nativa": _NATIVE, "lengua materna": _NATIVE, "materna": _NATIVE,
+    "bilingue": _NATIVE,
+}
+# Words that may stand beside a language and its level without changing either.
+_LEVEL_FILLERS = frozenset({
+    "level", "niveau", "nivel", "speaker", "sprecher", "language", "sprache", "idioma",
+    "kenntnisse", "skills", "cefr", "ger", "mcer", "mcerl", "spoken", "written", "with", "mit",
+    "con", "at", "auf", "im", "in", "de", "en", "a", "the", "my", "is", "am", "command", "of",
+    "know", "speak", "spreche", "hablo", "lengua", "sprachkenntnisse",
+})
+# Two-letter ISO codes that are common words too: never read as a language on their own.
+_CODE_WORDS = frozenset({"no", "or", "to", "is", "as", "be", "an", "am", "so", "it", "on",
+                         "at", "he", "me", "my", "we", "us", "oh", "ok"})
+# What people call a language where pycountry's names say it otherwise ("Modern Greek").
+_LANGUAGE_ALIASES: dict[str, str] = {
+    "greek": "el", "griechisch": "el", "griego": "el", "malay": "ms", "malayo": "ms",
+    "nepali": "ne", "swahili": "sw", "suajili": "sw", "mandarin": "zh", "cantonese": "zh",
+    "kantonesisch": "zh", "mandarin chinese": "zh", "castellano": "es", "castilian": "es",
+    "farsi": "fa", "hollandisch": "nl", "holandes": "nl", "flemish": "nl", "flamisch": "nl",
+    "flamenco": "nl", "filipino": "tl", "norwegian": "no", "noruego": "no", "ukraniano": "uk",
+    "ucraniano": "uk", "arabe": "ar", "pashto": "ps", "swiss german": "de",
+    "schweizerdeutsch": "de", "austrian german": "de", "british english": "en",
+    "american english": "en", "us english": "en", "uk english": "en",
+    "brazilian portuguese": "pt", "brasilianisch": "pt", "latin american spanish": "es",
+}
+# Names to show where pycountry's is not the everyday one ("Modern Greek (1453-)").
+_LABELS: dict[str, dict[str, str]] = {
+    "el": {"en": "Greek", "de": "Griechisch", "es": "griego"},
+    "es": {"en": "Spanish", "de": "Spanisch", "es": "español"},
+}
+MAX_SPOKEN_LANGUAGES = 20
+
+
+def _lower_first(name: str) -> str:
+    return name[:1].lower() + name[1:]
+
+
+def _name_spellings(name: str) -> list[str]:
+    """ "Neerlandés (Holandés)" -> both; "Malay (macrolanguage)" -> "Malay"; "A; B" -> both."""
+    spellings: list[str] = []
+    for part in name.split(";"):
+        outside = re.sub(r"\([^)]*\)", " ", part)
+        spellings.append(outside)
+        for inside in re.findall(r"\(([^)]*)\)", part):
+            if re.fullmatch(r"[^\W\d_]+", inside) and "sprache" not in inside.lower():
+                spellings.append(inside)
+    return [" ".join(spelling.split()) for spelling in spellings if spelling.strip()]
+
+
+@cache
+def _language_tables() -> tuple[dict[str, str], dict[str, dict[str, str]]]:
+    """(every spelling of a language's name, folded -> ISO 639-1 code; code -> its name in
+    English, German and Spanish), from pycountry's ISO 639 data and its translations."""
+    import gettext
+
+    import pycountry  # only when a language answer is first read: it loads its databases
+
+    translations = {
+        lang: gettext.translation("iso639-3", pycountry.LOCALES_DIR, languages=[lang])
+        for lang in ("de", "es")
+    }
+    codes: dict[str, str] = {}
+    labels: dict[str, dict[str, str]] = {}
+    for language in pycountry.languages:
+        code = getattr(language, "alpha_2", None)
+        if code is None:
+            continue
+        names = {"en": str(language.name)}
+        names |= {lang: tr.gettext(names["en"]) for lang, tr in translations.items()}
+        labels[code] = {lang: _name_spellings(name)[0] for lang, name in names.items()}
+        labels[code]["es"] = _lower_first(labels[code]["es"])  # Spanish writes "alemán"
+        for name in names.values():
+            for spelling in _name_spellings(name):
+                codes.setdefault(_words(spelling), code)
+    codes.update(_LANGUAGE_ALIASES)
+    labels |= _LABELS
+    return codes, labels
+
+
+def language_label(code: str, lang: str) -> str:
+    """A language's name written in ``lang`` ("de" in Spanish: "Alemán"); the code if unknown."""
+    names = _language_tables()[1].get(code)
+    return names.get(lang, names["en"]) if names else code
+
+
+def _longest(words: list[str], start: int, table: Mapping[str, object]) -> tuple[str, int]:
+    """The longest phrase of up to three words from ``start`` that ``table`` holds, and its
+    length; ("", 0) when none."""
+    for size in (3, 2, 1):
+        phrase = " ".join(words[start : start + size])
+        if start + size <= len(words) and phrase in table:
+            return phrase, size
+    return "", 0
+
+
+def _higher(a: LanguageLevel | None, b: LanguageLevel) -> LanguageLevel:
+    order = list(LanguageLevel)
+    return b if a is None or order.index(b) > order.index(a) else a
+
+
+def _spoken_in(part: str) -> list[list[str | LanguageLevel | None]] | Invalid:
+    """One answer part ("Deutsch fließend", "fluent German English B2") as [code, level] pairs.
+
+    A level belongs to the language before it when that one has none yet, else to the next;
+    a two-letter code counts as a language only where the part names none ("EN C1").
+    """
+    names, _ = _language_tables()
+    words = _words(part).split()
+    named = any(_longest(words, i, names)[1] for i in range(len(words)))
+    entries: list[list[str | LanguageLevel | None]] = []
+    waiting: LanguageLevel | None = None
+    index = 0
+    while index < len(words):
+        word = words[index]
+        name, size = _longest(words, index, names)
+        if not (size or named) and word in _language_tables()[1] and word not in _CODE_WORDS:
+            name, size = word, 1
+        if size:
+            code = names.get(name, name)
+            entries.append([code, waiting])
+            waiting = None
+            index += size
+            continue
+        phrase, size = _longest(words, index, _LEVELS)
+        if size:
+            level = _LEVELS[phrase]
+            if entries and entries[-1][1] is None and waiting is None:
+                entries[-1][1] = level
+            else:
+                waiting = _higher(waiting, level)
+            index += size
+            continue
+        if word not in _LEVEL_FILLERS:
+            return Invalid("invalid_languages")
+        index += 1
+    if not entries:
+        return Invalid("invalid_languages")
+    if waiting is not None:  # "German C1 fluent": the last language's, the higher one
+        last = entries[-1][1]
+        entries[-1][1] = _higher(last if isinstance(last, LanguageLevel) else None, waiting)
+    return entries
+
+
+def parse_spoken_languages(text: str) -> tuple[SpokenLanguage, ...] | Invalid:
+    """ "German C1, English native", "Deutsch fließend, Englisch B2", "español nativo": the
+    languages with their level (none given: working); "none" clears them."""
+    if _is_none(text):
+        return ()
+    levels: dict[str, LanguageLevel] = {}
+    for part in re.split(r"[,;\n/|•+&]|\s+(?:and|und|y|e|plus|sowie)\s+", text):
+        if not part.strip(" .-*\t"):
+            continue
+        entries = _spoken_in(part)
+        if isinstance(entries, Invalid):
+            return entries
+        for code, level in entries:
+            said = level if isinstance(level, LanguageLevel) else _WORKING
+            levels[str(code)] = _higher(levels.get(str(code)), said)
+    if not levels or len(levels) > MAX_SPOKEN_LANGUAGES:
+        return Invalid("invalid_languages")
+    return tuple(SpokenLanguage(code=code, level=level) for code, level in levels.items())
+
+
+MAX_LICENCES = 20
+
+
+def parse_licences(text: str) -> tuple[str, ...] | Invalid:
+    """ "RN, CDL Class A", "Führerschein B": licences and certifications as typed, one per comma
+    (a slash stays: "Führerschein C1/CE" is one); "none" clears them."""
+    if _is_none(text):
+        return ()
+    items = [" ".join(item.strip(" .-•*\t").split()) for item in re.split(r"[,;\n•|]", text)]
+    items = [item for item in items if item]
+    if not items or len(items) > MAX_LICENCES:
+        return Invalid("invalid_licences")
+    if any(len(item) < 2 or len(item) > 80 or not re.search(r"[^\W\d_]", item) for item in items):
+        return Invalid("invalid_licences")
+    unique: dict[str, str] = {}
+    for item in items:
+        unique.setdefault(item.casefold(), item)
+    return tuple(unique.values())
+
+
+MIN_COMMUTE_KM, MAX_COMMUTE_KM = 1, 500
+KM_PER_MILE = 1.609344
+_RADIUS = re.compile(
+    r"(?<![\w.,])(\d+(?:[.,]\d+)?)(?![\w.,]*\d)\s*"
+    r"(km|kms|kil[oó]m[eé]t(?:er|re|ro)s?n?|mi|miles?|meilen)?(?!\w)",
+    re.IGNORECASE,
+)
+# Words around the radius and the place that are neither ("within", "of", "im Umkreis von",
+# "um", "a", "de"), folded, longest first where one starts another.
+_COMMUTE_CONNECTORS: tuple[tuple[str, ...], ...] = tuple(
+    sorted(
+        (
+            tuple(phrase.split())
+            for phrase in (
+                "within", "up to", "max", "maximum", "radius", "radius of", "a radius of",
+                "in a radius of", "around", "of", "from", "near", "to", "in", "at",
+                "im umkreis von", "umkreis von", "umkreis", "im umkreis", "bis", "bis zu",
+                "innerhalb von", "um", "von", "rund um", "bei", "max.", "hochstens",
+                "a", "a menos de", "hasta", "en un radio de", "radio de", "radio", "de",
+                "desde", "alrededor de", "en torno a", "cerca de", "en", "como maximo",
+                "maximo", "km radius",
+            )
+        ),
+        key=len,
+        reverse=True,
+    )
+)
+
+
+def _strip_connectors(text: str) -> str:
+    """ "of Cambridge" -> "Cambridge"; "im Umkreis von" -> ""; punctuation at the ends dropped."""
+    words = text.strip(" \t,.;:()-–").split()
+    changed = True
+    while words and changed:
+        changed = False
+        folded = [_words(word) for word in words]
+        for phrase in _COMMUTE_CONNECTORS:
+            size = len(phrase)
+            if tuple(folded[:size]) == phrase:
+                words, changed = words[size:], True
+                break
+            if size <= len(folded) and tuple(folded[-size:]) == phrase:
+                words, changed = words[:-size], True
+                break
+    return " ".join(words).strip(" \t,.;:()-–")
+
+
+def parse_commute(text: str) -> Commute | Invalid | None:
+    """ "within 30 km of Cambridge", "30 km Cambridge", "im Umkreis von 20 km um München",
+    "a 15 km de Valencia", "Cambridge, 10 miles": a place and a radius; "none" clears it."""
+    if _is_none(text):
+        return None
+    match = _RADIUS.search(text)
+    if match is None:
+        return Invalid("invalid_commute")
+    before = _strip_connectors(text[: match.start()])
+    after = _strip_connectors(text[match.end() :])
+    if before and after:
+        return Invalid("invalid_commute")
+    place = " ".join((before or after).split())
+    if not 2 <= len(place) <= 80 or not re.search(r"[^\W\d_]", place):
+        return Invalid("invalid_commute")
+    radius = float(match.group(1).replace(",", "."))
+    if (match.group(2) or "").lower().startswith(("mi", "meilen")):
+        radius *= KM_PER_MILE
+    if not MIN_COMMUTE_KM <= radius <= MAX_COMMUTE_KM:
+        return Invalid("invalid_commute_radius")
+    return Commute(place=place, radius_km=round(radius, 1))
+
+
+def parse_stretch(text: str) -> bool | Invalid:
+    """Yes or no (the buttons send "yes" / "no"), in any of the bot's languages."""
+    if is_yes(text):
+        return True
+    if is_no(text):
+        return False
+    return Invalid("invalid_stretch")

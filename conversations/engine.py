@@ -14,11 +14,14 @@ from conversations.answers import Invalid
 from conversations.flow import (
     EDITABLE,
     PREFS_BUTTONS,
+    PREFS_MORE,
+    PREFS_MORE_BUTTONS,
     QUESTIONS,
     buttons,
     listed,
     next_step,
     picked_by_number,
+    preference_lines,
     profile_summary,
 )
 from conversations.match_views import MatchAction, Verb
@@ -46,7 +49,7 @@ from conversations.texts import (
 )
 from core import geo, places
 from core.channels import Button, Channel, InboundMessage, MessageKind, Reply
-from core.domain import ConsentPurpose, ConsentRecord, ResumeSummary
+from core.domain import ConsentPurpose, ConsentRecord, Profile, ResumeSummary
 
 MAX_RESUME_BYTES = 10 * 1024 * 1024
 MIN_PASTED_RESUME_CHARS = 200
@@ -524,15 +527,22 @@ def _language_choice(lang: str) -> Reply:
     )
 
 
-def _prefs_choice(conv: Conversation) -> Transition:
+def _prefs_choice(conv: Conversation, *, more: bool = False) -> Transition:
+    """The /prefs menu: the profile and what the jobs must be, then "More…" for the rest; each
+    page within the 10 rows of a WhatsApp list."""
     lang = conv.lang
-    choices = [
-        Button(label=_t(conv, f"btn_pref_{step}"), data=f"prefs:{step}") for step in PREFS_BUTTONS
-    ]
+    steps = PREFS_MORE_BUTTONS if more else PREFS_BUTTONS
+    choices = [Button(label=_t(conv, f"btn_pref_{step}"), data=f"prefs:{step}") for step in steps]
     rows = tuple(tuple(choices[i : i + 3]) for i in range(0, len(choices), 3))
     home = _goto(conv, Step.DONE, editing=False)
-    text = _t(conv, "prefs_choose", summary=profile_summary(conv.profile, lang))
-    return Transition(conversation=home, replies=(Reply(text=text, buttons=rows),))
+    if more:
+        back = Button(label=_t(conv, "btn_prefs_back"), data="cmd:prefs")
+        reply = Reply(text=_t(conv, "prefs_choose_more"), buttons=(*rows, (back,)))
+    else:
+        page = Button(label=_t(conv, "btn_prefs_more"), data=f"prefs:{PREFS_MORE}")
+        text = _t(conv, "prefs_choose", summary=profile_summary(conv.profile, lang))
+        reply = Reply(text=text, buttons=(*rows, (page,)))
+    return Transition(conversation=home, replies=(reply,))
 
 
 # --- buttons ----------------------------------------------------------------------------------
@@ -546,6 +556,8 @@ def _callback(conv: Conversation, msg: InboundMessage, now: datetime) -> Transit
         return _switch_language(conv, value)
     if prefix == "consent":
         return Transition(conversation=conv, replies=(_prompt(conv),))
+    if prefix == "prefs" and conv.onboarded and value == PREFS_MORE:
+        return _prefs_choice(conv, more=True)
     if prefix == "prefs" and conv.onboarded and value in {str(step) for step in EDITABLE}:
         editing = _goto(conv, Step(value), editing=True)
         return Transition(conversation=editing, replies=(_prompt(editing),))
@@ -688,7 +700,11 @@ def _resume_event(conv: Conversation, msg: InboundMessage) -> Transition:
         return _say(back, f"resume_failed_{reason}", limit=MAX_RESUME_BYTES // (1024 * 1024))
     parsed = msg.resume
     summary = ResumeSummary(
-        skills=parsed.skills, years_experience=parsed.years_experience, last_title=parsed.last_title
+        skills=parsed.skills,
+        years_experience=parsed.years_experience,
+        last_title=parsed.last_title,
+        spoken_languages=parsed.spoken_languages,
+        certifications=parsed.certifications,
     )
     confirm = _goto(conv, Step.RESUME_CONFIRM).model_copy(update={"pending_resume": summary})
     return Transition(conversation=confirm, replies=(_prompt(confirm),))
@@ -737,16 +753,41 @@ _FIX_CHOICES = {
 
 def _resume_confirm(conv: Conversation, text: str) -> Transition:
     if text == "ok" or answers.is_yes(text):
-        profile = conv.profile.model_copy(update={"resume": conv.pending_resume})
+        profile, taken = _with_resume(conv.profile, conv.pending_resume)
         confirmed = conv.model_copy(update={"profile": profile, "pending_resume": None})
         finished = _finish_step(confirmed, Step.RESUME)
+        replies = finished.replies
+        if taken:
+            # Said in the same message as the next question: one message more would be noise.
+            lines = "\n".join(preference_lines(profile, conv.lang, taken))
+            note = _t(conv, "resume_prefilled", fields=lines)
+            if replies:
+                first = replies[0].model_copy(update={"text": f"{note}\n\n{replies[0].text}"})
+                replies = (first, *replies[1:])
+            else:
+                replies = (Reply(text=note),)
         return finished.model_copy(
-            update={"commands": (KeepResume(keep=True), *finished.commands)}
+            update={"commands": (KeepResume(keep=True), *finished.commands), "replies": replies}
         )
     if text in _FIX_CHOICES:
         fixing = _goto(conv, _FIX_CHOICES[text])
         return Transition(conversation=fixing, replies=(_prompt(fixing),))
     return _say(conv, "invalid_resume_confirm")
+
+
+def _with_resume(profile: Profile, resume: ResumeSummary | None) -> tuple[Profile, frozenset[str]]:
+    """The profile with the confirmed resume, and the names of the answers it filled in.
+
+    The resume's languages and licences fill only answers the user never gave: what they
+    typed in /prefs is never overwritten by a file, and saying so (with the values) right after
+    "Looks right" leaves no surprise about where they came from.
+    """
+    update: dict[str, object] = {"resume": resume}
+    if resume is not None and resume.spoken_languages and not profile.languages:
+        update["languages"] = resume.spoken_languages[: answers.MAX_SPOKEN_LANGUAGES]
+    if resume is not None and resume.certifications and not profile.licences:
+        update["licences"] = resume.certifications[: answers.MAX_LICENCES]
+    return profile.model_copy(update=update), frozenset(update) - {"resume"}
 
 
 def _parse_skills(text: str) -> tuple[str, ...] | Invalid:

@@ -11,8 +11,17 @@ from conversations import answers
 from conversations.answers import Invalid
 from conversations.models import Step
 from conversations.texts import number, on_channel, t
+from core import places
 from core.channels import Button
-from core.domain import EmploymentType, Frequency, Profile, Seniority, WorkMode
+from core.domain import (
+    Commute,
+    EmploymentType,
+    Frequency,
+    Profile,
+    Seniority,
+    SpokenLanguage,
+    WorkMode,
+)
 
 Rows = tuple[tuple[Button, ...], ...]
 # Rows of (text key, value) pairs: a question's buttons as data; a payload is ``step:value``.
@@ -36,6 +45,17 @@ _FREQUENCIES = {
 
 def parse_frequency(text: str) -> Frequency | Invalid:
     return _FREQUENCIES.get(answers._fold(text), Invalid("invalid_frequency"))
+
+
+def parse_commute(text: str) -> Commute | Invalid | None:
+    """The radius answer, with a place the city tables know: a radius around a place no job
+    names would never match anything."""
+    value = answers.parse_commute(text)
+    if isinstance(value, Commute):
+        head = value.place.split(",")[0]
+        if not (places.is_known(value.place) or places.is_known(head)):
+            return Invalid("invalid_commute_place")
+    return value
 
 
 def _employment(*kinds: EmploymentType) -> tuple[tuple[str, str], ...]:
@@ -119,6 +139,36 @@ QUESTIONS: dict[Step, Question] = {
             numbered=True,
         ),
         Question(Step.TIMEZONE, "ask_timezone", (), answers.parse_timezone, "timezone"),
+        # Offered in /prefs only: onboarding stays as short as it is.
+        Question(
+            Step.LANGUAGES,
+            "ask_languages",
+            ((("btn_languages_none", "none"),),),
+            answers.parse_spoken_languages,
+            "languages",
+        ),
+        Question(
+            Step.LICENCES,
+            "ask_licences",
+            ((("btn_licences_none", "none"),),),
+            answers.parse_licences,
+            "licences",
+        ),
+        Question(
+            Step.COMMUTE,
+            "ask_commute",
+            ((("btn_commute_none", "none"),),),
+            parse_commute,
+            "commute",
+        ),
+        Question(
+            Step.STRETCH,
+            "ask_stretch",
+            ((("btn_stretch_yes", "yes"), ("btn_stretch_no", "no")),),
+            answers.parse_stretch,
+            "stretch",
+            numbered=True,
+        ),
         Question(
             Step.QUIET_HOURS,
             "ask_quiet_hours",
@@ -152,13 +202,33 @@ EDITABLE: tuple[Step, ...] = (
     Step.EMPLOYMENT_TYPE,
     Step.RESUME,
     Step.SKILLS,
+    Step.LANGUAGES,
+    Step.LICENCES,
+    Step.COMMUTE,
+    Step.STRETCH,
     Step.FREQUENCY,
     Step.TIMEZONE,
     Step.QUIET_HOURS,
 )
-# The buttons /prefs shows: a WhatsApp list holds 10 rows, and the resume has its own entry in
-# the main menu (and a file sent at any time replaces it); "prefs:resume" still works.
-PREFS_BUTTONS: tuple[Step, ...] = tuple(step for step in EDITABLE if step is not Step.RESUME)
+# The buttons /prefs shows, on two pages: a WhatsApp list holds 10 rows, so the first page is
+# what the jobs must be and a "More…" button (``prefs:more``), the second how they are sent
+# and a way back. The resume has its own entry in the main menu (and a file sent at any time
+# replaces it); "prefs:resume" still works.
+PREFS_MORE = "more"
+PREFS_BUTTONS: tuple[Step, ...] = (
+    Step.ROLES,
+    Step.WORK_MODE,
+    Step.LOCATIONS,
+    Step.SENIORITY,
+    Step.SALARY,
+    Step.EMPLOYMENT_TYPE,
+    Step.SKILLS,
+    Step.LANGUAGES,
+    Step.LICENCES,
+)
+PREFS_MORE_BUTTONS: tuple[Step, ...] = tuple(
+    step for step in EDITABLE if step not in PREFS_BUTTONS and step is not Step.RESUME
+)
 
 
 def buttons(question: Question, lang: str, channel: str | None = None) -> Rows:
@@ -257,11 +327,46 @@ def profile_summary(profile: Profile, lang: str) -> str:
         employment=", ".join(t(lang, f"btn_employment_{kind}") for kind in profile.employment_types)
         or t(lang, "employment_any"),
         skills=listed(profile.resume.skills if profile.resume else (), lang) or none,
+        more="".join(f"{line}\n" for line in preference_lines(profile, lang)),
         frequency=t(lang, f"btn_{profile.frequency}"),
         timezone=profile.timezone,
         quiet=quiet,
         status=t(lang, "status_paused" if profile.paused else "status_active"),
     )
+
+
+def spoken_label(languages: tuple[SpokenLanguage, ...], lang: str) -> str:
+    """Each language and its level in ``lang``: "German (fluent), English (native)"."""
+    return ", ".join(
+        f"{answers.language_label(spoken.code, lang)} ({t(lang, f'level_{spoken.level}')})"
+        for spoken in languages
+    )
+
+
+# The Profile fields only /prefs asks; the summary lists them when they are set.
+PREFS_ONLY_FIELDS = frozenset({"languages", "licences", "commute", "stretch"})
+
+
+def preference_lines(
+    profile: Profile, lang: str, fields: frozenset[str] = PREFS_ONLY_FIELDS
+) -> tuple[str, ...]:
+    """The summary's lines for the answers only /prefs asks, those of ``fields`` that are set:
+    a profile that never set them reads as it always did."""
+    lines: list[str] = []
+
+    def line(label: str, value: str) -> None:
+        lines.append(f"• {t(lang, label)}: {value}")  # the summary's bullets, in every language
+
+    if "languages" in fields and profile.languages:
+        line("label_languages", spoken_label(profile.languages, lang))
+    if "licences" in fields and profile.licences:
+        line("label_licences", listed(profile.licences, lang))
+    if "commute" in fields and profile.commute:
+        radius = number(lang, profile.commute.radius_km)
+        line("label_commute", t(lang, "commute_value", radius=radius, place=profile.commute.place))
+    if "stretch" in fields and profile.stretch:
+        line("label_stretch", t(lang, "stretch_on"))
+    return tuple(lines)
 
 
 def quiet_label(start: int, end: int, lang: str) -> str:

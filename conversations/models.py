@@ -20,6 +20,10 @@ class Step(StrEnum):
     SALARY = "salary"
     EMPLOYMENT_TYPE = "employment_type"  # offered in /prefs, not asked during onboarding
     SKILLS = "skills"  # offered in /prefs: add or remove one skill at a time
+    LANGUAGES = "languages"  # offered in /prefs: spoken languages with their level
+    LICENCES = "licences"  # offered in /prefs: licences and certifications held
+    COMMUTE = "commute"  # offered in /prefs: "within 30 km of Cambridge"
+    STRETCH = "stretch"  # offered in /prefs: also send jobs whose core skill they lack
     RESUME = "resume"
     RESUME_WAIT = "resume_wait"
     RESUME_CONFIRM = "resume_confirm"

@@ -193,8 +193,72 @@ TEXTS: dict[str, str] = {
         "• Gesuchte Jobs: {roles}\n• Arbeitsmodell: {modes}\n• Orte: {locations}\n"
         "• Erfahrungslevel: {seniority}\n• Mindestgehalt: {salary}\n"
         "• Anstellungsart: {employment}\n• Fähigkeiten: {skills}\n"
-        "• Benachrichtigungen: {frequency}\n• Zeitzone: {timezone}\n• Ruhezeiten: {quiet}\n"
-        "• Status: {status}"
+        "{more}• Benachrichtigungen: {frequency}\n• Zeitzone: {timezone}\n"
+        "• Ruhezeiten: {quiet}\n• Status: {status}"
+    ),
+    # Einstellungen nur in /prefs: Sprachen, Lizenzen, Pendelradius, Stretch-Jobs
+    "btn_pref_languages": "Sprachen",
+    "btn_pref_licences": "Lizenzen",
+    "btn_pref_commute": "Pendelradius",
+    "btn_pref_stretch": "Stretch-Jobs",
+    "btn_prefs_more": "Mehr…",
+    "btn_prefs_back": "Zurück",
+    "prefs_choose_more": "Weitere Einstellungen: Was möchtest du ändern?",
+    "ask_languages": (
+        "Welche Sprachen sprichst du, und wie gut? Schreib sie getrennt durch Kommas, zum "
+        "Beispiel: Deutsch Muttersprache, Englisch C1, Spanisch Grundkenntnisse. Ohne Niveau "
+        "notiere ich gute Kenntnisse (B1–B2)."
+    ),
+    "invalid_languages": (
+        "Darin habe ich keine Sprache erkannt. Schreib jede Sprache, gern mit Niveau, getrennt "
+        "durch Kommas, zum Beispiel: Deutsch fließend, Englisch B2."
+    ),
+    "btn_languages_none": "Keine Angabe",
+    "ask_licences": (
+        "Welche Lizenzen, Führerscheine oder Zertifikate hast du? Schreib sie getrennt durch "
+        "Kommas, zum Beispiel: Führerschein B, Staplerschein, Examen Pflegefachkraft."
+    ),
+    "invalid_licences": (
+        "Bitte schreib bis zu 20 Lizenzen oder Zertifikate mit je 2 bis 80 Zeichen, getrennt "
+        "durch Kommas, zum Beispiel: Führerschein B, Staplerschein. Oder wähle Keine."
+    ),
+    "btn_licences_none": "Keine",
+    "ask_commute": (
+        "Wie weit würdest du pendeln? Schreib eine Entfernung und einen Ort, zum Beispiel: im "
+        "Umkreis von 20 km um München."
+    ),
+    "invalid_commute": (
+        "Bitte schreib eine Entfernung und einen Ort, zum Beispiel: im Umkreis von 20 km um "
+        "München oder 30 km Köln."
+    ),
+    "invalid_commute_radius": (
+        "Die Entfernung muss zwischen 1 und 500 km liegen, zum Beispiel: 20 km um München."
+    ),
+    "invalid_commute_place": (
+        "Diesen Ort kenne ich nicht. Schreib eine Stadt oder Gemeinde, zum Beispiel: im Umkreis "
+        "von 20 km um München."
+    ),
+    "btn_commute_none": "Kein Umkreis",
+    "ask_stretch": (
+        "Soll ich dir auch Jobs schicken, die dich fordern: mit einer Kernkompetenz, die du noch "
+        "nicht hast? Ich kennzeichne sie als Herausforderung."
+    ),
+    "invalid_stretch": "Bitte antworte mit Ja oder Nein.",
+    "btn_stretch_yes": "Ja, gerne",
+    "btn_stretch_no": "Nein, danke",
+    "label_languages": "Sprachen",
+    "label_licences": "Lizenzen",
+    "label_commute": "Pendeln",
+    "label_stretch": "Stretch-Jobs",
+    "commute_value": "im Umkreis von {radius} km um {place}",
+    "stretch_on": "ja, als Herausforderung gekennzeichnet",
+    "level_basic": "Grundkenntnisse",
+    "level_working": "gut",
+    "level_fluent": "fließend",
+    "level_native": "Muttersprache",
+    "resume_prefilled": (
+        "Aus deinem Lebenslauf habe ich auch übernommen:\n{fields}\n"
+        "Du kannst das unter „Angaben ändern“ anpassen."
     ),
     "status_active": "aktiv",
     "status_paused": "pausiert",

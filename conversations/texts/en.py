@@ -171,8 +171,71 @@ TEXTS: dict[str, str] = {
     "profile_summary": (
         "• Roles: {roles}\n• Work mode: {modes}\n• Locations: {locations}\n• Level: {seniority}\n"
         "• Minimum salary: {salary}\n• Employment: {employment}\n• Skills: {skills}\n"
-        "• Alerts: {frequency}\n• Time zone: {timezone}\n• Quiet hours: {quiet}\n"
+        "{more}• Alerts: {frequency}\n• Time zone: {timezone}\n• Quiet hours: {quiet}\n"
         "• Status: {status}"
+    ),
+    # preferences asked in /prefs only: languages, licences, commute radius, stretch jobs
+    "btn_pref_languages": "Languages",
+    "btn_pref_licences": "Licences",
+    "btn_pref_commute": "Commute radius",
+    "btn_pref_stretch": "Stretch jobs",
+    "btn_prefs_more": "More…",
+    "btn_prefs_back": "Back",
+    "prefs_choose_more": "More settings: which one do you want to change?",
+    "ask_languages": (
+        "Which languages do you speak, and how well? Write them separated by commas, for "
+        "example: German C1, English native, Spanish basic. Without a level I note a working "
+        "level (B1–B2)."
+    ),
+    "invalid_languages": (
+        "I didn't recognise a language there. Write each language, with a level if you like, "
+        "separated by commas, for example: German C1, English native."
+    ),
+    "btn_languages_none": "Leave blank",
+    "ask_licences": (
+        "Which licences or certifications do you hold? Write them separated by commas, for "
+        "example: RN, CDL Class A, driving licence B."
+    ),
+    "invalid_licences": (
+        "Please write up to 20 licences or certifications of 2 to 80 characters, separated by "
+        "commas, for example: RN, CDL Class A. Or choose None."
+    ),
+    "btn_licences_none": "None",
+    "ask_commute": (
+        "How far would you commute? Write a distance and a place, for example: within 30 km of "
+        "Cambridge."
+    ),
+    "invalid_commute": (
+        "Please write a distance and a place, for example: within 30 km of Cambridge, or 20 "
+        "miles from Leeds."
+    ),
+    "invalid_commute_radius": (
+        "The distance must be between 1 and 500 km, for example: within 30 km of Cambridge."
+    ),
+    "invalid_commute_place": (
+        "I don't know that place. Write a city or town, for example: within 30 km of Cambridge."
+    ),
+    "btn_commute_none": "No radius",
+    "ask_stretch": (
+        "Also send jobs that stretch you: a core skill you don't have yet? I'll mark them as a "
+        "stretch."
+    ),
+    "invalid_stretch": "Please answer yes or no.",
+    "btn_stretch_yes": "Yes, send them",
+    "btn_stretch_no": "No, thanks",
+    "label_languages": "Languages",
+    "label_licences": "Licences",
+    "label_commute": "Commute",
+    "label_stretch": "Stretch jobs",
+    "commute_value": "within {radius} km of {place}",
+    "stretch_on": "yes, marked as a stretch",
+    "level_basic": "basic",
+    "level_working": "working",
+    "level_fluent": "fluent",
+    "level_native": "native",
+    "resume_prefilled": (
+        "I also took these from your resume:\n{fields}\n"
+        "You can change them under “Change preferences”."
     ),
     "status_active": "active",
     "status_paused": "paused",

@@ -176,8 +176,69 @@ TEXTS: dict[str, str] = {
     "profile_summary": (
         "• Puestos: {roles}\n• Modalidad: {modes}\n• Ubicaciones: {locations}\n"
         "• Nivel: {seniority}\n• Salario mínimo: {salary}\n• Tipo de contrato: {employment}\n"
-        "• Habilidades: {skills}\n• Alertas: {frequency}\n• Zona horaria: {timezone}\n"
+        "• Habilidades: {skills}\n{more}• Alertas: {frequency}\n• Zona horaria: {timezone}\n"
         "• Horas de silencio: {quiet}\n• Estado: {status}"
+    ),
+    # preferencias solo en /prefs: idiomas, licencias, radio de desplazamiento, empleos de reto
+    "btn_pref_languages": "Idiomas",
+    "btn_pref_licences": "Licencias",
+    "btn_pref_commute": "Radio de distancia",
+    "btn_pref_stretch": "Empleos de reto",
+    "btn_prefs_more": "Más…",
+    "btn_prefs_back": "Atrás",
+    "prefs_choose_more": "Más ajustes: ¿cuál quieres cambiar?",
+    "ask_languages": (
+        "¿Qué idiomas hablas y con qué nivel? Escríbelos separados por comas, por ejemplo: "
+        "español nativo, inglés C1, alemán básico. Sin nivel, anoto un nivel intermedio (B1–B2)."
+    ),
+    "invalid_languages": (
+        "No he reconocido ningún idioma. Escribe cada idioma, con su nivel si quieres, separados "
+        "por comas, por ejemplo: español nativo, inglés intermedio."
+    ),
+    "btn_languages_none": "Sin indicar",
+    "ask_licences": (
+        "¿Qué licencias o certificaciones tienes? Escríbelas separadas por comas, por ejemplo: "
+        "carné de conducir B, carné de carretillero, colegiación de enfermería."
+    ),
+    "invalid_licences": (
+        "Escribe hasta 20 licencias o certificaciones de 2 a 80 caracteres, separadas por comas, "
+        "por ejemplo: carné de conducir B. O elige Ninguna."
+    ),
+    "btn_licences_none": "Ninguna",
+    "ask_commute": (
+        "¿Hasta qué distancia te desplazarías? Escribe una distancia y un lugar, por ejemplo: a "
+        "15 km de Valencia."
+    ),
+    "invalid_commute": (
+        "Escribe una distancia y un lugar, por ejemplo: a 15 km de Valencia o 20 km Madrid."
+    ),
+    "invalid_commute_radius": (
+        "La distancia debe estar entre 1 y 500 km, por ejemplo: a 15 km de Valencia."
+    ),
+    "invalid_commute_place": (
+        "No conozco ese lugar. Escribe una ciudad o un pueblo, por ejemplo: a 15 km de Valencia."
+    ),
+    "btn_commute_none": "Sin radio",
+    "ask_stretch": (
+        "¿Te envío también empleos que sean un reto: con una habilidad clave que aún no tienes? "
+        "Los marcaré como reto."
+    ),
+    "invalid_stretch": "Responde sí o no, por favor.",
+    "btn_stretch_yes": "Sí, envíalos",
+    "btn_stretch_no": "No, gracias",
+    "label_languages": "Idiomas",
+    "label_licences": "Licencias",
+    "label_commute": "Desplazamiento",
+    "label_stretch": "Empleos de reto",
+    "commute_value": "a {radius} km de {place}",
+    "stretch_on": "sí, marcados como reto",
+    "level_basic": "básico",
+    "level_working": "intermedio",
+    "level_fluent": "fluido",
+    "level_native": "nativo",
+    "resume_prefilled": (
+        "También he tomado esto de tu currículum:\n{fields}\n"
+        "Puedes cambiarlo en «Cambiar preferencias»."
     ),
     "status_active": "activo",
     "status_paused": "en pausa",

@@ -27,16 +27,19 @@ from conversations.models import (
 from conversations.texts import LANGUAGE_NAMES, POLICY_VERSION, SUPPORTED, on_channel, t
 from core.channels import Channel, FileRef, InboundMessage, MessageKind, Reply
 from core.domain import (
+    Commute,
     ConsentPurpose,
     ConsentRecord,
     EmploymentType,
     Frequency,
+    LanguageLevel,
     ParsedResume,
     Profile,
     QuietHours,
     ResumeSummary,
     SalaryFloor,
     Seniority,
+    SpokenLanguage,
     WorkMode,
 )
 
@@ -446,7 +449,13 @@ STEP_BUTTONS: dict[Step, list[list[str]]] = {
     Step.TIMEZONE: [],
     Step.QUIET_HOURS: QUIET_BUTTONS,
     Step.EMPLOYMENT_TYPE: EMPLOYMENT_BUTTONS,
+    Step.LANGUAGES: [["languages:none"]],
+    Step.LICENCES: [["licences:none"]],
+    Step.COMMUTE: [["commute:none"]],
+    Step.STRETCH: [["stretch:yes", "stretch:no"]],
 }
+GERMAN_C1 = SpokenLanguage(code="de", level=LanguageLevel.FLUENT)
+ENGLISH_NATIVE = SpokenLanguage(code="en", level=LanguageLevel.NATIVE)
 
 
 @pytest.mark.parametrize(
@@ -829,13 +838,48 @@ def test_prefs_offers_every_answer() -> None:
     )
 
     assert SUMMARY in transition.replies[0].text
-    # The resume has its own entry in the main menu: ten buttons fit a WhatsApp list.
+    # The resume has its own entry in the main menu; the rest is on a second page, so each
+    # page fits the ten rows of a WhatsApp list.
     assert payloads(transition.replies[0]) == [
         ["prefs:roles", "prefs:work_mode", "prefs:locations"],
         ["prefs:seniority", "prefs:salary", "prefs:employment_type"],
-        ["prefs:skills", "prefs:frequency", "prefs:timezone"],
-        ["prefs:quiet_hours"],
+        ["prefs:skills", "prefs:languages", "prefs:licences"],
+        ["prefs:more"],
     ]
+    assert transition.conversation == conv
+
+
+def test_more_shows_the_second_page_of_prefs_and_back_returns_to_the_first() -> None:
+    conv = onboarded()
+    more, back = converse(
+        conv,
+        (tap("prefs:more"), says("prefs_choose_more")),
+        (tap("cmd:prefs"), (en("prefs_choose", summary=SUMMARY),)),
+    )
+
+    assert payloads(more.replies[0]) == [
+        ["prefs:commute", "prefs:stretch", "prefs:frequency"],
+        ["prefs:timezone", "prefs:quiet_hours"],
+        ["cmd:prefs"],
+    ]
+    assert more.conversation == conv
+    assert payloads(back.replies[0])[-1] == ["prefs:more"]
+
+
+def test_every_editable_answer_is_on_a_prefs_page_once() -> None:
+    from conversations.flow import EDITABLE, PREFS_BUTTONS, PREFS_MORE_BUTTONS
+
+    pages = (*PREFS_BUTTONS, *PREFS_MORE_BUTTONS)
+    assert sorted(pages) == sorted(step for step in EDITABLE if step is not Step.RESUME)
+    # A page's buttons and its "More…" or "Back" button: at most the 10 rows of a WhatsApp list.
+    assert len(PREFS_BUTTONS) + 1 <= 10
+    assert len(PREFS_MORE_BUTTONS) + 1 <= 10
+
+
+def test_the_second_prefs_page_waits_until_onboarding_is_finished() -> None:
+    conv = at_step(Step.ROLES)
+    (transition,) = converse(conv, (tap("prefs:more"), says("stale_button", "ask_roles")))
+
     assert transition.conversation == conv
 
 
@@ -858,6 +902,19 @@ def test_prefs_offers_every_answer() -> None:
          {"employment_types": (EmploymentType.FULL_TIME, EmploymentType.PART_TIME)}),
         ("employment_type", "ask_employment_type", text("prácticas, freelance"),
          {"employment_types": (EmploymentType.CONTRACT, EmploymentType.INTERNSHIP)}),
+        ("languages", "ask_languages", text("German C1, English native"),
+         {"languages": (GERMAN_C1, ENGLISH_NATIVE)}),
+        ("languages", "ask_languages", text("Deutsch fließend, Englisch Muttersprache"),
+         {"languages": (GERMAN_C1, ENGLISH_NATIVE)}),
+        ("licences", "ask_licences", text("RN, CDL Class A"),
+         {"licences": ("RN", "CDL Class A")}),
+        ("commute", "ask_commute", text("within 30 km of Cambridge"),
+         {"commute": Commute(place="Cambridge", radius_km=30)}),
+        ("commute", "ask_commute", text("im Umkreis von 20 km um München"),
+         {"commute": Commute(place="München", radius_km=20)}),
+        ("stretch", "ask_stretch", tap("stretch:yes"), {"stretch": True}),
+        ("stretch", "ask_stretch", text("1"), {"stretch": True}),
+        ("stretch", "ask_stretch", text("sí"), {"stretch": True}),
     ],
 )
 def test_editing_one_answer_changes_only_that_answer(
@@ -929,6 +986,120 @@ def test_the_profile_summary_names_the_employment_types(lang: str) -> None:
     assert chosen[:5] == any_type[:5]
 
 
+SET = PROFILE.model_copy(
+    update={
+        "languages": (GERMAN_C1,),
+        "licences": ("RN",),
+        "commute": Commute(place="Cambridge", radius_km=30),
+        "stretch": True,
+    }
+)
+
+
+@pytest.mark.parametrize(
+    ("field", "sent", "change"),
+    [
+        ("languages", tap("languages:none"), {"languages": ()}),
+        ("languages", text("keine"), {"languages": ()}),
+        ("licences", tap("licences:none"), {"licences": ()}),
+        ("licences", text("ninguna"), {"licences": ()}),
+        ("commute", tap("commute:none"), {"commute": None}),
+        ("commute", text("none"), {"commute": None}),
+        ("stretch", tap("stretch:no"), {"stretch": False}),
+        ("stretch", text("nein"), {"stretch": False}),
+    ],
+)
+def test_the_new_answers_can_be_cleared(
+    field: str, sent: InboundMessage, change: dict[str, Any]
+) -> None:
+    conv = onboarded().model_copy(update={"profile": SET})
+    *_, answer = converse(
+        conv, (tap(f"prefs:{field}"), says(f"ask_{field}")), (sent, says("saved", "menu"))
+    )
+
+    assert final([answer]).profile == SET.model_copy(update=change)
+    assert answer.commands == (SaveProfile(profile=final([answer]).profile), MATCH_NOW)
+
+
+@pytest.mark.parametrize("lang", SUPPORTED)
+@pytest.mark.parametrize(
+    ("field", "typed", "key"),
+    [
+        ("languages", "Klingon fluently asdf", "invalid_languages"),
+        ("languages", "C1", "invalid_languages"),
+        ("licences", "1, 2", "invalid_licences"),
+        ("commute", "Cambridge", "invalid_commute"),
+        ("commute", "within 900 km of Cambridge", "invalid_commute_radius"),
+        ("commute", "within 0 km of Cambridge", "invalid_commute_radius"),
+        ("commute", "within 30 km of Atlantis", "invalid_commute_place"),
+        ("stretch", "maybe", "invalid_stretch"),
+    ],
+)
+def test_a_new_answer_that_cannot_be_read_is_asked_again_in_the_users_language(
+    lang: str, field: str, typed: str, key: str
+) -> None:
+    conv = onboarded().model_copy(update={"lang": lang})
+    pick, invalid = converse(
+        conv,
+        (tap(f"prefs:{field}"), says(f"ask_{field}", lang=lang)),
+        (text(typed), says(key, lang=lang)),
+    )
+
+    assert invalid.conversation == pick.conversation
+    assert invalid.commands == ()
+    assert payloads(invalid.replies[0]) == STEP_BUTTONS[Step(field)]
+
+
+def test_the_new_answers_are_not_asked_during_onboarding() -> None:
+    conv = consented()
+    asked = []
+    for row in ONBOARDING:
+        (transition,) = converse(conv, row)
+        conv = final([transition])
+        asked.append(conv.step)
+    assert not {Step.LANGUAGES, Step.LICENCES, Step.COMMUTE, Step.STRETCH} & set(asked)
+
+
+@pytest.mark.parametrize(
+    ("lang", "lines"),
+    [
+        ("en", ["• Languages: German (fluent), English (native)",
+                "• Licences: RN, CDL Class A",
+                "• Commute: within 12.5 km of Cambridge",
+                "• Stretch jobs: yes, marked as a stretch"]),
+        ("de", ["• Sprachen: Deutsch (fließend), Englisch (Muttersprache)",
+                "• Lizenzen: RN, CDL Class A",
+                "• Pendeln: im Umkreis von 12,5 km um Cambridge",
+                "• Stretch-Jobs: ja, als Herausforderung gekennzeichnet"]),
+        ("es", ["• Idiomas: alemán (fluido), inglés (nativo)",
+                "• Licencias: RN, CDL Class A",
+                "• Desplazamiento: a 12,5 km de Cambridge",
+                "• Empleos de reto: sí, marcados como reto"]),
+    ],
+)
+def test_the_profile_summary_lists_the_new_answers_after_the_skills(
+    lang: str, lines: list[str]
+) -> None:
+    profile = PROFILE.model_copy(
+        update={
+            "languages": (GERMAN_C1, ENGLISH_NATIVE),
+            "licences": ("RN", "CDL Class A"),
+            "commute": Commute(place="Cambridge", radius_km=12.5),
+            "stretch": True,
+        }
+    )
+    plain = profile_summary(PROFILE, lang).split("\n")
+    summary = profile_summary(profile, lang).split("\n")
+
+    assert summary == [*plain[:7], *lines, *plain[7:]]
+
+
+@pytest.mark.parametrize("lang", SUPPORTED)
+def test_a_profile_without_the_new_answers_reads_as_before(lang: str) -> None:
+    # Unset, empty and "no" are not listed: eleven lines, as the summary always had.
+    assert len(profile_summary(PROFILE, lang).split("\n")) == 11
+
+
 def test_an_invalid_edit_asks_again_and_keeps_editing() -> None:
     conv = onboarded()
     *_, invalid, valid = converse(
@@ -988,6 +1159,136 @@ def test_replacing_the_resume_ends_in_the_menu() -> None:
     summary = profile_summary(done.profile, "en")
     (prefs,) = converse(done, (command("prefs"), (en("prefs_choose", summary=summary),)))
     assert "• Skills: Python, Go\n" in prefs.replies[0].text
+
+
+# --- languages and licences read from the resume ----------------------------------------------
+
+WITH_LANGUAGES = PARSED.model_copy(
+    update={
+        "spoken_languages": (GERMAN_C1, ENGLISH_NATIVE),
+        "certifications": ("Registered Nurse (RN)", "CDL Class A"),
+    }
+)
+
+
+def prefilled(lines: list[str], then: str, lang: str = "en") -> str:
+    """The note on what the resume filled in, said in the same message as what comes next."""
+    return t(lang, "resume_prefilled", fields="\n".join(lines)) + "\n\n" + then
+
+
+def test_a_confirmed_resume_fills_in_languages_and_licences_and_says_so() -> None:
+    transitions = converse(
+        at_step(Step.RESUME),
+        (document(), says("resume_reading")),
+        (parsed(WITH_LANGUAGES), (resume_summary(),)),
+        (
+            tap("resume:ok"),
+            (
+                prefilled(
+                    [
+                        "• Languages: German (fluent), English (native)",
+                        "• Licences: Registered Nurse (RN), CDL Class A",
+                    ],
+                    en("ask_frequency"),
+                ),
+            ),
+        ),
+    )
+
+    profile = final(transitions).profile
+    assert profile.languages == (GERMAN_C1, ENGLISH_NATIVE)
+    assert profile.licences == ("Registered Nurse (RN)", "CDL Class A")
+    # The confirmed summary keeps them too: matching reads them from either.
+    assert profile.resume is not None
+    assert profile.resume.spoken_languages == (GERMAN_C1, ENGLISH_NATIVE)
+    assert profile.resume.certifications == ("Registered Nurse (RN)", "CDL Class A")
+
+
+def test_answers_given_in_prefs_are_never_overwritten_by_a_resume() -> None:
+    mine = PROFILE.model_copy(update={"languages": (ENGLISH_NATIVE,)})
+    conv = onboarded().model_copy(update={"profile": mine})
+    *_, confirm = converse(
+        conv,
+        (document(), says("resume_reading")),
+        (parsed(WITH_LANGUAGES), (resume_summary(),)),
+        (
+            tap("resume:ok"),
+            (
+                prefilled(["• Licences: Registered Nurse (RN), CDL Class A"], en("saved")),
+                en("menu"),
+            ),
+        ),
+    )
+
+    done = final([confirm])
+    assert done.profile.languages == (ENGLISH_NATIVE,)
+    assert done.profile.licences == ("Registered Nurse (RN)", "CDL Class A")
+    assert confirm.commands == (KEEP, SaveProfile(profile=done.profile), MATCH_NOW)
+
+
+def test_a_resume_adds_nothing_when_both_answers_are_given() -> None:
+    mine = PROFILE.model_copy(update={"languages": (ENGLISH_NATIVE,), "licences": ("RN",)})
+    conv = onboarded().model_copy(update={"profile": mine})
+    *_, confirm = converse(
+        conv,
+        (document(), says("resume_reading")),
+        (parsed(WITH_LANGUAGES), (resume_summary(),)),
+        (tap("resume:ok"), says("saved", "menu")),
+    )
+
+    assert final([confirm]).profile.languages == (ENGLISH_NATIVE,)
+    assert final([confirm]).profile.licences == ("RN",)
+
+
+def test_an_unconfirmed_resume_fills_in_nothing() -> None:
+    conv = onboarded()
+    *_, cancel = converse(
+        conv,
+        (document(), says("resume_reading")),
+        (parsed(WITH_LANGUAGES), (resume_summary(),)),
+        (command("cancel"), says("cancelled", "menu")),
+    )
+
+    assert final([cancel]).profile == conv.profile
+
+
+def test_all_set_lists_what_the_resume_filled_in() -> None:
+    (confirm,) = converse(
+        at_step(Step.RESUME_CONFIRM, profile=PROFILE, pending_resume=ResumeSummary(
+            spoken_languages=(GERMAN_C1,))),
+        (tap("resume:ok"), (prefilled(["• Languages: German (fluent)"], en("ask_frequency")),)),
+    )
+    conv = final([confirm]).model_copy(update={"step": Step.QUIET_HOURS})
+    (done,) = converse(
+        conv,
+        (
+            tap("quiet_hours:22-7"),
+            (en("done", summary=profile_summary(final([confirm]).profile, "en")), en("menu")),
+        ),
+    )
+
+    assert "• Skills: none\n• Languages: German (fluent)\n• Alerts:" in done.replies[0].text
+
+
+@needs_german
+def test_the_resume_note_is_in_the_users_language() -> None:
+    conv = at_step(Step.RESUME_CONFIRM, lang=DE, pending_resume=ResumeSummary(
+        spoken_languages=(ENGLISH_NATIVE,), certifications=("Führerschein B",)))
+    (confirm,) = converse(
+        conv,
+        (
+            tap("resume:ok"),
+            (
+                prefilled(
+                    ["• Sprachen: Englisch (Muttersprache)", "• Lizenzen: Führerschein B"],
+                    t(DE, "ask_frequency"),
+                    DE,
+                ),
+            ),
+        ),
+    )
+
+    assert final([confirm]).profile.licences == ("Führerschein B",)
 
 
 def test_skipping_a_replacement_keeps_the_old_resume() -> None:
@@ -1362,6 +1663,11 @@ def test_only_the_last_onboarding_answer_matches() -> None:
         ("timezone", text("UTC+1")),
         ("quiet_hours", tap("quiet_hours:none")),
         ("quiet_hours", tap("quiet_hours:22-7")),
+        ("languages", text("English")),
+        ("languages", tap("languages:none")),  # nothing to clear: still matches
+        ("licences", text("Führerschein B")),
+        ("commute", text("a 15 km de Valencia")),
+        ("stretch", tap("stretch:no")),
     ],
 )
 def test_every_prefs_change_matches_now(field: str, sent: InboundMessage) -> None:
@@ -1379,7 +1685,8 @@ def test_every_prefs_item_is_covered_by_the_matching_table() -> None:
     from conversations.flow import EDITABLE
 
     covered = {"roles", "work_mode", "locations", "seniority", "salary", "employment_type",
-               "frequency", "timezone", "quiet_hours", "resume", "skills"}
+               "frequency", "timezone", "quiet_hours", "resume", "skills", "languages",
+               "licences", "commute", "stretch"}
     assert {str(step) for step in EDITABLE} <= covered
 
 
