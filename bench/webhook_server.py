@@ -49,11 +49,10 @@ async def main(port: int, api: str, files: str, token: str, secret: str) -> None
                 await sender.send(msg.chat_id, Reply(text=msg.text))
             return Response(status_code=200)
 
-        import uvicorn
+        from webhooks.transport import server_config
 
-        server = _Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None,
-                                        access_log=False, backlog=2048,
-                                        timeout_keep_alive=120))
+        server = _Server(server_config(app, host="127.0.0.1", port=port, backlog=2048,
+                                       timeout_keep_alive=120, limit_concurrency=None))
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signum, lambda: setattr(server, "should_exit", True))

@@ -128,7 +128,17 @@ class Stack:
 @contextlib.asynccontextmanager
 async def serve(app: Any) -> AsyncIterator[str]:
     """The app on a free loopback port, lifespan included, for the length of the block."""
-    server, task, port = await start_server(app, "app-under-test", lifespan="on")
+    from webhooks.transport import KEEP_ALIVE_S, MAX_HEADER_BYTES, DeadlineH11Protocol
+
+    # The transport `jobscout run` serves with (its limits: webhooks/transport.py).
+    server, task, port = await start_server(
+        app,
+        "app-under-test",
+        lifespan="on",
+        http=DeadlineH11Protocol,
+        h11_max_incomplete_event_size=MAX_HEADER_BYTES,
+        timeout_keep_alive=KEEP_ALIVE_S,
+    )
     try:
         yield f"http://127.0.0.1:{port}"
     finally:

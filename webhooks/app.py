@@ -29,16 +29,20 @@ class BodyTooLarge(Exception):
     pass
 
 
+BODY_TIMEOUT_S = 10.0  # a body trickled slower than this is cut off (408)
+
+
 async def read_limited(request: Request, limit: int) -> bytes:
     """Read the body but never more than ``limit`` bytes, whatever Content-Length claims."""
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > limit:
         raise BodyTooLarge
     body = bytearray()
-    async for chunk in request.stream():
-        body.extend(chunk)
-        if len(body) > limit:
-            raise BodyTooLarge
+    async with asyncio.timeout(BODY_TIMEOUT_S):  # TimeoutError: the routes answer 408
+        async for chunk in request.stream():
+            body.extend(chunk)
+            if len(body) > limit:
+                raise BodyTooLarge
     return bytes(body)
 
 
@@ -83,7 +87,10 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
             if owned:
                 await app.state.runtime.stop()
 
-    app = FastAPI(title="JobScout", lifespan=lifespan, docs_url=None, redoc_url=None)
+    # No docs and no schema: nothing here is for browsing, and the schema maps the attack surface.
+    app = FastAPI(
+        title="JobScout", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None
+    )
 
     @app.get("/health")
     async def health() -> dict[str, str]:
@@ -122,6 +129,8 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
             body = await read_limited(request, settings.max_webhook_body_bytes)
         except BodyTooLarge:
             return Response(status_code=413)
+        except TimeoutError:
+            return Response(status_code=408)
         # Not JSON, or nested past any real update (json.loads would raise RecursionError):
         # malformed, answered 200 below so Telegram does not resend it.
         update: Any = load_json(body)
@@ -175,6 +184,8 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
             body = await read_limited(request, settings.max_webhook_body_bytes)
         except BodyTooLarge:
             return Response(status_code=413)
+        except TimeoutError:
+            return Response(status_code=408)
         check = verify_signature(body, signature, app_secret.get_secret_value())
         if check is not SignatureCheck.OK:
             log.warning("webhook.forged", channel="whatsapp")

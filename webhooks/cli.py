@@ -404,13 +404,10 @@ async def _serve_held(
             )
             log.info("telegram.webhook_set", url=settings.telegram.webhook_url)
         if listener is not None:
-            import uvicorn
-
             from webhooks.app import create_app
+            from webhooks.transport import server_config
 
-            config = uvicorn.Config(
-                create_app(settings, runtime), log_config=None, access_log=False
-            )
+            config = server_config(create_app(settings, runtime))
             server = _server_class()(config)
             server_task = asyncio.create_task(server.serve(sockets=[listener]))
             log.info("web.started", url=f"http://{settings.host}:{settings.port}")
