@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import mimetypes
 import os
+import secrets
 import select
 import time
 from collections.abc import Sequence
@@ -197,6 +198,7 @@ class ConsoleSession:
     # Until the person types, every reply's options stay addressable: numbering goes on across
     # replies (a list of review cards: [1]-[3] on the first, [4]-[6] on the next, ...).
     numbering_open: bool = False
+    exports: list[Path] = field(default_factory=list)  # files written for the user, until /delete
 
     def next_update_id(self) -> str:
         return f"console-{time.time_ns()}"
@@ -256,15 +258,41 @@ class ConsoleSender:
         if links:
             body += "\n" + "\n".join(f"  🔗 {button.label}: {button.url}" for button in links)
         if reply.document is not None:
-            session.export_dir.mkdir(parents=True, exist_ok=True)
-            path = session.export_dir / reply.document.file_name
-            path.write_bytes(reply.document.content)
+            path = _write_private(
+                session.export_dir, reply.document.file_name, reply.document.content
+            )
+            session.exports.append(path)
             body = f"{body}\n\n📎 {path}"
         # Text, not markup: a job title such as "[Remote] Engineer" must print as written.
         session.show(Panel(Text(body), title="JobScout", title_align="left", border_style="cyan"))
 
     async def acknowledge(self, callback_id: str) -> None:
         del callback_id
+
+    async def forget(self, chat_id: str) -> None:
+        """After /delete: every export in the folder goes too (a DATA_DIR has one terminal user,
+        and an export from an earlier run is theirs as much as one from this run)."""
+        del chat_id
+        if self._session.export_dir.is_dir():
+            for path in self._session.export_dir.iterdir():
+                if path.is_file():
+                    path.unlink(missing_ok=True)
+        self._session.exports.clear()
+
+
+def _write_private(folder: Path, name: str, content: bytes) -> Path:
+    """A file only its owner can read, under a name no one else can guess, in a folder only its
+    owner can list: an export holds everything we know about the person."""
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    folder.chmod(0o700)
+    stem, dot, suffix = name.rpartition(".")
+    path = folder / (
+        f"{stem}-{secrets.token_hex(4)}.{suffix}" if dot else f"{name}-{secrets.token_hex(4)}"
+    )
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as file:
+        file.write(content)
+    return path
 
 
 class ConsoleFiles:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from enum import StrEnum
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from core.domain import Frozen, ParsedResume
 
@@ -100,6 +100,14 @@ class ReplySender(Protocol):
         ...
 
     async def acknowledge(self, callback_id: str) -> None: ...
+
+
+@runtime_checkable
+class KeepsUserFiles(Protocol):
+    """A sender that leaves files for the user on our side (the terminal writes exports to
+    disk): after /delete it removes them."""
+
+    async def forget(self, chat_id: str) -> None: ...
 
 
 # The payload of the button under a re-engagement template ("Show jobs"): pressing it, like any

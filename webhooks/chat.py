@@ -32,6 +32,7 @@ from core.channels import (
     REENGAGE_PAYLOAD,
     Channel,
     InboundMessage,
+    KeepsUserFiles,
     MessageKind,
     OutgoingDocument,
     Reply,
@@ -207,6 +208,9 @@ class ChatService:
             removed = await self.personal.erase(key, now)
             if self.matches is not None:
                 await self.matches.forget(key)
+            sender = self.senders.get(msg.channel)
+            if isinstance(sender, KeepsUserFiles):
+                await sender.forget(msg.chat_id)
             log.info("user.erased", removed=removed)
         return []
 

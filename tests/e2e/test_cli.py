@@ -287,3 +287,16 @@ def test_run_with_whatsapp_serves_its_webhook_and_a_closed_chat_never_stops_it(
             assert process.returncode == 0, stderr.decode()[-2000:]
 
     asyncio.run(scenario())
+
+
+def test_a_terminal_export_is_private_and_gone_after_delete(tmp_path: Path) -> None:
+    out = chat(tmp_path, ["/start", "1", "/export"])
+    (export,) = (tmp_path / "exports").iterdir()
+    assert export.name in out  # the path is printed for the user
+    assert export.stat().st_mode & 0o777 == 0o600
+    assert "consent" in export.read_text()
+
+    # A later run's /delete removes the export of the earlier one, with everything else.
+    erased = chat(tmp_path, ["/delete", "1"])
+    assert "Yes, delete everything" in erased
+    assert list((tmp_path / "exports").iterdir()) == []

@@ -22,7 +22,14 @@ from bots.console import (
     path_problem,
     to_inbound,
 )
-from core.channels import Button, FileRef, MessageKind, OutgoingDocument, Reply
+from core.channels import (
+    Button,
+    FileRef,
+    KeepsUserFiles,
+    MessageKind,
+    OutgoingDocument,
+    Reply,
+)
 from core.errors import FileTooLarge
 
 BUTTONS = [Button(label="Yes", data="consent:yes:en"), Button(label="No", data="consent:no:en")]
@@ -80,7 +87,27 @@ async def test_replies_print_with_numbered_options_and_documents_are_saved(tmp_p
     assert "[1] Yes" in printed
     assert "[2] No" in printed
     assert session.buttons == BUTTONS
-    assert (tmp_path / "export.json").read_bytes() == b'{"a": 1}'
+    (saved,) = tmp_path.iterdir()  # noqa: ASYNC240 - a test's temporary folder
+    assert saved.read_bytes() == b'{"a": 1}'
+    assert str(saved) in printed.replace("\n", "")  # the path is shown to the user
+
+
+async def test_exports_are_private_unguessable_and_gone_after_forget(tmp_path: Path) -> None:
+    folder = tmp_path / "exports"
+    session = ConsoleSession(console=Console(file=io.StringIO(), width=100), export_dir=folder)
+    sender = ConsoleSender(session)
+    document = OutgoingDocument(file_name="jobscout-export.json", content=b"{}")
+    for _ in range(2):
+        await sender.send("local", Reply(text="Here", document=document))
+    first, second = sorted(folder.iterdir())
+    assert first.name != second.name  # a second export on the same day is not overwritten
+    assert first.name.startswith("jobscout-export-")
+    assert first.suffix == ".json"
+    assert first.stat().st_mode & 0o777 == 0o600
+    assert folder.stat().st_mode & 0o777 == 0o700
+    assert isinstance(sender, KeepsUserFiles)
+    await sender.forget("local")
+    assert list(folder.iterdir()) == []
 
 
 async def test_local_files_respect_the_size_limit(tmp_path: Path) -> None:
