@@ -93,11 +93,15 @@ LOG_TAIL_LINES = 5
 
 
 def _die_with_parent(parent: int) -> Callable[[], None]:
-    """For ``preexec_fn``: the kernel sends the child SIGTERM when its parent dies, however it
-    dies (``kill -9`` included), so no server outlives the jobscout that started it."""
+    """For ``preexec_fn``: the kernel kills the child when its parent dies, however it dies
+    (``kill -9`` included), so no server outlives the jobscout that started it.
+
+    SIGKILL, not SIGTERM: SecantusDB's graceful shutdown can hang with no parent left, and
+    neither server loses an acknowledged write to it (both wrote it to their log file first).
+    """
 
     def arm() -> None:
-        _libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+        _libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
         if os.getppid() != parent:  # the parent died between fork and prctl
             os._exit(1)
 
@@ -200,14 +204,7 @@ def stop_orphans(data_dir: Path) -> list[int]:
     pids_file = data_dir / PIDS_FILE
     stopped = []
     for name, pid in _read_pids(pids_file):
-        try:
-            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")
-        except OSError:
-            continue  # gone
-        if (
-            str(data_dir.resolve()).encode() not in cmdline
-            and str(data_dir).encode() not in cmdline
-        ):
+        if not _works_in(pid, data_dir):
             continue
         log.warning("embedded.orphan_stopped", service=name, pid=pid)
         with contextlib.suppress(ProcessLookupError):
@@ -219,6 +216,18 @@ def stop_orphans(data_dir: Path) -> list[int]:
         stopped.append(pid)
     pids_file.unlink(missing_ok=True)
     return stopped
+
+
+def _works_in(pid: int, data_dir: Path) -> bool:
+    """Whether a running process is one of our servers for ``data_dir``: SecantusDB names it on
+    its command line; redis-server rewrites its process title but works in its folder."""
+    folder = str(data_dir.resolve())
+    try:
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")
+        cwd = os.readlink(f"/proc/{pid}/cwd")
+    except OSError:
+        return False  # gone, or not ours to look at
+    return folder.encode() in cmdline or cwd == folder or cwd.startswith(folder + os.sep)
 
 
 def _wait_gone(pid: int, seconds: float) -> bool:
@@ -368,7 +377,7 @@ class EmbeddedRedis:
             "warning",
         ]
 
-    async def start(self, port: int | None = None) -> str:
+    async def start(self, port: int | None = None, *, restart: bool = False) -> str:
         binary = shutil.which("redis-server")
         if binary is None:
             raise EmbeddedServiceError(
@@ -391,6 +400,8 @@ class EmbeddedRedis:
                 await asyncio.sleep(0.025)
             else:
                 raise self.child.failure("did not answer within 5 s")
+            if not restart:
+                await _drop_claims_of_the_dead(client)
         except BaseException:
             self.stop()
             raise
@@ -405,11 +416,26 @@ class EmbeddedRedis:
     async def restart(self) -> None:
         """Start again on the same port: its append-only file brings the queue back."""
         self.child.stop()
-        await self.start(self.child.port)
+        await self.start(self.child.port, restart=True)
 
     def stop(self) -> None:
         if self.child.stop():
             log.info("embedded.redis.stopped")
+
+
+# Claims a process holds while it works: a user's lock, a job arq is running. The embedded Redis
+# serves one jobscout (DATA_DIR is locked), so at its start any such key is a dead run's, and
+# waiting for it to expire (60 s for a lock, the job timeout for arq) would only delay recovery.
+# (A restart of the server within a run keeps them: their holders are alive.)
+CLAIM_PATTERNS = ("lock:*", "arq:in-progress:*")
+
+
+async def _drop_claims_of_the_dead(client: Redis) -> None:
+    for pattern in CLAIM_PATTERNS:
+        stale = [key async for key in client.scan_iter(match=pattern, count=1000)]
+        if stale:
+            await client.delete(*stale)
+            log.warning("embedded.redis.stale_claims_dropped", pattern=pattern, count=len(stale))
 
 
 Service = EmbeddedMongo | EmbeddedRedis

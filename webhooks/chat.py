@@ -7,11 +7,13 @@ were accepted; different users' run side by side.
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import structlog
+from pydantic import TypeAdapter
 from redis.asyncio import Redis
 
 from conversations.engine import advance
@@ -58,6 +60,9 @@ _NOT_FROM_THE_USER = frozenset(
     {MessageKind.RESUME_PARSED, MessageKind.RESUME_FAILED, MessageKind.BLOCKED, MessageKind.EDITED}
 )
 LOCK_TIMEOUT_S = 60
+# Accepted updates still pending after this are processed by the recovery task (a crash, a
+# restart). Safe however short: processing takes the user's lock and re-reads what is pending.
+RECOVER_AFTER = timedelta(seconds=5)
 MAX_SEND_ATTEMPTS = 5
 
 
@@ -104,19 +109,19 @@ class ChatService:
                 with structlog.contextvars.bound_contextvars(
                     update_id=msg.update_id, user=user_key
                 ):
-                    await self._process(msg)
+                    await self._process(msg, inbound_id)
                 await self.inbound.done(inbound_id)
                 processed += 1
         return processed
 
-    async def recover(self, older_than: timedelta = timedelta(seconds=30)) -> int:
+    async def recover(self, older_than: timedelta = RECOVER_AFTER) -> int:
         """Process updates that were accepted but never finished (a crash, a restart)."""
         users = await self.inbound.stale_users(self.clock() - older_than)
         for user_key in users:
             await self.process_user(user_key)
         return len(users)
 
-    async def _process(self, msg: InboundMessage) -> None:
+    async def _process(self, msg: InboundMessage, inbound_id: str) -> None:
         sender = self.senders.get(msg.channel)
         if msg.callback_id and not msg.callback_answered and sender is not None:
             try:
@@ -136,6 +141,13 @@ class ChatService:
                 return
         now = self.clock()
         stored = await self.conversations.load(msg.user_key)
+        if stored is not None and stored.applied == inbound_id:
+            # A crash came after this message's step was stored and before it was marked done:
+            # the step is not taken again (it would answer the next question); what it still
+            # had to do was stored with it and is done now (each effect is safe to repeat).
+            log.warning("inbound.replayed_after_crash")
+            await self._finish(msg, *_effects_from(stored.effects), now)
+            return
         before = Conversation.model_validate(stored.state) if stored else None
         if self.matches is not None and before is not None:
             # Buttons under a job card and /applications: the match service, not the engine.
@@ -153,9 +165,22 @@ class ChatService:
                 after.model_dump(mode="json"),
                 stored.revision if stored else None,
                 now,
+                applied=inbound_id,
+                effects=_effects_of(transition.replies, transition.commands),
             )
-        replies = list(transition.replies)
-        for command in transition.commands:
+        await self._finish(msg, transition.replies, transition.commands, now, after)
+
+    async def _finish(
+        self,
+        msg: InboundMessage,
+        first: Sequence[Reply],
+        commands: Sequence[Command],
+        now: datetime,
+        after: Conversation | None = None,
+    ) -> None:
+        """Run a step's commands and send its replies with theirs."""
+        replies = list(first)
+        for command in commands:
             replies.extend(await self._run(command, msg, now))
         if msg.kind is MessageKind.GROUP and not await self._first_time(
             f"group:{msg.channel}:{msg.chat_id}"
@@ -170,6 +195,7 @@ class ChatService:
         await self.send(msg.channel, msg.chat_id, replies, user_key=msg.user_key)
 
     async def _run(self, command: Command, msg: InboundMessage, now: datetime) -> list[Reply]:
+        """Carry out one command; safe to repeat (a crash replay may run it again)."""
         key = msg.user_key
         if isinstance(command, RecordConsent):
             await self.users.record_consents(key, command.records)
@@ -177,7 +203,9 @@ class ChatService:
             await self.users.save_profile(key, command.profile, now)
             # Re-index once the burst of edits settles (one job per user and second).
             await self.queue.enqueue(
-                "index_candidate", key, job_id=f"candidate:{key}:{int(now.timestamp())}",
+                "index_candidate",
+                key,
+                job_id=f"candidate:{key}:{int(now.timestamp())}",
                 defer_by=1.0,
             )
         elif isinstance(command, KeepResume):
@@ -186,7 +214,9 @@ class ChatService:
             # After the conversation is saved, so the task sees the finished profile.
             # The update id names this first batch: a retried task never sends it twice.
             await self.queue.enqueue(
-                "index_candidate", key, msg.update_id if command.first_batch else "",
+                "index_candidate",
+                key,
+                msg.update_id if command.first_batch else "",
                 job_id=f"candidate:{key}:now:{msg.update_id}",
             )
         elif isinstance(command, SetReachable):
@@ -258,7 +288,9 @@ class ChatService:
                 if attempt >= MAX_SEND_ATTEMPTS:
                     log.error("send.dead_letter", error=str(exc), remaining=len(rest))
                     await self.dead_letters.add(
-                        "send_replies", [str(channel), chat_id, user_key, rest, 1], str(exc),
+                        "send_replies",
+                        [str(channel), chat_id, user_key, rest, 1],
+                        str(exc),
                         self.clock(),
                     )
                     return
@@ -276,3 +308,24 @@ class ChatService:
 
     async def _first_time(self, key: str) -> bool:
         return bool(await self.redis.set(f"once:{key}", "1", nx=True))
+
+
+_COMMANDS: TypeAdapter[list[Command]] = TypeAdapter(list[Command])
+_REPLIES: TypeAdapter[list[Reply]] = TypeAdapter(list[Reply])
+
+
+def _effects_of(replies: Sequence[Reply], commands: Sequence[Command]) -> dict[str, Any]:
+    """A step's replies and commands as stored beside the state it produced."""
+    return {
+        "replies": _REPLIES.dump_python(list(replies), mode="json"),
+        "commands": _COMMANDS.dump_python(list(commands), mode="json"),
+    }
+
+
+def _effects_from(stored: dict[str, Any] | None) -> tuple[list[Reply], list[Command]]:
+    if not stored:
+        return [], []
+    return (
+        _REPLIES.validate_python(stored.get("replies", [])),
+        _COMMANDS.validate_python(stored.get("commands", [])),
+    )

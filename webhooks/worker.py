@@ -236,7 +236,7 @@ FUNCTIONS = [
     func(rebuild_index, max_tries=MAX_TRIES, timeout=6 * 3600),
 ]
 CRON_JOBS = [
-    cron(recover_inbound, second={0, 30}, run_at_startup=True, unique=True),
+    cron(recover_inbound, second=set(range(0, 60, 10)), run_at_startup=True, unique=True),
     cron(enqueue_due_sources, second={5}, run_at_startup=True, unique=True),
     cron(review_reminders, second={15}, unique=True),
     cron(send_digests, second={20}, unique=True),

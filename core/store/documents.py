@@ -60,6 +60,10 @@ class ConversationDoc(Document):
     state: dict[str, Any]
     revision: int = 1
     updated_at: datetime
+    # The inbound message whose step this state is, and what that step still had to do (its
+    # commands and replies), written with it: a replay after a crash runs those, not the step.
+    applied: str | None = None
+    effects: dict[str, Any] | None = None
 
     class Settings:
         name = "conversations"

@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from bson import ObjectId
-from pymongo import ASCENDING, ReturnDocument
+from pymongo import ASCENDING, ReturnDocument, WriteConcern
 from pymongo.errors import DuplicateKeyError
 
 from core.channels import Channel, ChatRef, InboundMessage, MessageKind
@@ -30,35 +30,55 @@ from core.store.documents import (
     UserDoc,
 )
 
+JOURNALED = WriteConcern(w=1, j=True)
+
 
 @dataclass(frozen=True)
 class StoredState:
     state: dict[str, Any]
     revision: int
+    applied: str | None = None  # the inbound message that produced this state
+    effects: dict[str, Any] | None = None  # what that message's step still had to do
 
 
 class MongoConversationRepository:
-    """Conversation state per user, guarded by a revision number."""
+    """Conversation state per user, guarded by a revision number.
+
+    A save may name the inbound message it applies and carry that step's remaining effects in
+    the same write, so a message is applied at most once whatever dies when (see ChatService).
+    """
 
     async def load(self, user_key: str) -> StoredState | None:
         raw = await ConversationDoc.get_pymongo_collection().find_one({"_id": user_key})
-        return None if raw is None else StoredState(state=raw["state"], revision=raw["revision"])
+        if raw is None:
+            return None
+        return StoredState(
+            state=raw["state"],
+            revision=raw["revision"],
+            applied=raw.get("applied"),
+            effects=raw.get("effects"),
+        )
 
     async def save(
-        self, user_key: str, state: dict[str, Any], revision: int | None, now: datetime
+        self,
+        user_key: str,
+        state: dict[str, Any],
+        revision: int | None,
+        now: datetime,
+        *,
+        applied: str | None = None,
+        effects: dict[str, Any] | None = None,
     ) -> int:
         collection = ConversationDoc.get_pymongo_collection()
+        fields = {"state": state, "updated_at": now, "applied": applied, "effects": effects}
         if revision is None:
             try:
-                await collection.insert_one(
-                    {"_id": user_key, "state": state, "revision": 1, "updated_at": now}
-                )
+                await collection.insert_one({"_id": user_key, "revision": 1, **fields})
             except DuplicateKeyError as exc:
                 raise ConcurrentUpdate(f"conversation {user_key} already exists") from exc
             return 1
         result = await collection.update_one(
-            {"_id": user_key, "revision": revision},
-            {"$set": {"state": state, "updated_at": now}, "$inc": {"revision": 1}},
+            {"_id": user_key, "revision": revision}, {"$set": fields, "$inc": {"revision": 1}}
         )
         if result.matched_count != 1:
             raise ConcurrentUpdate(f"conversation {user_key} changed since revision {revision}")
@@ -231,7 +251,10 @@ class MongoInboundRepository:
     async def accept(self, msg: InboundMessage, now: datetime) -> bool:
         """Store the update durably; False when it was accepted before (a resend)."""
         try:
-            await InboundDoc.get_pymongo_collection().insert_one(
+            # Journaled: on disk (the log fsynced) before the webhook answers 200.
+            await InboundDoc.get_pymongo_collection().with_options(
+                write_concern=JOURNALED
+            ).insert_one(
                 {
                     "_id": inbound_key(msg),
                     "user_key": msg.user_key,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import subprocess
@@ -158,3 +159,128 @@ def test_after_kill_minus_9_nothing_is_left_and_the_next_start_works(tmp_path: P
                 assert process.returncode == 0, stderr.decode()[-2000:]
 
     asyncio.run(scenario())
+
+
+# What each user sends, in order, and what the bot's last message says once exactly that many
+# of them were applied: a message applied twice would draw an "invalid answer" reply instead.
+SCRIPT: tuple[tuple[str, str, str], ...] = (
+    ("text", "/start", "privacy notice"),
+    ("callback", "consent:yes:en", "which jobs"),
+    ("text", "Backend Developer", "how do you want to work"),
+    ("callback", "work_mode:remote", "where should the jobs be"),
+)
+
+
+def scripted(update_id: int, chat_id: int, kind: str, value: str) -> dict[str, object]:
+    sender = {"id": chat_id, "is_bot": False, "first_name": "A", "language_code": "en"}
+    if kind == "callback":
+        return {
+            "update_id": update_id,
+            "callback_query": {
+                "id": f"cb-{update_id}",
+                "from": sender,
+                "chat_instance": "1",
+                "data": value,
+                "message": {
+                    "message_id": 1,
+                    "date": 1_790_000_000,
+                    "chat": {"id": chat_id, "type": "private"},
+                },
+            },
+        }
+    update = start_update(update_id, chat_id)
+    message = dict(update["message"])  # type: ignore[call-overload]
+    message.update(text=value, **({} if value.startswith("/") else {"entities": []}))
+    message["from"] = sender
+    return {"update_id": update_id, "message": message}
+
+
+@pytest.mark.timeout(180)
+@pytest.mark.parametrize("kill_after", [5, 17])
+def test_kill_minus_9_of_the_whole_group_loses_nothing_answered_200(
+    tmp_path: Path, kill_after: int
+) -> None:
+    users = list(range(500, 508))
+    accepted: dict[int, int] = dict.fromkeys(users, 0)
+    unanswered: dict[int, dict[str, object]] = {}  # Telegram resends what got no 200
+
+    async def scenario() -> list[str]:
+        async with FakeTelegramAPI() as fake, httpx.AsyncClient(timeout=10) as http:
+            port = free_port()
+            env = environment(
+                tmp_path,
+                PORT=str(port),
+                TELEGRAM__BOT_TOKEN=fake.token,
+                TELEGRAM__API_BASE_URL=fake.base_url,
+                TELEGRAM__FILE_BASE_URL=fake.file_base_url,
+                TELEGRAM__WEBHOOK_SECRET=SECRET,
+            )
+            process = await asyncio.create_subprocess_exec(
+                JOBSCOUT,
+                "run",
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                env=env,
+                cwd=tmp_path,
+                start_new_session=True,
+            )
+            try:
+                await until_ready(http, port)
+                answered = 0
+                killed = asyncio.Event()
+
+                async def user(chat_id: int) -> None:
+                    nonlocal answered
+                    for step, (kind, value, _) in enumerate(SCRIPT):
+                        update = scripted(chat_id * 10 + step, chat_id, kind, value)
+                        try:
+                            status = await post(http, port, update)
+                        except httpx.TransportError:
+                            status = 0  # the server is gone
+                        if status != 200:
+                            unanswered[chat_id] = update
+                            return
+                        accepted[chat_id] += 1
+                        answered += 1
+                        if answered == kill_after:
+                            os.killpg(process.pid, signal.SIGKILL)  # the whole group, at once
+                            killed.set()
+                        if killed.is_set():
+                            return
+
+                await asyncio.gather(*(user(chat_id) for chat_id in users))
+                if not killed.is_set():
+                    os.killpg(process.pid, signal.SIGKILL)
+                await process.wait()
+            finally:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(process.pid, signal.SIGKILL)
+
+            # The next start recovers what was accepted and not yet processed; Telegram resends
+            # what got no 200 (which may or may not have been stored before the kill).
+            port = free_port()
+            async with jobscout_run(tmp_path, fake, port) as again:
+                await until_ready(http, port)
+                for chat_id, update in unanswered.items():
+                    assert await post(http, port, update) == 200
+                    accepted[chat_id] += 1
+                for chat_id, count in accepted.items():
+                    if count:
+                        expected = SCRIPT[count - 1][2]
+
+                        def reached(chat_id: int = chat_id, expected: str = expected) -> bool:
+                            sent = fake.messages_to(chat_id)
+                            return bool(sent) and expected in sent[-1].lower()
+
+                        async with asyncio.timeout(60):
+                            while not reached():  # noqa: ASYNC110 - another process's replies
+                                await asyncio.sleep(0.1)
+                again.send_signal(signal.SIGTERM)
+                await asyncio.wait_for(again.communicate(), timeout=30)
+            return [text for chat_id in users for text in fake.messages_to(chat_id)]
+
+    sent = asyncio.run(scenario())
+    assert sum(accepted.values()) >= kill_after
+    # Nothing answered 200 was applied twice: no message was read against the step after it.
+    assert not [text for text in sent if text.startswith("Please")]

@@ -85,15 +85,21 @@ def test_orphans_named_in_the_pid_file_are_stopped_and_strangers_left_alone(
     data_dir.mkdir()
     # An "orphan": a process whose command line names this DATA_DIR, as our servers' do.
     orphan = subprocess.Popen(["sh", "-c", f"sleep 300; : {data_dir}"])
+    # redis-server rewrites its process title: it is known by the folder it works in.
+    (data_dir / "redis").mkdir()
+    retitled = subprocess.Popen(["sleep", "300"], cwd=data_dir / "redis")
     stranger = subprocess.Popen(["sleep", "300"])
     try:
-        (data_dir / PIDS_FILE).write_text(f"redis-server {orphan.pid}\nSecantusDB {stranger.pid}\n")
-        assert stop_orphans(data_dir) == [orphan.pid]
+        (data_dir / PIDS_FILE).write_text(
+            f"SecantusDB {orphan.pid}\nredis-server {retitled.pid}\nother {stranger.pid}\n"
+        )
+        assert stop_orphans(data_dir) == [orphan.pid, retitled.pid]
         assert orphan.wait(timeout=10) == -signal.SIGTERM
+        assert retitled.wait(timeout=10) == -signal.SIGTERM
         assert stranger.poll() is None
         assert not (data_dir / PIDS_FILE).exists()
     finally:
-        for process in (orphan, stranger):
+        for process in (orphan, retitled, stranger):
             process.kill()
             process.wait()
 
