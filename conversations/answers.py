@@ -7,7 +7,6 @@ of the text that tells the user what is expected.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -23,17 +22,12 @@ from core.domain import (
     SpokenLanguage,
     WorkMode,
 )
+from core.text import fold, fold_words
 
 
 @dataclass(frozen=True)
 class Invalid:
     key: str
-
-
-def _fold(text: str) -> str:
-    """Lower case without accents, so 'Sí', 'si' and 'SI' compare equal."""
-    decomposed = unicodedata.normalize("NFKD", text.strip().lower())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def split_list(text: str) -> list[str]:
@@ -47,15 +41,15 @@ SKIP = {"skip", "überspringen", "uberspringen", "ueberspringen", "omitir", "sal
 
 
 def is_yes(text: str) -> bool:
-    return _fold(text) in YES
+    return fold(text) in YES
 
 
 def is_no(text: str) -> bool:
-    return _fold(text) in NO
+    return fold(text) in NO
 
 
 def is_skip(text: str) -> bool:
-    return _fold(text) in SKIP
+    return fold(text) in SKIP
 
 
 def parse_roles(text: str) -> tuple[str, ...] | Invalid:
@@ -99,7 +93,7 @@ _WORK_MODES: dict[str, tuple[WorkMode, ...]] = {
 def parse_work_modes(text: str) -> tuple[WorkMode, ...] | Invalid:
     chosen: list[WorkMode] = []
     for part in split_list(text) or [text]:
-        modes = _WORK_MODES.get(_fold(part))
+        modes = _WORK_MODES.get(fold(part))
         if modes is None:
             return Invalid("invalid_work_mode")
         chosen.extend(mode for mode in modes if mode not in chosen)
@@ -143,7 +137,7 @@ def parse_employment_types(text: str) -> tuple[EmploymentType, ...] | Invalid:
     """One or more kinds of employment; "any" (in any language) is the empty tuple."""
     chosen: list[EmploymentType] = []
     for part in split_list(text) or [text]:
-        key = " ".join(re.sub(r"[-_]", " ", _fold(part)).split())
+        key = " ".join(re.sub(r"[-_]", " ", fold(part)).split())
         if key in _ANY_EMPLOYMENT:
             return ()
         kind = _EMPLOYMENT_TYPES.get(key)
@@ -161,7 +155,7 @@ ANYWHERE = {"anywhere", "worldwide", "everywhere", "uberall", "weltweit", "egal"
 
 
 def parse_locations(text: str) -> tuple[str, ...] | Invalid:
-    if _fold(text) in ANYWHERE:
+    if fold(text) in ANYWHERE:
         return ()
     places = [" ".join(place.split()) for place in re.split(r"[;\n]|,(?=\s*\S)", text)]
     places = [place.strip(" .,") for place in places if place.strip(" .,")]
@@ -194,7 +188,7 @@ _SENIORITY: dict[str, Seniority] = {
 
 
 def parse_seniority(text: str) -> Seniority | Invalid:
-    return _SENIORITY.get(_fold(text).rstrip("."), Invalid("invalid_seniority"))
+    return _SENIORITY.get(fold(text).rstrip("."), Invalid("invalid_seniority"))
 
 
 _CURRENCY_SYMBOLS = {"€": "EUR", "$": "USD", "£": "GBP", "₹": "INR", "¥": "JPY", "₽": "RUB",
@@ -236,7 +230,7 @@ def _amount(number: str, suffix: str) -> int | None:
 
 
 def parse_salary(text: str) -> SalaryFloor | Invalid:
-    folded = _fold(text)
+    folded = fold(text)
     match = re.search(r"(\d{1,3}(?:[.,\s]\d{3})+(?!\d)|\d+(?:[.,]\d+)?)\s*(k|tsd)?\b", folded)
     if match is None:
         return Invalid("invalid_salary")
@@ -274,7 +268,7 @@ def _zones_by_city() -> dict[str, str]:
     zones: dict[str, str] = {}
     for name in sorted(available_timezones()):
         if "/" in name and not name.startswith(("Etc/", "SystemV/", "US/")):
-            zones.setdefault(_fold(name.rsplit("/", 1)[1].replace("_", " ")), name)
+            zones.setdefault(fold(name.rsplit("/", 1)[1].replace("_", " ")), name)
     return zones
 
 
@@ -306,13 +300,13 @@ def parse_timezone(text: str) -> str | Invalid:
             return "UTC"
         # Etc/GMT signs are inverted: UTC+2 is Etc/GMT-2.
         return f"Etc/GMT{'-' if offset.group(1) == '+' else '+'}{hours}"
-    if _fold(raw) in {"utc", "gmt", "z"}:
+    if fold(raw) in {"utc", "gmt", "z"}:
         return "UTC"
     for name in (raw, raw.replace(" ", "_")):
         # Zone names are case-sensitive, people typing them on a phone are not.
         if name.lower() in _zones_by_lower_name():
             return _zones_by_lower_name()[name.lower()]
-    folded = _fold(raw)
+    folded = fold(raw)
     zone = _CITY_ALIASES.get(folded) or _zones_by_city().get(folded)
     return zone if zone else Invalid("invalid_timezone")
 
@@ -329,7 +323,7 @@ _NO_QUIET_HOURS = {"keine", "ninguna", "ninguno", "never", "nie", "nunca", "no q
 
 
 def parse_quiet_hours(text: str) -> QuietHours | Invalid | None:
-    folded = _fold(text)
+    folded = fold(text)
     if folded in SKIP | NO | _NO_QUIET_HOURS:
         return None
     match = _QUIET_HOURS.fullmatch(folded)
@@ -342,7 +336,7 @@ def parse_quiet_hours(text: str) -> QuietHours | Invalid | None:
 
 
 def parse_years(text: str) -> float | Invalid:
-    match = re.fullmatch(r"(\d{1,2}(?:[.,]\d)?)\s*(?:years?|jahre?|anos?|y)?", _fold(text))
+    match = re.fullmatch(r"(\d{1,2}(?:[.,]\d)?)\s*(?:years?|jahre?|anos?|y)?", fold(text))
     if match is None:
         return Invalid("invalid_years")
     years = float(match.group(1).replace(",", "."))
@@ -372,13 +366,13 @@ _WORD_LANGUAGES: dict[str, str] = {
 
 def parse_language(text: str, supported: tuple[str, ...]) -> str | None:
     """The code of the language ``text`` names ("Español", "german"), if the bot speaks it."""
-    code = LANGUAGE_WORDS.get(_fold(text).strip(" .!"))
+    code = LANGUAGE_WORDS.get(fold(text).strip(" .!"))
     return code if code in supported else None
 
 
 def language_of_word(text: str, supported: tuple[str, ...]) -> str | None:
     """The language a yes or no word belongs to ("ja": German), if only one uses it."""
-    code = _WORD_LANGUAGES.get(_fold(text))
+    code = _WORD_LANGUAGES.get(fold(text))
     return code if code in supported else None
 
 
@@ -405,14 +399,9 @@ COMMAND_WORDS: dict[str, str] = {
 }
 
 
-def _fold_word(text: str) -> str:
-    """Folded, without punctuation or emoji, words single-spaced: "¡Menú!" reads "menu"."""
-    return " ".join(re.sub(r"[^\w\s]|_", " ", _fold(text)).split())
-
-
 def command_word(text: str) -> str | None:
     """The command a message made of one command word names ("Hilfe": help), else None."""
-    return COMMAND_WORDS.get(_fold_word(text))
+    return COMMAND_WORDS.get(fold_words(text))
 
 
 # --- which language a first message is written in ---------------------------------------------
@@ -436,7 +425,7 @@ _LANGUAGE_MARKERS: dict[str, frozenset[str]] = {
 
 def language_of_text(text: str, supported: tuple[str, ...]) -> str | None:
     """The language most of ``text``'s marker words belong to; None on a tie or no marker."""
-    words = _fold_word(text).split()
+    words = fold_words(text).split()
     hits = {
         lang: sum(word in _LANGUAGE_MARKERS[lang] for word in words)
         for lang in supported
@@ -458,7 +447,7 @@ _NONE_WORDS = SKIP | NO | {"keine", "keiner", "keins", "nichts", "ninguno", "nin
 
 def _words(text: str) -> str:
     """Folded words, "ß" as "ss": "Deutsch: fließend!" reads "deutsch fliessend"."""
-    return _fold_word(text).replace("ß", "ss")
+    return fold_words(text).replace("ß", "ss")
 
 
 def _is_none(text: str) -> bool:

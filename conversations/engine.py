@@ -50,6 +50,7 @@ from conversations.texts import (
 from core import geo, places
 from core.channels import Button, Channel, InboundMessage, MessageKind, Reply
 from core.domain import ConsentPurpose, ConsentRecord, Profile, ResumeSummary
+from core.text import fold
 
 MAX_RESUME_BYTES = 10 * 1024 * 1024
 MIN_PASTED_RESUME_CHARS = 200
@@ -929,7 +930,7 @@ def edit_skills(skills: tuple[str, ...], text: str) -> tuple[str, ...] | Invalid
         name = " ".join(edit.lstrip("+-−–").split())
         if not name or len(name) > 60 or not re.search(r"\w", name):
             return Invalid("invalid_skill_edit")
-        same = [skill for skill in result if answers._fold(skill) == answers._fold(name)]
+        same = [skill for skill in result if fold(skill) == fold(name)]
         if sign == "+" and not same:
             result.append(name)
         elif sign != "+":

@@ -22,6 +22,7 @@ from core.domain import (
     SpokenLanguage,
     WorkMode,
 )
+from core.text import fold
 
 Rows = tuple[tuple[Button, ...], ...]
 # Rows of (text key, value) pairs: a question's buttons as data; a payload is ``step:value``.
@@ -44,7 +45,7 @@ _FREQUENCIES = {
 
 
 def parse_frequency(text: str) -> Frequency | Invalid:
-    return _FREQUENCIES.get(answers._fold(text), Invalid("invalid_frequency"))
+    return _FREQUENCIES.get(fold(text), Invalid("invalid_frequency"))
 
 
 def parse_commute(text: str) -> Commute | Invalid | None:

@@ -266,6 +266,7 @@ def _percent(score: float) -> int:
 _CARD_LOCATION_REASONS = {
     LocationFit.REMOTE: "reason_remote",
     LocationFit.CITY: "reason_city",
+    LocationFit.NEARBY: "reason_nearby",
     LocationFit.COUNTRY: "reason_country",
 }
 _CARD_SALARY_REASONS = {
@@ -282,7 +283,7 @@ def _reason_lines(match: Match, lang: str) -> list[str]:
     if reasons.missing_skills:
         missing = _listed(reasons.missing_skills, _CARD_MISSING, lang)
         skills.append(t(lang, "job_missing", skills=missing))
-    tags = []
+    tags = [t(lang, "reason_stretch")] if reasons.stretch else []
     if reasons.salary in _CARD_SALARY_REASONS:
         tags.append(t(lang, _CARD_SALARY_REASONS[reasons.salary]))
     if reasons.title_match:
@@ -356,6 +357,7 @@ _WHY_LOCATION = {
     LocationFit.REMOTE: "why_location_remote",
     LocationFit.CITY: "why_location_city",
     LocationFit.COUNTRY: "why_location_country",
+    LocationFit.NEARBY: "why_location_nearby",
     LocationFit.ANYWHERE: "why_location_anywhere",
     LocationFit.NONE: "why_location_other",
 }
@@ -378,6 +380,43 @@ def _why_skills(match: Match, lang: str) -> list[str]:
         nice = _listed(reasons.missing_nice, _WHY_SKILLS, lang)
         lines.append(t(lang, "why_nice_missing", skills=nice))
     return lines
+
+
+def _why_gates(posting: JobPosting, match: Match, lang: str) -> list[str]:
+    """The send gates a job passed in a way worth saying: next to their role, a stretch, the
+    languages and licences it asks for."""
+    reasons = match.reasons
+    lines = []
+    if reasons.adjacent_family:
+        lines.append(
+            t(
+                lang,
+                "why_adjacent",
+                title=_short(posting.title),
+                have=reasons.adjacent_have,
+                of=reasons.adjacent_of,
+            )
+        )
+    if reasons.stretch:
+        core = _listed(reasons.missing_core, _WHY_SKILLS, lang)
+        lines.append(t(lang, "why_stretch", skills=core))
+    if reasons.required_languages:
+        codes = ", ".join(code.upper() for code in reasons.required_languages)
+        lines.append(t(lang, "why_languages", languages=codes))
+    if reasons.required_licences:
+        lines.append(t(lang, "why_licences", licences=", ".join(reasons.required_licences)))
+    return lines
+
+
+def _why_location(posting: JobPosting, match: Match, lang: str) -> str:
+    reasons = match.reasons
+    where = where_text(posting, lang)
+    if reasons.location is LocationFit.NEARBY and reasons.near_of and reasons.near_km is not None:
+        km = number(round(reasons.near_km), lang)
+        return t(lang, "why_location_nearby", where=where, km=km, near=reasons.near_of)
+    if reasons.location is LocationFit.NEARBY:  # no town or distance recorded: say no more
+        return t(lang, "why_location_other", where=where)
+    return t(lang, _WHY_LOCATION[reasons.location], where=where)
 
 
 def why_text(job: JobForMatching, match: Match, lang: str) -> Reply:
@@ -403,8 +442,9 @@ def why_text(job: JobForMatching, match: Match, lang: str) -> Reply:
         *_why_skills(match, lang),
         "",
         t(lang, "why_title_yes" if reasons.title_match else "why_title_no"),
+        *_why_gates(posting, match, lang),
         salary,
-        t(lang, _WHY_LOCATION[reasons.location], where=where_text(posting, lang)),
+        _why_location(posting, match, lang),
         level,
     ]
     if posting.demo:

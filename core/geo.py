@@ -36,7 +36,7 @@ class Place(Frozen):
 
     @property
     def label(self) -> str:
-        """"City, Country", as a user would type it."""
+        """ "City, Country", as a user would type it."""
         return f"{self.name}, {self.country}" if self.country else self.name
 
 
@@ -85,9 +85,10 @@ def is_coordinate(latitude: float | None, longitude: float | None) -> bool:
 def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """Great-circle distance between two points in degrees (haversine)."""
     phi1, phi2 = math.radians(lat1), math.radians(lat2)
-    half = math.sin((phi2 - phi1) / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(
-        math.radians(lon2 - lon1) / 2
-    ) ** 2
+    half = (
+        math.sin((phi2 - phi1) / 2) ** 2
+        + math.cos(phi1) * math.cos(phi2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    )
     return _distance(half)
 
 
@@ -100,8 +101,7 @@ def nearest_city(latitude: float, longitude: float) -> Place:
     cos_phi = math.cos(phi)
     cities = _cities()
     halves = [
-        math.sin((city[0] - phi) / 2) ** 2
-        + cos_phi * city[2] * math.sin((city[1] - lam) / 2) ** 2
+        math.sin((city[0] - phi) / 2) ** 2 + cos_phi * city[2] * math.sin((city[1] - lam) / 2) ** 2
         for city in cities
     ]
     # The haversine's inner term grows with the distance: comparing terms compares distances.
@@ -128,3 +128,91 @@ def _distance(half: float) -> float:
 def _half(km: float) -> float:
     """The haversine's inner term of a distance in kilometres."""
     return math.sin(min(math.pi / 2, km / (2 * EARTH_RADIUS_KM))) ** 2
+
+
+# --- places by name: metro areas and commute distances ----------------------------------------
+
+# A town belongs to a city's metro area when it lies within METRO_KM_PER_ROOT * sqrt(population)
+# km of a city of at least METRO_MIN_POPULATION (capped at METRO_MAX_KM): ~45 km around Madrid,
+# ~35 km around Hamburg, ~23 km around Valencia; a town under the minimum has no metro of its
+# own. GeoNames' admin codes were the other choice, but admin1 is a whole state (Bavaria,
+# Comunitat Valenciana) and admin2 is missing for much of the table, so distance it is.
+METRO_MIN_POPULATION = 250_000
+METRO_KM_PER_ROOT = 0.025
+METRO_MAX_KM = 50.0
+
+
+class City(Frozen):
+    """A GeoNames city found by name, with what metro and commute checks need."""
+
+    name: str
+    country_code: str
+    latitude: float
+    longitude: float
+    population: int
+
+
+@functools.cache
+def _cities_by_name() -> tuple[dict[str, tuple[City, ...]], dict[str, tuple[City, ...]]]:
+    """(by the GeoNames name, by an alternate name): each key to its cities, most populous
+    first. Keys are ``core.places.place_key`` spellings."""
+    from core.places import place_key  # one folding for every place lookup
+
+    primary: dict[str, list[City]] = {}
+    alternate: dict[str, list[City]] = {}
+    for entry in _geonames().get_cities().values():
+        city = City(
+            name=entry["name"],
+            country_code=entry["countrycode"],
+            latitude=float(entry["latitude"]),
+            longitude=float(entry["longitude"]),
+            population=int(entry["population"]),
+        )
+        primary.setdefault(place_key(city.name), []).append(city)
+        for alias in entry.get("alternatenames") or ():
+            if alias:
+                alternate.setdefault(place_key(alias), []).append(city)
+
+    def ordered(index: dict[str, list[City]]) -> dict[str, tuple[City, ...]]:
+        return {
+            key: tuple(sorted(found, key=lambda c: (-c.population, c.name)))
+            for key, found in index.items()
+        }
+
+    return ordered(primary), ordered(alternate)
+
+
+@functools.lru_cache(maxsize=4096)
+def find_city(name: str, country: str | None = None) -> City | None:
+    """The city a place name means: its GeoNames name first, then an alternate name ("München"),
+    in ``country`` (ISO alpha-2) when given; the most populous of equal names. None when unknown.
+    A trailing ", Country" in the name is dropped ("Cambridge, UK")."""
+    from core.places import place_key
+
+    primary, alternate = _cities_by_name()
+    key = place_key(name.split(",")[0])
+    code = country.upper() if country else None
+    for index in (primary, alternate):
+        found = [c for c in index.get(key, ()) if code is None or c.country_code == code]
+        if found:
+            return found[0]
+    return None
+
+
+def city_km(first: City, second: City) -> float:
+    """Kilometres between two cities."""
+    return distance_km(first.latitude, first.longitude, second.latitude, second.longitude)
+
+
+def metro_km(city: City) -> float:
+    """The radius of the city's metro area in km; 0 for a city too small to have one."""
+    if city.population < METRO_MIN_POPULATION:
+        return 0.0
+    return min(METRO_MAX_KM, METRO_KM_PER_ROOT * math.sqrt(city.population))
+
+
+def same_metro(first: City, second: City) -> bool:
+    """Whether one of the two lies in the other's metro area (the bigger city's radius)."""
+    if first.country_code != second.country_code:
+        return False
+    return city_km(first, second) <= max(metro_km(first), metro_km(second))

@@ -82,6 +82,10 @@ class Exclusion(StrEnum):
     EMPLOYMENT_TYPE = "employment_type"
     COMPANY = "company"  # "not interested in this company"
     SEEN = "seen"  # already sent, or marked not interested
+    ROLE = "role"  # another role family, not next to theirs (or next to it without the skills)
+    CORE_STACK = "core_stack"  # requires a core language/framework/licence they lack entirely
+    LANGUAGE = "language"  # written in or requiring a language they do not speak well enough
+    LICENCE = "licence"  # requires a licence or certification they do not hold
 
 
 class SalaryFit(StrEnum):
@@ -95,6 +99,7 @@ class LocationFit(StrEnum):
     REMOTE = "remote"  # remote, open to the candidate's country (or anywhere)
     CITY = "city"  # in one of the candidate's cities
     COUNTRY = "country"  # in one of the candidate's countries
+    NEARBY = "nearby"  # a town in their city's metro area, or within their commute radius
     ANYWHERE = "anywhere"  # the candidate gave no location
     NONE = "none"  # excluded
 
@@ -107,6 +112,19 @@ class Reasons(Frozen):
     salary: SalaryFit = SalaryFit.UNKNOWN
     location: LocationFit = LocationFit.ANYWHERE
     seniority_exact: bool | None = None  # None: either side did not say
+    # The role gate: the job's family when it is not one they asked for but next to it, with how
+    # many of its required skills they have ("SRE is next to what you asked for, 5 of 6").
+    adjacent_family: str | None = None
+    adjacent_have: int = 0
+    adjacent_of: int = 0
+    # The core-stack gate: core skills the job requires that they lack (sent only as a stretch).
+    missing_core: tuple[str, ...] = ()
+    stretch: bool = False
+    near_place: str | None = None  # NEARBY: the job's town, next to ``near_of``
+    near_of: str | None = None  # their city, or the commute place
+    near_km: float | None = None  # how far apart, rounded
+    required_languages: tuple[str, ...] = ()  # ISO 639-1 codes the job needs (they speak them)
+    required_licences: tuple[str, ...] = ()  # licences the job asks for (they hold them)
 
 
 class Match(Frozen):
@@ -119,5 +137,6 @@ class Match(Frozen):
     recency: float = 0.0  # 1 when posted today, decaying
     penalty: float = 0.0  # total subtracted (no salary, disliked kinds, similar to disliked)
     excluded: Exclusion | None = None
+    send_score: float = 0.0  # the score without recency: what the threshold compares
     would_send: bool = False  # passes the filters and the threshold
     reasons: Reasons = Reasons()

@@ -31,9 +31,10 @@ from pypdf.errors import DependencyError, LimitReachedError, PyPdfError
 from pypdf.generic import DictionaryObject, IndirectObject
 
 from core import sandbox
-from core.domain import ParsedResume
+from core.domain import LanguageLevel, ParsedResume, SpokenLanguage
 from core.errors import UnreadableDocument
-from core.skills import SkillTaxonomy
+from core.skills import SkillTaxonomy, split_items
+from core.text import strip_gender_tag
 
 log = structlog.get_logger(__name__)
 
@@ -485,10 +486,12 @@ def parse_resume_text(
         name=_find_name(tagged, taxonomy),
         email=_find_email(text),
         phone=_find_phone([line for _, line in tagged]),
-        skills=taxonomy.find_in_text(text),
+        skills=_find_skills(tagged, taxonomy),
         years_experience=experience_years("\n".join(experience), today) or _stated_years(text),
         last_title=_last_title(experience, today, has_section),
         languages=_find_languages(tagged),
+        spoken_languages=_find_spoken_languages(tagged),
+        certifications=_find_certifications(tagged),
         text_chars=len(text),
     )
 
@@ -497,25 +500,33 @@ def _today() -> date:
     return datetime.now(UTC).date()
 
 
-# Section headings, compared in lower case without decoration. Only experience, languages and
-# the boundaries between sections matter to the parser.
+# Section headings, compared in lower case without decoration. Experience, skills, languages,
+# certifications and interests (never read for skills) matter; the rest are boundaries.
 _SECTION_HEADINGS: Final[dict[str, tuple[str, ...]]] = {
     "experience": (
         "experience", "work experience", "professional experience", "employment",
         "employment history", "work history", "career history", "professional history",
         "relevant experience", "professional background", "career", "berufserfahrung",
+        "experiencia", "experiencia laboral", "experiencia profesional", "trayectoria profesional",
         "beruflicher werdegang", "berufliche erfahrung", "berufliche stationen", "berufspraxis",
         "praxiserfahrung", "werdegang", "berufliche laufbahn", "erfahrung", "arbeitserfahrung",
         "berufliche tätigkeiten", "beruflicher hintergrund",
     ),
     "education": (
         "education", "education and training", "academic background", "qualifications",
-        "certifications", "certificates", "licenses", "licenses and certifications",
-        "licenses & certifications", "courses", "training", "ausbildung", "schulbildung",
+        "courses", "training", "ausbildung", "schulbildung", "educación", "formación",
+        "formación académica", "estudios",
         "schulische ausbildung", "bildungsweg", "studium", "akademische ausbildung",
         "aus- und weiterbildung", "ausbildung und studium", "bildung", "berufsausbildung",
         "schul- und berufsausbildung", "weiterbildung", "weiterbildungen",
-        "fort- und weiterbildungen", "fortbildungen", "zertifikate", "zertifizierungen", "kurse",
+        "fort- und weiterbildungen", "fortbildungen", "kurse",
+    ),
+    "certifications": (
+        "certifications", "certificates", "certification", "licenses", "licences", "license",
+        "licenses and certifications", "licenses & certifications", "certifications & licenses",
+        "certifications and licenses", "licences & certifications", "zertifikate",
+        "zertifizierungen", "lizenzen", "zertifikate und lizenzen", "führerscheine",
+        "certificaciones", "licencias", "certificados",
     ),
     "skills": (
         "skills", "technical skills", "core skills", "key skills", "core competencies",
@@ -524,15 +535,18 @@ _SECTION_HEADINGS: Final[dict[str, tuple[str, ...]]] = {
         "kenntnisse", "fähigkeiten", "kompetenzen", "fachkenntnisse", "it-kenntnisse",
         "edv-kenntnisse", "edv kenntnisse", "fachliche kompetenzen", "besondere kenntnisse",
         "fähigkeiten und kenntnisse", "kenntnisse und fähigkeiten", "qualifikationen",
+        "competencias", "habilidades", "aptitudes", "conocimientos", "competencias técnicas",
+        "habilidades técnicas", "conocimientos técnicos", "clinical skills", "sales skills",
     ),
     "languages": (
         "languages", "language skills", "language", "spoken languages", "sprachen",
-        "sprachkenntnisse", "fremdsprachen", "fremdsprachenkenntnisse", "sprache",
+        "sprachkenntnisse", "fremdsprachen", "fremdsprachenkenntnisse", "sprache", "idiomas",
     ),
     "summary": (
         "summary", "profile", "professional summary", "about me", "about", "objective",
         "career objective", "personal profile", "profil", "kurzprofil", "über mich",
-        "zusammenfassung", "persönliches profil",
+        "zusammenfassung", "persönliches profil", "perfil", "perfil profesional", "resumen",
+        "sobre mí",
     ),
     "personal": (
         "personal details", "personal information", "persönliche daten",
@@ -540,12 +554,15 @@ _SECTION_HEADINGS: Final[dict[str, tuple[str, ...]]] = {
     ),
     "other": (
         "projects", "selected projects", "side projects", "projekte", "ausgewählte projekte",
-        "interests", "hobbies", "hobbies & interests", "interessen", "hobbys", "freizeit",
-        "hobbys und interessen", "interessen und hobbys", "references", "referenzen", "awards",
+        "references", "referenzen", "awards", "proyectos",
         "auszeichnungen", "publications", "publikationen", "volunteering",
         "volunteer experience", "ehrenamt", "ehrenamtliches engagement", "engagement",
         "achievements", "erfolge", "sonstiges", "additional information",
         "weitere informationen",
+    ),
+    "interests": (
+        "interests", "hobbies", "hobbies & interests", "interessen", "hobbys", "freizeit",
+        "hobbys und interessen", "interessen und hobbys", "intereses", "aficiones",
     ),
 }
 _HEADING_TO_SECTION: Final = {
@@ -555,11 +572,16 @@ _LETTER_SPACED = re.compile(r"(?:\w ){2,}\w")
 
 
 def _heading(line: str) -> tuple[str, str] | None:
-    """(section, inline content) if the line is a section heading, alone or as "Label: ..."."""
-    label, colon, rest = line.partition(":")
-    if colon and rest.strip():
-        section = _HEADING_TO_SECTION.get(_heading_key(label))
-        return (section, rest.strip()) if section else None
+    """(section, inline content) if the line is a section heading, alone or as "Label: ..."
+    or "Label | ..." (a table row of a heading cell and a one-line content cell)."""
+    for mark in (":", "|"):
+        label, found, rest = line.partition(mark)
+        if found and rest.strip():
+            section = _HEADING_TO_SECTION.get(_heading_key(label))
+            if section:
+                return section, rest.strip()
+    if ":" in line.strip(" :"):
+        return None
     section = _HEADING_TO_SECTION.get(_heading_key(line))
     return (section, "") if section else None
 
@@ -573,7 +595,9 @@ def _heading_key(text: str) -> str:
 
 def _tag_sections(lines: Sequence[str]) -> list[tuple[str | None, str]]:
     """Each line with the section it sits in (None before the first heading); a heading line
-    becomes its inline content ("Sprachen: Deutsch") or a blank."""
+    becomes its inline content ("Sprachen: Deutsch") or a blank. Inside a section, an inline
+    heading tags its own line only: "Sprachen: Englisch" in the middle of a Kenntnisse list
+    does not turn the lines after it into languages."""
     tagged: list[tuple[str | None, str]] = []
     section: str | None = None
     for line in lines:
@@ -581,7 +605,11 @@ def _tag_sections(lines: Sequence[str]) -> list[tuple[str | None, str]]:
         if heading is None:
             tagged.append((section, line))
             continue
-        section, inline = heading
+        found, inline = heading
+        if inline and section is not None:
+            tagged.append((found, inline))
+            continue
+        section = found
         tagged.append((section, inline))  # a heading alone leaves a blank, a boundary
     return tagged
 
@@ -873,7 +901,6 @@ _COMPANY_MARKERS = re.compile(
     re.IGNORECASE,
 )
 _TITLE_SPLIT = re.compile(r"\s+[|–—-]\s+|\s*\|\s*|,\s+|\s+(?:at|bei|@|im|am)\s+|\t")
-_GENDER_SUFFIX = re.compile(r"\s*\((?:[mwdfx])(?:\s*/\s*[mwdfx])*\)\s*$", re.IGNORECASE)
 _BULLET = re.compile(r"^\s*[•●▪◦*·>\-–—]\s*")
 _RANGE_LEADERS = re.compile(
     r"^(?:von|vom|from|since|seit|ab|zeitraum|period)\b[\s:]*", re.IGNORECASE
@@ -933,14 +960,14 @@ def _title_in(text: str, *, strict: bool) -> str | None:
     segments = [s for s in segments if s and not _NOT_A_TITLE.search(s)]
     for segment in segments:
         if _TITLE_WORDS.search(segment) and len(segment.split()) <= 8:
-            return _GENDER_SUFFIX.sub("", segment).strip()
+            return strip_gender_tag(segment)
     if strict:
         return None
     for segment in segments:
         if _COMPANY_MARKERS.search(segment):
             continue
         if len(segment.split()) <= 6 and not text.rstrip().endswith("."):
-            return _GENDER_SUFFIX.sub("", segment).strip() or None
+            return strip_gender_tag(segment) or None
         return None
     return None
 
@@ -991,10 +1018,42 @@ _LANGUAGE_NAMES: Final = {
     "Indonesian": ("indonesian", "indonesisch"),
     "Tagalog": ("tagalog", "filipino"),
     "Swahili": ("swahili",),
-    "Latin": ("latin", "latein"),
+    "Latin": ("latin", "latein", "latín"),
+    "Catalan": ("catalan", "katalanisch", "catalán", "català"),
+}
+# Spanish names of the languages above ("inglés", "alemán"), kept apart to stay readable.
+_SPANISH_LANGUAGE_NAMES: Final = {
+    "English": ("inglés", "ingles"),
+    "German": ("alemán", "aleman"),
+    "Spanish": ("castellano",),
+    "French": ("francés", "frances"),
+    "Portuguese": ("portugués",),
+    "Russian": ("ruso",),
+    "Arabic": ("árabe", "arabe"),
+    "Chinese": ("chino",),
+    "Japanese": ("japonés", "japones"),
+    "Dutch": ("neerlandés", "holandés"),
+    "Polish": ("polaco",),
+    "Romanian": ("rumano",),
+    "Turkish": ("turco",),
+}
+# ISO 639-1; Cantonese has no two-letter code, so it stays a name in ``languages`` only.
+_ISO_639_1: Final = {
+    "English": "en", "German": "de", "Spanish": "es", "French": "fr", "Italian": "it",
+    "Portuguese": "pt", "Polish": "pl", "Russian": "ru", "Turkish": "tr", "Arabic": "ar",
+    "Chinese": "zh", "Japanese": "ja", "Korean": "ko", "Dutch": "nl", "Ukrainian": "uk",
+    "Hindi": "hi", "Urdu": "ur", "Bengali": "bn", "Punjabi": "pa", "Tamil": "ta", "Greek": "el",
+    "Swedish": "sv", "Danish": "da", "Norwegian": "no", "Finnish": "fi", "Czech": "cs",
+    "Slovak": "sk", "Hungarian": "hu", "Romanian": "ro", "Bulgarian": "bg", "Croatian": "hr",
+    "Serbian": "sr", "Bosnian": "bs", "Albanian": "sq", "Persian": "fa", "Kurdish": "ku",
+    "Hebrew": "he", "Vietnamese": "vi", "Thai": "th", "Indonesian": "id", "Tagalog": "tl",
+    "Swahili": "sw", "Latin": "la", "Catalan": "ca",
 }
 _LANGUAGE_BY_WORD: Final = {
-    word: name for name, words in _LANGUAGE_NAMES.items() for word in words
+    word: name
+    for names in (_LANGUAGE_NAMES, _SPANISH_LANGUAGE_NAMES)
+    for name, words in names.items()
+    for word in words
 }
 _WORD = re.compile(r"[^\W\d_]+")
 # Outside a languages section a language name counts only beside a proficiency ("fluent
@@ -1021,3 +1080,215 @@ def _find_languages(tagged: Iterable[tuple[str | None, str]]) -> tuple[str, ...]
             if name is not None:
                 found.setdefault(name)
     return tuple(found)
+
+
+# Levels in the order they are tried: the first that matches an item wins, so "C1 (fluent)"
+# and "Muttersprache" are read once. A language listed without a level is WORKING.
+_LEVELS: Final = (
+    (LanguageLevel.NATIVE, re.compile(
+        r"\b(?:native|mother\s+tongue|first\s+language|bilingual|muttersprache|"
+        r"muttersprachlich|nativo|nativa|lengua\s+materna)\b", re.IGNORECASE)),
+    (LanguageLevel.FLUENT, re.compile(
+        r"\b(?:c1|c2|fluent(?:ly)?|fluency|full\s+professional|advanced|proficient|"
+        r"fließend|fliessend|verhandlungssicher|sehr\s+gut(?:e)?|fluido|fluida|avanzado|"
+        r"avanzada|excellent)\b", re.IGNORECASE)),
+    (LanguageLevel.WORKING, re.compile(
+        r"\b(?:b1|b2|good|gut(?:e)?|conversational|intermediate|professional\s+working|"
+        r"working|business|intermedio|intermedia|medio|alto)\b", re.IGNORECASE)),
+    (LanguageLevel.BASIC, re.compile(
+        r"\b(?:a1|a2|basic|basics|elementary|beginner|limited|grundkenntnisse|"
+        r"básico|basico|básica|basica|principiante)\b", re.IGNORECASE)),
+)
+
+
+def language_level(text: str) -> LanguageLevel | None:
+    """The level a languages-section item states ("C1", "fließend", "nativo"), if any."""
+    for level, pattern in _LEVELS:
+        if pattern.search(text):
+            return level
+    return None
+
+
+def _find_spoken_languages(
+    tagged: Iterable[tuple[str | None, str]],
+) -> tuple[SpokenLanguage, ...]:
+    """Languages with levels, read from the languages section only. A level standing alone
+    in the next item ("Englisch | verhandlungssicher", a table row) belongs to the languages
+    just before it; the first mention of a language wins."""
+    found: dict[str, SpokenLanguage] = {}
+    for section, line in tagged:
+        if section != "languages":
+            continue
+        waiting: list[str] = []  # codes listed without a level yet
+        for item in split_items(line):
+            codes = [
+                code
+                for word in _WORD.findall(item)
+                if (name := _LANGUAGE_BY_WORD.get(word.lower())) is not None
+                and (code := _ISO_639_1.get(name)) is not None
+            ]
+            level = language_level(item)
+            if not codes:
+                if level is not None:
+                    for code in waiting:
+                        found[code] = SpokenLanguage(code=code, level=level)
+                waiting = []
+                continue
+            waiting = []
+            for code in dict.fromkeys(codes):
+                if code in found:
+                    continue
+                found[code] = SpokenLanguage(code=code, level=level or LanguageLevel.WORKING)
+                if level is None:
+                    waiting.append(code)
+    return tuple(found.values())
+
+
+# --- skills and certifications ---------------------------------------------------------------
+
+# Sections whose lines are running text for skills; interests and hobbies are never read.
+_RUNNING_TEXT_SECTIONS: Final = frozenset(
+    {None, "experience", "summary", "education", "personal", "other"}
+)
+_SUBHEADING = re.compile(
+    r"^[^,;|•·]{1,40}:$|^[^,;|•·]{0,30}\b(?:skills|tools|kenntnisse|competencias|habilidades)$",
+    re.IGNORECASE,
+)
+_LABEL = re.compile(r"^\s*(?P<label>[^\W\d][^,;|:]{0,30}):\s+(?P<rest>\S.*)$")
+
+
+def _find_skills(
+    tagged: Sequence[tuple[str | None, str]], taxonomy: SkillTaxonomy
+) -> tuple[str, ...]:
+    """Skills in order of first appearance, deduplicated ignoring case.
+
+    The Skills section's items count as listed, known to the taxonomy or not (normalised and
+    mapped to canonical names, see ``SkillTaxonomy.section_skills``); certification lines give
+    the taxonomy skills they name ("AWS Certified ..." is AWS); running text (experience,
+    summary, education) gives taxonomy skills under the evidence rule of
+    ``SkillTaxonomy.find_with_evidence``. Interests and hobbies give none.
+    """
+    found: dict[str, str] = {}
+
+    def add(names: Iterable[str]) -> None:
+        for name in names:
+            found.setdefault(name.casefold(), name)
+
+    for section, block in _blocks(tagged):
+        if section == "skills":
+            for line in _skill_lines(block, taxonomy):
+                add(taxonomy.section_skills(line))
+        elif section == "certifications":
+            add(taxonomy.find_in_text("\n".join(block)))
+        elif section == "languages":
+            # "Languages: Python, SQL" under Technical Skills: known skills, not languages
+            for line in block:
+                for item in split_items(line):
+                    if not any(w.lower() in _LANGUAGE_BY_WORD for w in _WORD.findall(item)):
+                        add(taxonomy.resolve_item(item.strip()) or ())
+        elif section in _RUNNING_TEXT_SECTIONS:
+            add(taxonomy.find_with_evidence("\n".join(block)))
+    return tuple(found.values())
+
+
+def _blocks(
+    tagged: Sequence[tuple[str | None, str]],
+) -> Iterator[tuple[str | None, list[str]]]:
+    """Runs of consecutive lines in one section, so a term wrapped over two lines is whole."""
+    current: list[str] = []
+    section: str | None = None
+    for index, (line_section, line) in enumerate(tagged):
+        if index and line_section != section:
+            yield section, current
+            current = []
+        section = line_section
+        current.append(line)
+    if current:
+        yield section, current
+
+
+def _skill_lines(block: Sequence[str], taxonomy: SkillTaxonomy) -> list[str]:
+    """A Skills section's list lines: sub-headings ("Clinical:", "Technical skills") and
+    labels ("Tools: ...") dropped, and a list wrapped mid-item ("Python, Machine" /
+    "Learning, SQL") joined again."""
+    lines: list[str] = []
+    for raw in block:
+        line = raw.strip()
+        if not line or _SUBHEADING.match(line):
+            continue
+        if label := _LABEL.match(line):
+            line = label["rest"]
+        if lines and _continues(lines[-1], line, taxonomy):
+            lines[-1] = f"{lines[-1]} {line}"
+        else:
+            lines.append(line)
+    return lines
+
+
+def _continues(previous: str, line: str, taxonomy: SkillTaxonomy) -> bool:
+    if previous.rstrip()[-1:] in ",;|•·" or line[:1] in "•·-–*●▪":
+        return False
+    before, after = split_items(previous), split_items(line)
+    if not before or not after or len(before) == 1:
+        return False  # one item per line is a list written down, not a wrapped line
+    if after[0][:1].islower():
+        return True
+    joined = f"{before[-1].strip()} {after[0].strip()}"
+    return taxonomy.canonical(joined) is not None and not (
+        taxonomy.canonical(before[-1]) and taxonomy.canonical(after[0])
+    )
+
+
+_WRAPPED_END = re.compile(
+    r"(?:[,/&+-]|\b(?:of|and|for|in|at|de|del|y|und|für|der))$", re.IGNORECASE
+)
+
+
+def _unwrapped(lines: Iterable[str]) -> list[str]:
+    """Lines with a narrow column's wraps undone: a line ending in a comma or a joining word
+    ("State of") goes on, and so does one that starts in lower case."""
+    out: list[str] = []
+    for raw in lines:
+        line = raw.strip()
+        if not line:
+            out.append(line)
+            continue
+        if out and out[-1] and (_WRAPPED_END.search(out[-1]) or line[0].islower()):
+            out[-1] = f"{out[-1]} {line}"
+        else:
+            out.append(line)
+    return out
+
+
+_CERT_CUT = re.compile(
+    r"\s*(?:[,(–—-]|\b(?:since|seit|desde|valid|expires?|exp\.|issued|until|bis))?\s*"
+    r"(?:\d{1,2}[./])?(?:\d{1,2}[./])?(?:19|20)\d{2}\b.*$",
+    re.IGNORECASE,
+)
+_CERT_WORDS = re.compile(
+    r"certifi|certificate|licen[cs]e|zertifi|lizenz|schein|certificado|certificación|licencia|"
+    r"\bCDL\b|\bclass\b|\bklasse\b",
+    re.IGNORECASE,
+)
+
+
+def _find_certifications(tagged: Iterable[tuple[str | None, str]]) -> tuple[str, ...]:
+    """Certifications and licences as listed, one per line or per list item, with dates
+    ("- 2019", "(exp. 2026)") and issuers after a comma ("..., State of California") cut."""
+    found: dict[str, str] = {}
+    for line in _unwrapped(line for section, line in tagged if section == "certifications"):
+        text = _CERT_CUT.sub("", line.strip()).strip(" ,;|•·*-–—(")
+        pieces = [piece.strip(" •·*-–—") for piece in split_items(text)]
+        pieces = [piece for piece in pieces if piece]
+        if not pieces:
+            continue
+        short_list = len(pieces[0].split()) <= 2  # "BLS, ACLS, PALS"
+        for index, piece in enumerate(pieces):
+            if _NOT_A_TITLE.search(piece) or len(piece) > 80:
+                continue
+            listed = short_list and len(piece.split()) <= 3
+            if index and not (_CERT_WORDS.search(piece) or listed):
+                continue  # an issuer or a place after the certificate
+            found.setdefault(piece.casefold(), piece)
+    return tuple(found.values())
+

@@ -7,11 +7,11 @@ from __future__ import annotations
 import hashlib
 import re
 import struct
-import unicodedata
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from core.domain import WorkMode
 from core.jobs import JobPosting, Location
+from core.text import fold, spell_out_umlauts
 from crawlers.normalize import clean_title
 
 # --- URLs --------------------------------------------------------------------------------------
@@ -100,7 +100,6 @@ def _is_tracking(key: str) -> bool:
 
 # --- fingerprints ------------------------------------------------------------------------------
 
-_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 _GENDER_SUFFIX = re.compile(r"(?<=[a-z])(?:[*:_]in(?:nen)?|/-?in(?:nen)?|\(in\)|\(innen\))(?!\w)")
 _ABBREVIATIONS = {"sr": "senior", "snr": "senior", "jr": "junior"}
 _NOT_WORD = re.compile(r"[^a-z0-9+#]+")
@@ -112,10 +111,11 @@ _LEGAL_FORMS = re.compile(
 )
 
 
-def _fold(text: str) -> str:
-    """Lower case, umlauts spelt out ("ü" -> "ue"), other accents dropped."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_UMLAUTS))
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
+def _key_fold(text: str) -> str:
+    """``core.text.fold`` with umlauts spelled out first, so "Müller AG" and "Mueller" are one
+    company: the safe direction (see ``core.text``), and the one stored fingerprints and
+    signatures were made with."""
+    return fold(spell_out_umlauts(text))
 
 
 def fingerprint(job: JobPosting) -> str:
@@ -129,27 +129,27 @@ def fingerprint(job: JobPosting) -> str:
 def _company_key(company: str | None) -> str:
     if not company:
         return ""
-    return _NOT_WORD.sub("", _LEGAL_FORMS.sub(" ", _fold(company)))
+    return _NOT_WORD.sub("", _LEGAL_FORMS.sub(" ", _key_fold(company)))
 
 
 def _title_key(title: str) -> str:
     """Gender tags and forms, punctuation and case gone; "Sr." is "senior", and levels stay."""
-    words = _NOT_WORD.sub(" ", _GENDER_SUFFIX.sub("", _fold(clean_title(title)))).split()
+    words = _NOT_WORD.sub(" ", _GENDER_SUFFIX.sub("", _key_fold(clean_title(title)))).split()
     return " ".join(_ABBREVIATIONS.get(word, word) for word in words)
 
 
 def _place_key(locations: tuple[Location, ...], job: JobPosting) -> str:
     """The first city in alphabetical order, else the first country, else "remote"; sorted so
     two sources listing the same places in another order agree."""
-    cities = sorted(_fold(location.city) for location in locations if location.city)
+    cities = sorted(_key_fold(location.city) for location in locations if location.city)
     if cities:
         return cities[0]
     countries = sorted(location.country.lower() for location in locations if location.country)
     if countries:
         return countries[0]
-    if job.work_mode is WorkMode.REMOTE or any("remot" in _fold(x.raw) for x in locations):
+    if job.work_mode is WorkMode.REMOTE or any("remot" in _key_fold(x.raw) for x in locations):
         return "remote"
-    regions = sorted(_fold(location.region) for location in locations if location.region)
+    regions = sorted(_key_fold(location.region) for location in locations if location.region)
     return regions[0] if regions else ""
 
 
@@ -174,7 +174,7 @@ def text_signature(text: str) -> tuple[int, ...]:
     So pairs whose true similarity is 0.75 or 0.95 land on the wrong side of a 0.85 threshold
     only about one time in a hundred; pairs within ~0.05 of it can go either way.
     """
-    words = _WORD.findall(_fold(text))
+    words = _WORD.findall(_key_fold(text))
     if not words:
         return ()
     width = min(SHINGLE_WORDS, len(words))

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from core.domain import Seniority
+from core.geo import find_city
 from core.jobs import JobPosting
 from core.matches import Candidate
 from matching.money import floor_eur, range_eur
@@ -104,10 +105,16 @@ def job_countries(posting: JobPosting) -> list[str] | None:
 
 
 def candidate_countries(candidate: Candidate) -> list[str]:
-    """ISO codes of the candidate's places, plus ``*`` when a place (or all) leaves it open."""
+    """ISO codes of the candidate's places, plus ``*`` when a place (or all) leaves it open,
+    plus the country of their commute place when it is across a border (Basel -> Lörrach)."""
     codes = {place.country for place in candidate.places if place.country}
     if not candidate.places or any(place.country is None for place in candidate.places):
         codes.add(ANYWHERE)
+    if candidate.commute is not None:
+        # someone in Lörrach (DE) commuting to Basel (CH) takes jobs in Basel too
+        hub = find_city(candidate.commute.place)
+        if hub is not None and not any(find_city(candidate.commute.place, c) for c in codes):
+            codes.add(hub.country_code)
     return sorted(codes)
 
 

@@ -25,9 +25,10 @@ from __future__ import annotations
 
 import functools
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+
+from core.text import fold, strip_gender_tag
 
 # --- the table ---------------------------------------------------------------------------------
 
@@ -395,14 +396,6 @@ OVERLAP_SCALE = 0.9
 
 # --- normalization -----------------------------------------------------------------------------
 
-_GENDER = r"(?:m|w|f|d|x|h|v|div|divers|diverse|nb)"
-_GENDER_TAG = re.compile(
-    rf"[(\[]\s*{_GENDER}\s*\*?(?:\s*[/|,.\-]\s*{_GENDER}\s*\*?){{1,3}}\s*[)\]]"
-    r"|[(\[]\s*(?:all\s+genders?|alle\s+geschlechter|any\s+gender|todos\s+los\s+g[eé]neros"
-    r"|gn\s*\*?|mwd|mfd|wmd|fmd)\s*[)\]]"
-    r"|(?<![\w/])[mwfh]\s*/\s*[mwfd](?:\s*/\s*(?:[dxi]|div(?:ers)?))?(?![\w/])",
-    re.IGNORECASE,
-)
 # "Entwickler:in", "Entwickler*innen", "Entwickler/-in", "EntwicklerIn", "Kaufmann/-frau",
 # "desarrollador/a", "enfermero(a)".
 _GENDER_SUFFIX = re.compile(
@@ -414,11 +407,6 @@ _NON_WORD = re.compile(r"[^a-z0-9+#]+")
 _FEMININE = (("erinnen", "er"), ("erin", "er"), ("ora", "or"), ("era", "ero"), ("ica", "ico"))
 
 
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
 def _masculine(word: str) -> str:
     for ending, replacement in _FEMININE:
         if word.endswith(ending) and len(word) > len(ending) + 2:
@@ -427,13 +415,13 @@ def _masculine(word: str) -> str:
 
 
 def _words(text: str) -> tuple[str, ...]:
-    return tuple(_masculine(word) for word in _NON_WORD.split(_fold(text)) if word)
+    return tuple(_masculine(word) for word in _NON_WORD.split(fold(text)) if word)
 
 
 def clean_title(title: str) -> str:
     """The title folded for comparison: no gender tags, no accents, lower case, single spaces;
     seniority kept ("Senior Backend-Entwickler (m/w/d)" -> "senior backend entwickler")."""
-    text = _GENDER_SUFFIX.sub("", _GENDER_TAG.sub(" ", title))
+    text = _GENDER_SUFFIX.sub("", strip_gender_tag(title))
     return " ".join(_words(text))
 
 

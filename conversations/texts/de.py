@@ -420,6 +420,20 @@ TEXTS: dict[str, str] = {
     "why_location_country": "• Ort: {where}, in einem deiner Länder",
     "why_location_anywhere": "• Ort: {where}; dir ist jeder Ort recht",
     "why_location_other": "• Ort: {where}",
+    # send gates (why this match: nearby, adjacent role, stretch, languages, licences)
+    "reason_nearby": "In der Nähe deiner Stadt",
+    "reason_stretch": "Herausforderung: neuer Kern-Stack",
+    "why_location_nearby": "• Ort: {where}, {km} km von {near}",
+    "why_adjacent": (
+        "• Rolle: „{title}“ liegt direkt neben dem, was du suchst, und du hast {have} von "
+        "{of} geforderten Kenntnissen"
+    ),
+    "why_stretch": (
+        "• Herausforderung: der Kern-Stack ({skills}) ist neu für dich; du wolltest auch solche "
+        "Stellen sehen"
+    ),
+    "why_languages": "• Geforderte Sprachen: {languages}; du sprichst sie",
+    "why_licences": "• Geforderte Lizenzen/Führerscheine: {licences}; du hast sie",
     "why_level_exact": "• Erfahrungslevel: {level}, genau wie deins",
     "why_level_near": "• Erfahrungslevel: {level}, nah an deinem",
     "why_level_plain": "• Erfahrungslevel: {level}",

@@ -385,6 +385,20 @@ TEXTS: dict[str, str] = {
     "why_location_country": "• Location: {where}, in a country you chose",
     "why_location_anywhere": "• Location: {where}; you're open to anywhere",
     "why_location_other": "• Location: {where}",
+    # send gates (why this match: nearby, adjacent role, stretch, languages, licences)
+    "reason_nearby": "Near your city",
+    "reason_stretch": "Stretch: a new core stack",
+    "why_location_nearby": "• Location: {where}, {km} km from {near}",
+    "why_adjacent": (
+        "• Role: “{title}” is next to what you asked for, and you have {have} of its {of} "
+        "required skills"
+    ),
+    "why_stretch": (
+        "• Stretch: its core stack ({skills}) is new to you; sent because you asked for stretch "
+        "jobs"
+    ),
+    "why_languages": "• Languages it asks for: {languages}; you speak them",
+    "why_licences": "• Licences it asks for: {licences}; you hold them",
     "why_level_exact": "• Level: {level}, the same as yours",
     "why_level_near": "• Level: {level}, close to yours",
     "why_level_plain": "• Level: {level}",

@@ -390,6 +390,20 @@ TEXTS: dict[str, str] = {
     "why_location_country": "• Ubicación: {where}, en un país que elegiste",
     "why_location_anywhere": "• Ubicación: {where}; te vale cualquier lugar",
     "why_location_other": "• Ubicación: {where}",
+    # send gates (why this match: nearby, adjacent role, stretch, languages, licences)
+    "reason_nearby": "Cerca de tu ciudad",
+    "reason_stretch": "Reto: un stack principal nuevo",
+    "why_location_nearby": "• Ubicación: {where}, a {km} km de {near}",
+    "why_adjacent": (
+        "• Puesto: «{title}» está al lado de lo que buscas, y tienes {have} de sus {of} "
+        "conocimientos requeridos"
+    ),
+    "why_stretch": (
+        "• Reto: su stack principal ({skills}) es nuevo para ti; te lo enviamos porque pediste "
+        "ofertas de reto"
+    ),
+    "why_languages": "• Idiomas que pide: {languages}; los hablas",
+    "why_licences": "• Licencias que pide: {licences}; las tienes",
     "why_level_exact": "• Nivel: {level}, el mismo que el tuyo",
     "why_level_near": "• Nivel: {level}, cercano al tuyo",
     "why_level_plain": "• Nivel: {level}",

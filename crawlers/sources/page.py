@@ -25,6 +25,7 @@ from extruct.jsonld import JsonLdExtractor
 
 from core.jobs import Extraction, RawPosting, RawSalary, SourceKind
 from core.logging import get_logger
+from core.text import has_gender_tag
 from crawlers.facts import Fact, Facts, read_company, read_facts
 
 log = get_logger(__name__)
@@ -430,10 +431,6 @@ _ROLE = re.compile(
     rf"\b(?:{_ROLE_WORDS_EN})s?\b|\b(?:{_ROLE_WORDS_ES})(?:e?s)?\b|(?:{_ROLE_STEMS_DE})",
     re.IGNORECASE,
 )
-# (m/w/d), (w/m/d), (m/f/d), (d/f/m), (all genders), (gn*)
-_GENDER = re.compile(
-    r"\(\s*(?:[mwfdix]\s*[/|,]\s*){1,3}[mwfdix]\s*\)|\(all genders\)|\(gn\*?\)", re.I
-)
 _SECTIONS = (
     r"jobs?|careers?|karriere|stellen(?:angebote?)?|stellenanzeigen?|jobboerse|positions?|"
     r"vacanc(?:y|ies)|openings?|opportunit(?:y|ies)|empleos?|ofertas?|vacantes?|trabaja\w*|"
@@ -538,7 +535,7 @@ def looks_like_title(text: str) -> bool:
     """A job title: short, and naming a role or an occupation (or carrying a gender tag)."""
     if not 3 <= len(text) <= _MAX_TITLE_CHARS or len(text.split()) > _MAX_TITLE_WORDS:
         return False
-    return bool(_ROLE.search(text) or _GENDER.search(text) or _occupations().search(text))
+    return bool(_ROLE.search(text) or has_gender_tag(text) or _occupations().search(text))
 
 
 def _posting_signals(url: str) -> tuple[bool, bool]:

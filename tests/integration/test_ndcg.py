@@ -9,15 +9,15 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 import pytest
 
-from core.matches import Candidate, Feedback, JobForMatching
+from core.matches import Candidate, Feedback, JobForMatching, Match
 from core.skills import SkillTaxonomy
 from matching.embed import OnnxEmbedder
 from matching.rank import load_candidates, load_jobs, similarities
@@ -39,8 +39,25 @@ RANDOM_SEED = 20261120
 # country / level / mode / pay). The floor sits 0.05 under our figure, so a small cost from a
 # model or table change does not fail the build, and 0.044 above semantic-only, so losing the
 # filters does; the gain over semantic-only (measured 0.093) is asserted on its own.
+# Since issue 12 (send gates, 20 candidates, 119 jobs, only showable jobs ranked): ours 0.940,
+# semantic-only 0.807, hard filters + semantic 0.935, random 0.050.
 NDCG_FLOOR = 0.93
 MIN_GAIN_OVER_SEMANTIC = 0.05
+
+# Soft parts (measured with 20 candidates and 119 jobs, ranking only the jobs that may be shown):
+# full 0.940, hard filters + semantic alone 0.935; zeroing semantic costs 0.015, title 0.002,
+# recency 0.004, and zeroing skills GAINS 0.012 (see test_zeroing_skills_costs_ndcg). The margins
+# sit just under the measured costs: thin, because most of this set's ranking is decided by the
+# filters and gates, but any part zeroed (except skills, today) fails the test.
+MIN_GAIN_OVER_FILTERED = 0.003
+MIN_ABLATION_COST = 0.001
+# Send decision: a pair deserves sending at grade 2 or 3. Measured precision 0.955 (63/66),
+# recall 0.984 (63/64). The floors are the issue's targets (precision 0.92 at recall 0.90): two
+# more wrong sends, or five more missed ones, fail the build.
+SEND_GRADE = 2
+DEFAULT_WEIGHTS = Weights()
+PRECISION_FLOOR = 0.92
+RECALL_FLOOR = 0.90
 
 Grades = Mapping[str, Mapping[str, int]]
 
@@ -79,20 +96,28 @@ def ndcg_at_k(ranked_ids: Sequence[str], grades: Mapping[str, int], k: int = K) 
     return dcg([grades.get(job_id, 0) for job_id in ranked_ids[:k]]) / ideal
 
 
-def ours(data: LabelledSet, row: int) -> list[str]:
+def scored(
+    data: LabelledSet, row: int, weights: Weights = DEFAULT_WEIGHTS, now: datetime = NOW
+) -> list[Match]:
     candidate = data.candidates[row]
-    matches = [
+    return [
         score(
             candidate,
             job,
             similarity=float(data.cosine[row, column]),
-            now=NOW,
-            weights=Weights(),
+            now=now,
+            weights=weights,
             taxonomy=SkillTaxonomy.load(),
         )
         for column, job in enumerate(data.jobs)
     ]
-    return [match.job_id for match in sorted(matches, key=order_key)]
+
+
+def ours(data: LabelledSet, row: int, weights: Weights = DEFAULT_WEIGHTS) -> list[str]:
+    """The jobs the candidate can be shown, best first; excluded ones are never shown, so
+    where they would sort among themselves does not count."""
+    ranked = sorted(scored(data, row, weights), key=order_key)
+    return [match.job_id for match in ranked if match.excluded is None]
 
 
 def semantic_only(data: LabelledSet, row: int) -> list[str]:
@@ -108,12 +133,12 @@ def filtered_semantic(data: LabelledSet, row: int) -> list[str]:
     allowed = {
         job.id
         for job in data.jobs
-        if hard_filter(candidate, job, feedback=Feedback(), seen=frozenset()) is None
+        if hard_filter(
+            candidate, job, feedback=Feedback(), seen=frozenset(), taxonomy=SkillTaxonomy.load()
+        )
+        is None
     }
-    ranked = semantic_only(data, row)
-    return [job_id for job_id in ranked if job_id in allowed] + [
-        job_id for job_id in ranked if job_id not in allowed
-    ]
+    return [job_id for job_id in semantic_only(data, row) if job_id in allowed]
 
 
 def random_mean(data: LabelledSet, grades: Mapping[str, int]) -> float:
@@ -181,3 +206,82 @@ def test_ndcg_at_10_beats_the_baselines(labelled: LabelledSet) -> None:
     assert mean_random < NDCG_FLOOR
     assert mean_ours >= NDCG_FLOOR, report
     assert mean_ours >= mean_semantic + MIN_GAIN_OVER_SEMANTIC, report
+
+
+# Each soft part zeroed in turn (its weight set to 0, the others renormalised).
+ABLATIONS = ("semantic", "title", "recency")
+
+
+def mean_ndcg(data: LabelledSet, weights: Weights) -> float:
+    return float(
+        np.mean(
+            [
+                ndcg_at_k(ours(data, row, weights), data.grades[candidate.user_key])
+                for row, candidate in enumerate(data.candidates)
+            ]
+        )
+    )
+
+
+def test_every_soft_part_earns_its_place(labelled: LabelledSet) -> None:
+    full = mean_ndcg(labelled, Weights())
+    filtered = float(
+        np.mean(
+            [
+                ndcg_at_k(filtered_semantic(labelled, row), labelled.grades[c.user_key])
+                for row, c in enumerate(labelled.candidates)
+            ]
+        )
+    )
+    zeroed = {part: mean_ndcg(labelled, replace(Weights(), **{part: 0.0})) for part in ABLATIONS}
+    report = "\n".join(
+        [f"full {full:.3f}, hard filters + semantic {filtered:.3f}"]
+        + [f"without {part:<9} {value:.3f} ({value - full:+.3f})" for part, value in zeroed.items()]
+    )
+    print(f"\n{report}")  # noqa: T201 - the figures are the point of this test
+    assert full >= filtered + MIN_GAIN_OVER_FILTERED, report
+    for part, value in zeroed.items():
+        assert value <= full - MIN_ABLATION_COST, f"{part}: {report}"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="measured: zeroing the skills part raises nDCG@10 by 0.012 on this set (partial-stack"
+    " jobs graded 2 rank under fully covered but stale or adjacent ones); re-weighting is open",
+)
+def test_zeroing_skills_costs_ndcg(labelled: LabelledSet) -> None:
+    full = mean_ndcg(labelled, Weights())
+    assert mean_ndcg(labelled, replace(Weights(), skills=0.0)) <= full - MIN_ABLATION_COST
+
+
+def send_counts(data: LabelledSet, now: datetime = NOW) -> tuple[int, int, int]:
+    """(sent and deserved, sent, deserved) over every candidate x job pair; a pair deserves to
+    be sent at grade >= SEND_GRADE (ungraded pairs are 0)."""
+    hits = sent = deserved = 0
+    for row, candidate in enumerate(data.candidates):
+        grades = data.grades[candidate.user_key]
+        for match in scored(data, row, now=now):
+            good = grades.get(match.job_id, 0) >= SEND_GRADE
+            hits += good and match.would_send
+            sent += match.would_send
+            deserved += good
+    return hits, sent, deserved
+
+
+def test_send_precision_and_recall(labelled: LabelledSet) -> None:
+    hits, sent, deserved = send_counts(labelled)
+    precision, recall = hits / sent, hits / deserved
+    report = (
+        f"send precision {precision:.3f} ({hits}/{sent}), recall {recall:.3f} ({hits}/{deserved})"
+    )
+    print(f"\n{report}")  # noqa: T201 - the figures are the point of this test
+    assert precision >= PRECISION_FLOOR, report
+    assert recall >= RECALL_FLOOR, report
+
+
+def test_the_send_decision_does_not_depend_on_the_date(labelled: LabelledSet) -> None:
+    """Recency orders, never decides: months later the same jobs are sent."""
+    later = NOW + timedelta(days=90)
+    for row in range(len(labelled.candidates)):
+        today = [m.would_send for m in scored(labelled, row)]
+        assert today == [m.would_send for m in scored(labelled, row, now=later)]

@@ -7,7 +7,16 @@ import math
 import pytest
 
 from core import places
-from core.geo import Place, distance_km, is_coordinate, nearest_city
+from core.geo import (
+    Place,
+    city_km,
+    distance_km,
+    find_city,
+    is_coordinate,
+    metro_km,
+    nearest_city,
+    same_metro,
+)
 
 
 @pytest.mark.parametrize(
@@ -80,3 +89,60 @@ def test_a_place_without_a_country_name_is_its_name() -> None:
     place = Place(name="Somewhere", country_code="XX", country="", latitude=0, longitude=0)
 
     assert place.label == "Somewhere"
+
+
+# --- places by name: metro areas and commutes --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "country", "expected"),
+    [
+        ("Munich", None, ("Munich", "DE")),
+        ("München", None, ("Munich", "DE")),
+        ("Cambridge", "GB", ("Cambridge", "GB")),
+        ("Cambridge", "US", ("Cambridge", "US")),
+        ("Cambridge, UK", "GB", ("Cambridge", "GB")),
+        ("valencia", "ES", ("Valencia", "ES")),
+        ("Xyzzyville", None, None),
+    ],
+)
+def test_find_city(name: str, country: str | None, expected: tuple[str, str] | None) -> None:
+    found = find_city(name, country)
+    assert (None if found is None else (found.name, found.country_code)) == expected
+
+
+@pytest.mark.parametrize(
+    ("big", "town", "country", "expected"),
+    [
+        ("Valencia", "Paterna", "ES", True),
+        ("Madrid", "Coslada", "ES", True),
+        ("Hamburg", "Norderstedt", "DE", True),
+        ("Berlin", "Potsdam", "DE", True),
+        ("Boston", "Cambridge", "US", True),
+        ("Hamburg", "Lübeck", "DE", False),
+        ("Cambridge", "Huntingdon", "GB", False),  # Cambridge is too small for a metro area
+    ],
+)
+def test_same_metro(big: str, town: str, country: str, expected: bool) -> None:
+    first, second = find_city(big, country), find_city(town, country)
+    assert first is not None
+    assert second is not None
+    assert same_metro(first, second) is expected
+    assert same_metro(second, first) is expected
+
+
+def test_metro_radius_grows_with_population_and_is_capped() -> None:
+    madrid, valencia = find_city("Madrid", "ES"), find_city("Valencia", "ES")
+    cambridge = find_city("Cambridge", "GB")
+    assert madrid is not None
+    assert valencia is not None
+    assert cambridge is not None
+    assert metro_km(madrid) > metro_km(valencia) > 0 == metro_km(cambridge)
+    assert metro_km(madrid) <= 50
+
+
+def test_city_km() -> None:
+    cambridge, huntingdon = find_city("Cambridge", "GB"), find_city("Huntingdon", "GB")
+    assert cambridge is not None
+    assert huntingdon is not None
+    assert 20 < city_km(cambridge, huntingdon) < 30

@@ -587,6 +587,46 @@ def test_why_location(fit: LocationFit, key: str) -> None:
     assert t("de", key, where="Remote (DE, AT)") in lines(why)
 
 
+def test_why_location_nearby_names_the_town_and_distance() -> None:
+    why = why_text(job(), match(location=LocationFit.NEARBY, near_of="Hamburg", near_km=17.4), "en")
+    assert "• Location: Remote (DE, AT), 17 km from Hamburg" in lines(why)
+    bare = why_text(job(), match(location=LocationFit.NEARBY), "en")
+    assert t("en", "why_location_other", where="Remote (DE, AT)") in lines(bare)
+
+
+def test_card_says_nearby_and_stretch() -> None:
+    nearby = job_card(job(), match(location=LocationFit.NEARBY), "en", None)
+    assert t("en", "reason_nearby") in nearby.text
+    stretch = job_card(job(), match(stretch=True), "en", None)
+    assert t("en", "reason_stretch") in stretch.text.splitlines()[-1]
+
+
+@pytest.mark.parametrize("lang", SUPPORTED)
+def test_why_explains_the_send_gates(lang: str) -> None:
+    gates = match(
+        adjacent_family="devops_engineer",
+        adjacent_have=5,
+        adjacent_of=6,
+        stretch=True,
+        missing_core=("Java", "Spring Boot"),
+        required_languages=("de", "en"),
+        required_licences=("RN",),
+    )
+    why = lines(why_text(job(), gates, lang))
+    title = POSTING.title
+    assert t(lang, "why_adjacent", title=title, have=5, of=6) in why
+    assert any("Java" in line and "Spring Boot" in line for line in why)
+    assert t(lang, "why_languages", languages="DE, EN") in why
+    assert t(lang, "why_licences", licences="RN") in why
+
+
+def test_why_says_nothing_of_gates_a_plain_match_passed() -> None:
+    why = lines(why_text(job(), match(), "en"))
+    assert not any(
+        line.startswith(("• Role:", "• Stretch:", "• Languages", "• Licences")) for line in why
+    )
+
+
 @pytest.mark.parametrize(
     ("seniority", "exact", "expected"),
     [

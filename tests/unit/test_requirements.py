@@ -4,9 +4,17 @@ from __future__ import annotations
 
 import pytest
 
+from core.domain import LanguageLevel
 from core.jobs import Extraction, JobPosting, SourceKind
 from core.skills import SkillTaxonomy
-from matching.requirements import nice_to_have_text, split_skills
+from matching.requirements import (
+    held_licences,
+    licence_name,
+    nice_to_have_text,
+    required_languages,
+    required_licences,
+    split_skills,
+)
 
 TAXONOMY = SkillTaxonomy.load()
 
@@ -225,3 +233,98 @@ def test_markdown_escapes_and_links_do_not_hide_skills() -> None:
 
 def test_empty_description() -> None:
     assert split_skills(_posting("", skills=("SQL",)), TAXONOMY) == (("SQL",), ())
+
+
+# --- spoken languages and licences ----------------------------------------------------------------
+
+
+def _ad(description: str, language: str | None = None, title: str = "Engineer") -> JobPosting:
+    return JobPosting(
+        source_kind=SourceKind.GREENHOUSE,
+        extraction=Extraction.ATS_API,
+        title=title,
+        description_md=description,
+        language=language,
+    )
+
+
+FLUENT, WORKING = LanguageLevel.FLUENT, LanguageLevel.WORKING
+
+
+@pytest.mark.parametrize(
+    ("description", "language", "expected"),
+    [
+        ("Fluent German is required.", None, {"de": FLUENT}),
+        ("- Deutsch C1", None, {"de": FLUENT}),
+        ("- Verhandlungssicheres Englisch", None, {"en": FLUENT}),
+        ("- Español nativo", None, {"es": FLUENT}),
+        ("- Sehr gute Deutschkenntnisse in Wort und Schrift", None, {"de": FLUENT}),
+        ("- Deutschkenntnisse", None, {"de": WORKING}),
+        ("- Good English (B2)", None, {"en": WORKING}),
+        ("- English (fluent), Spanish (native)", None, {"en": FLUENT, "es": FLUENT}),
+        ("- Basic German", None, {}),
+        ("German is a plus.", None, {}),
+        ("## Nice to have\n- Fluent French", None, {}),
+        ("We ship data between systems.", None, {}),
+        ("Python und Docker.", "de", {"de": WORKING}),
+        ("- Fluent German", "de", {"de": FLUENT}),
+        ("- Fluent English", "de", {"de": WORKING, "en": FLUENT}),
+    ],
+)
+def test_required_languages(
+    description: str, language: str | None, expected: dict[str, LanguageLevel]
+) -> None:
+    found = required_languages(_ad(description, language))
+    assert {spoken.code: spoken.level for spoken in found} == expected
+
+
+def test_the_written_language_can_be_left_out() -> None:
+    found = required_languages(_ad("Python.", "de"), written=False)
+    assert found == ()
+
+
+@pytest.mark.parametrize(
+    ("description", "title", "expected"),
+    [
+        ("Active RN license in Massachusetts", "Nurse", ("RN",)),
+        ("Current registered nurse licensure", "Nurse", ("RN",)),
+        ("Licensed Registered Nurse", "Nurse", ("RN",)),
+        ("NP license required", "Clinician", ("NP",)),
+        ("Active NP license and an active RN license", "NP", ("NP",)),
+        ("Board-certified family nurse practitioner", "Clinician", ("NP",)),
+        ("Examinierte Pflegefachkraft", "Pflege", ("RN",)),
+        ("CDL Class A with a clean record", "Driver", ("CDL-A",)),
+        ("Class B CDL", "Driver", ("CDL-B",)),
+        ("Führerschein Klasse B", "Fahrer", ("DL-B",)),
+        ("Führerschein Klasse CE", "Fahrer", ("DL-CE",)),
+        ("Carnet de conducir B", "Repartidor", ("DL-B",)),
+        ("## Nice to have\n- CDL Class A", "Driver", ()),
+        ("We care for our RN team.", "Nurse", ()),
+    ],
+)
+def test_required_licences(description: str, title: str, expected: tuple[str, ...]) -> None:
+    assert required_licences(_ad(description, title=title)) == expected
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("Registered Nurse", "RN"),
+        ("rn", "RN"),
+        ("Nurse Practitioner", "NP"),
+        ("APRN", "NP"),
+        ("CDL-A", "CDL-A"),
+        ("Class A CDL", "CDL-A"),
+        ("Führerschein Klasse B", "DL-B"),
+        ("carnet de conducir", "DL-B"),
+        ("PMP", None),
+    ],
+)
+def test_licence_names(typed: str, expected: str | None) -> None:
+    assert licence_name(typed) == expected
+
+
+def test_held_licences_include_the_ones_theirs_cover() -> None:
+    assert held_licences(["Nurse Practitioner"]) == {"NP", "RN"}
+    assert held_licences(["CDL Class A", "PMP"]) == {"CDL-A", "CDL-B", "DL-B"}
+    assert held_licences([]) == frozenset()

@@ -326,7 +326,8 @@ def test_nothing_is_invented_from_an_empty_text() -> None:
     parsed = parse_resume_text("", today=TODAY)
     assert parsed.model_dump() == {
         "name": None, "email": None, "phone": None, "skills": (), "years_experience": None,
-        "last_title": None, "languages": (), "text_chars": 0,
+        "last_title": None, "languages": (), "spoken_languages": (), "certifications": (),
+        "text_chars": 0,
     }
 
 
@@ -506,5 +507,9 @@ def test_email(text: str, expected: str | None) -> None:
 
 def test_a_given_taxonomy_is_used() -> None:
     taxonomy = SkillTaxonomy([SkillEntry("Sourdough Baking", "hospitality", ("Sauerteig",))])
-    parsed = parse_resume_text("Skills\nSauerteig, k8s", taxonomy, today=TODAY)
-    assert parsed.skills == ("Sourdough Baking",)
+    parsed = parse_resume_text("Skills\nSauerteig, k8s\n\nExperience\nk8s", taxonomy, today=TODAY)
+    # a Skills item the taxonomy lacks stays as typed; in running text only taxonomy terms
+    assert parsed.skills == ("Sourdough Baking", "k8s")
+    assert parse_resume_text("Summary\nSauerteig, k8s", taxonomy, today=TODAY).skills == (
+        "Sourdough Baking",
+    )

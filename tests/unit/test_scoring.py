@@ -507,7 +507,7 @@ def test_penalties_never_push_the_score_below_zero() -> None:
 @pytest.mark.parametrize("offset", [-0.01, 0.0, 0.01], ids=["under", "equal", "over"])
 def test_threshold(offset: float) -> None:
     plain = match(candidate(), job())
-    weights = Weights(threshold=plain.score + offset)
+    weights = Weights(threshold=plain.send_score + offset)
     assert match(candidate(), job(), weights=weights).would_send is (offset <= 0)
 
 
@@ -596,7 +596,11 @@ def test_rank_orders_sendable_first_then_by_score() -> None:
     assert ranked == sendable + rest
     assert [m.score for m in sendable] == sorted((m.score for m in sendable), reverse=True)
     assert ranked[0].job_id == "high"
-    assert ranked[-1].job_id == "excluded"  # allowed jobs come before excluded ones
+    # allowed jobs come before excluded ones; the nurse job is another role family
+    assert {m.job_id: m.excluded for m in ranked[-2:]} == {
+        "excluded": Exclusion.LOCATION,
+        "nurse": Exclusion.ROLE,
+    }
     assert {m.job_id for m in ranked} == {j.id for j, _ in jobs}
 
 

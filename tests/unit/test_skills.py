@@ -199,3 +199,53 @@ def test_a_custom_taxonomy_applies_its_context_rules() -> None:
         context_rules={"Go": ContextRule(not_followed_by=frozenset({"home"}))},
     )
     assert taxonomy.find_in_text("Go home, Rust and Golang; rust") == ("Rust", "Go")
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        # long-tail terms written by us (origin "jobscout" in the data file)
+        ("MEDDPICC", "MEDDIC"),
+        ("Challenger selling", "Challenger Sale"),
+        ("Sturzprophylaxe", "Fall Prevention"),
+        ("Foley catheter insertion", "Catheterization"),
+        ("React Query", "TanStack Query"),
+        ("Core Web Vitals", "Web Performance"),
+        ("HAProxy", "Load Balancing"),
+        ("Time series forecasting", "Time Series Analysis"),
+        ("LightGBM", "LightGBM"),
+        # Spanish synonyms of existing skills
+        ("Gestión de proyectos", "Project Management"),
+        ("Soporte vital básico", "Basic Life Support"),
+    ],
+)
+def test_long_tail_terms(typed: str, expected: str) -> None:
+    assert TAXONOMY.canonical(typed) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "Loki" only as a name; everyday words left out of the data on purpose
+        ("Logs in Loki; loki", ("Grafana Loki",)),
+        ("Closing date: 1 May; regression tests; bank vault; vitamin D3", ()),
+    ],
+)
+def test_ambiguous_long_tail_aliases(text: str, expected: tuple[str, ...]) -> None:
+    assert TAXONOMY.find_in_text(text) == expected
+
+
+def test_mentions_keep_the_alias_as_matched() -> None:
+    mentions = TAXONOMY.mentions("Ran k8s on AWS")
+    assert [(m.name, m.alias, "Ran k8s on AWS"[m.start : m.end]) for m in mentions] == [
+        ("Kubernetes", "k8s", "k8s"),
+        ("AWS", "AWS", "AWS"),
+    ]
+
+
+def test_every_evidence_alias_of_the_data_file_is_an_everyday_word_of_some_skill() -> None:
+    data = json.loads(DATA_FILE.read_text(encoding="utf-8"))
+    aliases = data["matching"]["needs_evidence"]
+    assert aliases, "the evidence rule has words to apply to"
+    assert all(TAXONOMY.needs_evidence(alias) for alias in aliases)
+    assert all(TAXONOMY.canonical(alias) is not None for alias in aliases)
