@@ -107,7 +107,10 @@ class MatchingSettings(BaseModel):
     disliked_kind_penalty: float = 0.25  # "not interested in this kind of role"
     similar_to_disliked_penalty: float = 0.15  # very close to a job marked not interested
     recency_half_life_days: float = 14.0
-    max_candidates_per_job: int = 5000  # how many candidate vectors one new job looks at
+    # A new job's fan-out: every candidate at least this close (cosine) who passes the payload
+    # pre-filter, in pages of this many (each page scored and written in bulk).
+    similarity_floor: float = 0.2
+    fanout_page_size: int = Field(default=1_000, ge=1)
     # Digests: the local hour they go out, the weekday of weekly ones (0 = Monday), their size.
     digest_hour: int = Field(default=9, ge=0, le=23)
     weekly_digest_weekday: int = Field(default=0, ge=0, le=6)

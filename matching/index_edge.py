@@ -11,6 +11,14 @@ closes the shards and runs it in a child process, then opens them again; calls m
 wait for it. The other calls hold the GIL too, for milliseconds (a range query at 100k points
 is a few scans): they run one at a time, in a worker thread.
 
+Erasure: deleting a point only marks it deleted; its payload (the user key, places, salary
+floor) and vector stay in the segment files and the write-ahead log (checked on 0.9.0, and
+``optimize`` does not drop them). When candidates are deleted, the candidates shard is
+therefore rewritten in the background: the live points are copied into a fresh shard, which
+replaces the old folder, and the old folder is removed. A marker file (``ERASING``) records the
+pending rewrite, so a process that stops first finishes it on its next start; ``erased()``
+waits for it. Other calls wait while it runs (seconds at 100k candidates).
+
 ``migrate_local_mode`` copies a qdrant-client local-mode folder (the embedded default before
 this engine) into the shards once, vectors and payloads as they are, and leaves it alone.
 """
@@ -71,6 +79,7 @@ SCHEMA: Final[dict[FieldKind, qe.PayloadSchemaType]] = {
 }
 CONFIG_FILE: Final = "edge_config.json"  # where a shard keeps its configuration
 MIGRATED: Final = "migrated-from-local-mode.json"
+ERASING: Final = "erasing"  # candidates were deleted: their shard is to be rewritten
 HNSW_EF: Final = 128  # top-k searches: a little wider than Qdrant's default
 WRITE_CHUNK: Final = 1_000
 OPTIMIZE = """
@@ -116,6 +125,21 @@ def search_params(wanted: int, *, exact: bool) -> qe.SearchParams:
     return qe.SearchParams(exact=True) if exact else qe.SearchParams(hnsw_ef=max(HNSW_EF, wanted))
 
 
+REWRITING: Final = ".rewriting"  # suffixes of the folders a rewrite uses next to the shard's
+RETIRED: Final = ".retired"
+
+
+def _recover_rewrite(folder: Path) -> None:
+    """Undo a rewrite a stopped process left half done: the old shard comes back (its deleted
+    points still in its files, so the ``ERASING`` marker is still there and it runs again)."""
+    retired = folder.with_name(folder.name + RETIRED)
+    if not (folder / CONFIG_FILE).exists() and (retired / CONFIG_FILE).exists():
+        shutil.rmtree(folder, ignore_errors=True)
+        retired.rename(folder)
+    for leftover in (retired, folder.with_name(folder.name + REWRITING)):
+        shutil.rmtree(leftover, ignore_errors=True)
+
+
 def stored_size(folder: Path) -> int | None:
     """The vector size a shard folder was created with; None when there is no shard."""
     try:
@@ -136,6 +160,8 @@ class EdgeVectorIndex(FilteredSearch[qe.Filter]):
         self._shards: dict[CollectionName, qe.EdgeShard] = {}
         # One call at a time (they hold the GIL anyway); optimize holds it while shards are shut.
         self._gate = asyncio.Lock()
+        self._eraser: asyncio.Task[None] | None = None
+        self._erase_again = False
 
     @classmethod
     def for_embedder(cls, root: Path, embedder: Embedder) -> EdgeVectorIndex:
@@ -149,13 +175,17 @@ class EdgeVectorIndex(FilteredSearch[qe.Filter]):
 
     async def ensure(self) -> EnsureReport:
         async with self._gate:
-            return await asyncio.to_thread(self._ensure)
+            report = await asyncio.to_thread(self._ensure)
+        if (self.root / ERASING).exists():  # left by a process that stopped before rewriting
+            self._erase_soon()
+        return report
 
     def _ensure(self) -> EnsureReport:
         created: list[str] = []
         recreated: list[str] = []
         for name in COLLECTIONS:
             folder = self.root / name
+            _recover_rewrite(folder)
             if name in self._shards:
                 shard = self._shards[name]
             else:
@@ -226,6 +256,70 @@ class EdgeVectorIndex(FilteredSearch[qe.Filter]):
         if points:
             operation = qe.UpdateOperation.delete_points(points)
             await self._run(collection, lambda shard: shard.update(operation))
+            if collection == CANDIDATES:
+                self._erase_soon()
+
+    def _erase_soon(self) -> None:
+        """Rewrite the candidates shard in the background (module docstring); deletes that come
+        while a rewrite runs get one more after it."""
+        (self.root / ERASING).touch()
+        if self._eraser is None or self._eraser.done():
+            self._eraser = asyncio.create_task(self._erase())
+        else:
+            self._erase_again = True
+
+    async def _erase(self) -> None:
+        while True:
+            self._erase_again = False
+            async with self._gate:
+                if CANDIDATES not in self._shards:  # closed meanwhile: the next start does it
+                    return
+                await asyncio.to_thread(self._rewrite, CANDIDATES)
+            if not self._erase_again:
+                (self.root / ERASING).unlink(missing_ok=True)
+                log.info("index.erased", collection=CANDIDATES)
+                return
+
+    async def erased(self) -> None:
+        """Return once the deleted candidates are gone from the shard's files."""
+        while self._eraser is not None and not self._eraser.done():
+            await asyncio.shield(self._eraser)
+
+    def _rewrite(self, name: CollectionName) -> None:
+        """Copy the live points into a fresh shard that replaces this one (holding the gate)."""
+        folder = self.root / name
+        fresh_folder = folder.with_name(f"{name}{REWRITING}")
+        shutil.rmtree(fresh_folder, ignore_errors=True)
+        fresh_folder.mkdir(parents=True)
+        fresh = qe.EdgeShard.create(str(fresh_folder), self._config())
+        old = self._shards.pop(name)
+        try:
+            for key, kind in PAYLOAD_INDEXES[name].items():
+                fresh.update(qe.UpdateOperation.create_field_index(key, SCHEMA[kind]))
+            offset: Any = None
+            while True:
+                request = qe.ScrollRequest(
+                    offset=offset, limit=WRITE_CHUNK, with_payload=True, with_vector=True
+                )
+                records, offset = old.scroll(request)
+                if records:
+                    points = [
+                        qe.Point(record.id, record.vector, record.payload)  # type: ignore[arg-type]
+                        for record in records
+                    ]
+                    fresh.update(qe.UpdateOperation.upsert_points(points))
+                if offset is None:
+                    break
+            fresh.flush()
+        finally:
+            fresh.close()
+            old.close()
+        retired = folder.with_name(f"{name}{RETIRED}")
+        shutil.rmtree(retired, ignore_errors=True)
+        folder.rename(retired)
+        fresh_folder.rename(folder)
+        shutil.rmtree(retired)
+        self._shards[name] = qe.EdgeShard.load(str(folder), self._config())
 
     def _filter(self, where: Where) -> qe.Filter:
         return to_filter(where)
@@ -309,6 +403,7 @@ class EdgeVectorIndex(FilteredSearch[qe.Filter]):
             await self._run(name, lambda shard: shard.info())
 
     async def close(self) -> None:
+        await self.erased()
         async with self._gate:
             for name in list(self._shards):
                 shard = self._shards.pop(name)

@@ -375,7 +375,7 @@ def send_gates(
     least ``ADJACENT_COVERAGE`` of its required skills (a job that lists none cannot show that).
     An unknown family on either side passes. Core stack: when the job's required skills name
     ``CORE_SKILLS`` groups and the candidate has none of them, ROLE-like exclusion as
-    CORE_STACK, or a stretch when they opted in; a candidate with no skills passes.
+    CORE_STACK, or a stretch when they opted in; a candidate who named no core skill passes.
     """
     gone_languages = missing_languages(candidate, posting)
     if gone_languages:
@@ -395,9 +395,11 @@ def send_gates(
             return Gates(excluded=Exclusion.ROLE)
         adjacent = family
     missing_core: tuple[str, ...] = ()
-    if candidate.skills:
+    # Only a known stack can miss: someone who named no core language or framework at all (no
+    # resume, only "Backend Developer") is not told a Python job is outside theirs.
+    mine = {_core_group(skill, taxonomy) for skill in candidate.skills} - {None}
+    if mine:
         groups = {_core_group(skill, taxonomy) for skill in required} - {None}
-        mine = {_core_group(skill, taxonomy) for skill in candidate.skills}
         if groups and not groups & mine:
             missing_core = tuple(s for s in required if _core_group(s, taxonomy) is not None)
     if missing_core and not candidate.stretch:

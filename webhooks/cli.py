@@ -160,7 +160,8 @@ async def _start_runtime(settings: Settings, **services: Any) -> Runtime:
     from webhooks.runtime import Runtime
 
     try:
-        return await Runtime.start(settings, **services)
+        with _ProgressBar("Moving vectors into the new index") as bar:
+            return await Runtime.start(settings, progress=bar, **services)
     except EmbeddedServiceError as exc:
         raise _fail(str(exc)) from None
 

@@ -1,10 +1,11 @@
 """Matches: from an approved job to the candidates it fits, and what candidates do with them.
 
-- ``job_approved``: embed the job, index it, ask Qdrant for the candidates it may fit (a payload
-  pre-filter plus vector similarity), score those exactly, record the matches, and queue an
-  alert in the outbox for each candidate on "instant" (after their quiet hours).
+- ``job_approved``: embed the job, index it, and page through every candidate it may fit (a
+  range query: the payload pre-filter and a similarity floor, not a top-k); each page is scored,
+  its matches recorded and the alerts of candidates on "instant" queued (after their quiet
+  hours) with a few bulk writes: the round trips grow with the pages, not the candidates.
 - ``index_candidate``: a profile changed: re-embed and re-index the candidate and match them
-  against the jobs already approved.
+  against every approved job above the floor, the same way.
 - ``send_digests``: every few minutes; users whose local digest time has come get their best new
   matches since the last digest (nothing new: nothing sent).
 - ``handle``: the buttons under a match (save, applied, not interested, why) and /applications.
@@ -37,9 +38,9 @@ from core.store.ingest import MongoJobRepository
 from core.store.matches import MongoApplications, MongoFeedback, MongoLinks, MongoMatches
 from core.store.outbox import MongoOutbox, OutboxKind, OutboxRow
 from matching.embed import Embedder
-from matching.index import Progress, RebuildReport, VectorIndex, rebuild
+from matching.index import Hit, Progress, RebuildReport, VectorIndex, rebuild
 from matching.schedule import digest_due, next_allowed
-from matching.scoring import Weights, rank, score
+from matching.scoring import Weights, dedupe_key, order_key, rank, score
 from matching.text import candidate_text, job_text
 from matching.titles import role_family
 
@@ -49,7 +50,6 @@ log = structlog.get_logger(__name__)
 # one message every few seconds, so five cards would trickle in over half a minute.
 ONE_MESSAGE_DIGESTS = frozenset({Channel.WHATSAPP})
 INSTANT_ON_SIGNUP = 3  # alerts a new "instant" user gets at once from the jobs already live
-JOBS_PER_CANDIDATE = 200  # approved jobs one candidate's matching looks at
 DISLIKED_SIMILAR = 0.85
 
 Places = Callable[[Sequence[str]], tuple[Location, ...]]
@@ -138,18 +138,38 @@ class MatchService:
         target = for_matching(job)
         vector = (await self._embed([job_text(job.posting)]))[0]
         await self.index.upsert_jobs([(target, str(job.status), vector)])
-        hits = await self.index.candidates_for_job(
-            target, vector, self.settings.max_candidates_per_job
-        )
-        keys = [key for key, _ in hits]
-        records = await self.candidates.get_many(keys)
-        # One query each for the whole fan-out, not one per candidate.
         sent_before = await self.matches.delivered_to(job_id)
+        now = self.clock()
+        found = looked_at = 0
+        pages = self.index.candidates_above(
+            target, vector, self.settings.similarity_floor, self.settings.fanout_page_size
+        )
+        async for page in pages:
+            looked_at += len(page)
+            found += await self._fan_out(target, vector, page, sent_before, now)
+        if found:
+            await self.kick()
+        log.info("match.job", job_id=job_id, looked_at=looked_at, matched=found)
+        return found
+
+    async def _fan_out(
+        self,
+        target: JobForMatching,
+        vector: np.ndarray,
+        page: Sequence[Hit],
+        sent_before: set[str],
+        now: datetime,
+    ) -> int:
+        """One page of a job's candidates: score them, record the matches and queue the instant
+        alerts, each write for the whole page at once; returns the new matches."""
+        keys = [key for key, _ in page]
+        records = await self.candidates.get_many(keys)
         feedback = await self.feedback.get_many(keys)
         disliked = await self._closeness_to_disliked(vector, feedback)
-        now = self.clock()
-        found = 0
-        for user_key, similarity in hits:
+        seen = frozenset({target.id})
+        sendable: list[Match] = []
+        instant: set[str] = set()
+        for user_key, similarity in page:
             record = records.get(user_key)
             if record is None or not record.wants_matches:
                 continue
@@ -162,18 +182,24 @@ class MatchService:
                 weights=self.weights,
                 taxonomy=self.taxonomy,
                 feedback=feedback.get(user_key, Feedback()),
-                seen=frozenset({job_id}) if user_key in sent_before else frozenset(),
+                seen=seen if user_key in sent_before else frozenset(),
                 disliked_similarity=disliked.get(user_key, 0.0),
             )
-            if not match.would_send or not await self.matches.record(match, now):
-                continue
-            found += 1
-            if candidate.frequency is Frequency.INSTANT:
-                await self._queue_alerts(record, candidate, [(target, match)], now)
-        if found:
-            await self.kick()
-        log.info("match.job", job_id=job_id, looked_at=len(hits), matched=found)
-        return found
+            if match.would_send:
+                sendable.append(match)
+                if candidate.frequency is Frequency.INSTANT:
+                    instant.add(user_key)
+        # The alerts first, then the matches, recorded as alerted: a retry after a crash between
+        # the two queues nothing twice (one outbox row per user × job) and loses no alert.
+        known = await self.matches.recorded((match.user_key, target.id) for match in sendable)
+        alerts = [
+            (records[match.user_key], target, match)
+            for match in sendable
+            if match.user_key in instant and (match.user_key, target.id) not in known
+        ]
+        await self._queue_alerts(alerts, now, mark=False)
+        alerted = {(record.user_key, target.id) for record, _, _ in alerts}
+        return len(await self.matches.record_many(sendable, now, alerted))
 
     async def job_closed(self, job_id: str) -> None:
         """A job closed or was rejected: out of the index; its undelivered matches are dropped."""
@@ -235,19 +261,61 @@ class MatchService:
         first_batch: str = "",
     ) -> int:
         seen = await self.matches.delivered_job_ids(candidate.user_key)
-        hits = await self.index.jobs_for_candidate(
-            candidate, vector, JOBS_PER_CANDIDATE, exclude=seen
-        )
-        approved = await self._approved([job_id for job_id, _ in hits])
-        closed = [job_id for job_id, _ in hits if job_id not in approved]
-        if closed:  # closed or rejected since they were indexed: tidy the index up
-            await self.index.delete_jobs(closed)
-        live = [(for_matching(approved[job_id]), sim) for job_id, sim in hits if job_id in approved]
         feedback = await self.feedback.get(candidate.user_key)
+        now = self.clock()
+        # The best match of each posting (``dedupe_key``) over every page, with its job.
+        best: dict[tuple[str, str, tuple[str, ...]], tuple[JobForMatching, Match]] = {}
+        pages = self.index.jobs_above(
+            candidate,
+            vector,
+            self.settings.similarity_floor,
+            self.settings.fanout_page_size,
+            exclude=seen,
+        )
+        closed: list[str] = []
+        async for page in pages:
+            scored = await self._score_jobs(candidate, page, feedback, seen, now, closed)
+            for job, match in scored:
+                key = dedupe_key(job.posting)
+                kept = best.get(key)
+                if kept is None or order_key(match) < order_key(kept[1]):
+                    best[key] = (job, match)
+        if closed:  # closed or rejected since they were indexed: tidy the index up (after the
+            # pages: a point deleted while paging would shift the offsets of the next request)
+            await self.index.delete_jobs(closed)
+        sendable = sorted(best.values(), key=lambda pair: order_key(pair[1]))
+        fresh_ids: set[str] = set()
+        size = self.settings.fanout_page_size
+        for start in range(0, len(sendable), size):
+            chunk = [match for _, match in sendable[start : start + size]]
+            fresh_ids.update(match.job_id for match in await self.matches.record_many(chunk, now))
+        fresh = [(job, match) for job, match in sendable if job.id in fresh_ids]
+        if first_batch:
+            await self._first_batch(record, sendable, first_batch, now)
+        elif candidate.frequency is Frequency.INSTANT and fresh:
+            await self._queue_alerts(
+                [(record, job, match) for job, match in fresh[:INSTANT_ON_SIGNUP]], now
+            )
+            await self.kick()
+        return len(fresh)
+
+    async def _score_jobs(
+        self,
+        candidate: Candidate,
+        page: Sequence[Hit],
+        feedback: Feedback,
+        seen: set[str],
+        now: datetime,
+        closed: list[str],
+    ) -> list[tuple[JobForMatching, Match]]:
+        """One page of a candidate's jobs: the live ones scored, would-send only, best first;
+        the ids of those no longer approved are added to ``closed``."""
+        approved = await self._approved([job_id for job_id, _ in page])
+        closed += [job_id for job_id, _ in page if job_id not in approved]
+        live = [(for_matching(approved[job_id]), sim) for job_id, sim in page if job_id in approved]
         disliked = await self._disliked_similarity(
             feedback.not_interested, [job.id for job, _ in live]
         )
-        now = self.clock()
         ranked = rank(
             candidate,
             live,
@@ -259,20 +327,7 @@ class MatchService:
             disliked_similarity=disliked,
         )
         by_id = {job.id: job for job, _ in live}
-        fresh: list[tuple[JobForMatching, Match]] = []
-        sendable: list[tuple[JobForMatching, Match]] = []
-        for match in ranked:
-            if not match.would_send:
-                continue
-            sendable.append((by_id[match.job_id], match))
-            if await self.matches.record(match, now):
-                fresh.append((by_id[match.job_id], match))
-        if first_batch:
-            await self._first_batch(record, sendable, first_batch, now)
-        elif candidate.frequency is Frequency.INSTANT and fresh:
-            await self._queue_alerts(record, candidate, fresh[:INSTANT_ON_SIGNUP], now)
-            await self.kick()
-        return len(fresh)
+        return [(by_id[match.job_id], match) for match in ranked if match.would_send]
 
     async def _first_batch(
         self,
@@ -294,12 +349,11 @@ class MatchService:
             return
         shown = sendable[:INSTANT_ON_SIGNUP]
         header = match_views.first_batch_header(len(sendable), len(shown), lang)
-        rows = []
-        for seq, (job, match) in enumerate(shown):
-            card = await self._card(
-                record.user_key, lang, job, match, header if seq == 0 else None
-            )
-            rows.append(self._row(OutboxKind.ALERT, record, job.id, [card], seq, now, now))
+        cards = await self._cards([(record, job, match) for job, match in shown], now, header)
+        rows = [
+            self._row(OutboxKind.ALERT, record, job.id, [card], seq, now, now)
+            for seq, ((job, _), card) in enumerate(zip(shown, cards, strict=True))
+        ]
         await self.outbox.enqueue(rows)
         await self.matches.mark(record.user_key, [job.id for job, _ in shown], "alerted", now)
         await self.kick()
@@ -342,30 +396,56 @@ class MatchService:
 
     # --- delivery ---------------------------------------------------------------------------
 
-    async def _card(
-        self, user_key: str, lang: str, job: JobForMatching, match: Match, header: str | None
-    ) -> Reply:
-        target = job.posting.apply_url or job.posting.url
-        apply_url = None
-        if target:
-            token = await self.links.link_for(user_key, job.id, target, self.clock())
-            apply_url = f"{self.public_url.rstrip('/')}/r/{token}"
-        return match_views.job_card(job, match, lang, apply_url, header=header)
+    async def _cards(
+        self,
+        items: Sequence[tuple[CandidateRecord, JobForMatching, Match]],
+        now: datetime,
+        header: str | None = None,
+    ) -> list[Reply]:
+        """A job card for each (record, job, match), in order, their tracked Apply links made
+        in one go; ``header`` tops the first card."""
+        wanted = [
+            (record.user_key, job.id, target)
+            for record, job, _ in items
+            if (target := job.posting.apply_url or job.posting.url)
+        ]
+        tokens = await self.links.links_for(wanted, now)
+        base = self.public_url.rstrip("/")
+        cards = []
+        for position, (record, job, match) in enumerate(items):
+            token = tokens.get((record.user_key, job.id))
+            apply_url = f"{base}/r/{token}" if token else None
+            cards.append(
+                match_views.job_card(
+                    job, match, record.lang, apply_url, header=header if position == 0 else None
+                )
+            )
+        return cards
 
     async def _queue_alerts(
         self,
-        record: CandidateRecord,
-        candidate: Candidate,
-        found: Sequence[tuple[JobForMatching, Match]],
+        items: Sequence[tuple[CandidateRecord, JobForMatching, Match]],
         now: datetime,
+        *,
+        mark: bool = True,
     ) -> None:
-        not_before = next_allowed(now, candidate.timezone, candidate.quiet_hours)
+        """Alerts for (record, job, match), after each user's quiet hours: one outbox write and
+        (with ``mark``) one match update for them all; a user's cards keep their order."""
+        if not items:
+            return
+        cards = await self._cards(items, now)
+        seqs: dict[str, int] = {}
         rows = []
-        for seq, (job, match) in enumerate(found):
-            card = await self._card(record.user_key, record.lang, job, match, None)
+        for (record, job, _), card in zip(items, cards, strict=True):
+            profile = record.profile
+            not_before = next_allowed(now, profile.timezone, profile.quiet_hours)
+            seq = seqs[record.user_key] = seqs.get(record.user_key, -1) + 1
             rows.append(self._row(OutboxKind.ALERT, record, job.id, [card], seq, not_before, now))
         await self.outbox.enqueue(rows)
-        await self.matches.mark(record.user_key, [job.id for job, _ in found], "alerted", now)
+        if mark:
+            await self.matches.mark_pairs(
+                [(record.user_key, job.id) for record, job, _ in items], "alerted", now
+            )
 
     def _row(
         self,
@@ -426,18 +506,22 @@ class MatchService:
         if not top:
             return False
         header = match_views.digest_header(len(top), str(record.profile.frequency), record.lang)
-        rows = []
-        for seq, match in enumerate(top):
-            job = for_matching(stored[match.job_id])
-            card = await self._card(
-                record.user_key, record.lang, job, match, header if seq == 0 else None
-            )
-            rows.append(self._row(OutboxKind.DIGEST, record, job.id, [card], seq, now, now))
+        jobs = [for_matching(stored[match.job_id]) for match in top]
+        cards = await self._cards(
+            [(record, job, match) for job, match in zip(jobs, top, strict=True)], now, header
+        )
+        rows = [
+            self._row(OutboxKind.DIGEST, record, job.id, [card], seq, now, now)
+            for seq, (job, card) in enumerate(zip(jobs, cards, strict=True))
+        ]
         if record.channel in ONE_MESSAGE_DIGESTS:
             cards = [row.replies[0] for row in rows]
             digest = match_views.one_message(cards, record.lang)
-            rows = [self._row(OutboxKind.DIGEST, record, f"digest:{now:%Y%m%dT%H%M}", [digest],
-                              0, now, now)]
+            rows = [
+                self._row(
+                    OutboxKind.DIGEST, record, f"digest:{now:%Y%m%dT%H%M}", [digest], 0, now, now
+                )
+            ]
         await self.outbox.enqueue(rows)
         await self.matches.mark(record.user_key, [m.job_id for m in top], "digested", now)
         await self.candidates.set_last_digest(record.user_key, now)

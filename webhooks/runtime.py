@@ -1,10 +1,20 @@
-"""The composition root: start (or connect to) every external system once and wire the services."""
+"""The composition root: start (or connect to) every external system once and wire the services.
+
+Vectors: with no ``QDRANT_URL`` the index is qdrant-edge in-process under ``DATA_DIR/vectors``
+(``EdgeVectorIndex``); with one, a Qdrant server through qdrant-client (imported only then). A
+qdrant-client local-mode folder left by an earlier version (``DATA_DIR/qdrant``) is copied into
+the edge index once on start, each batch checked back by id, and then removed: the index is
+derived data (MongoDB holds everything it is built from, ``jobscout index rebuild`` makes it
+again), and a folder kept aside would keep the vectors and payloads of users who later ask for
+/delete.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import functools
 import gc
+import shutil
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -12,7 +22,6 @@ from typing import Any
 
 import structlog
 from pymongo import AsyncMongoClient
-from qdrant_client import AsyncQdrantClient
 from redis.asyncio import Redis
 
 from core.channels import Channel, FileFetcher, ReplySender, TemplateSender
@@ -45,7 +54,8 @@ from crawlers.normalize import parse_locations
 from crawlers.render import PageRenderer
 from matching.delivery import DeliveryService, concurrency_for, kick_delivery
 from matching.embed import Embedder, load_embedder
-from matching.index_qdrant import QdrantVectorIndex
+from matching.index import Progress, VectorIndex
+from matching.index_edge import MIGRATED, EdgeVectorIndex, migrate_local_mode
 from webhooks.admin import AdminService
 from webhooks.chat import ChatService, utc_now
 from webhooks.matches import MatchService
@@ -56,6 +66,7 @@ log = structlog.get_logger(__name__)
 _EMBEDDERS: dict[str, Embedder] = {}
 # WhatsApp takes free-form messages only this long after the user's last message.
 WHATSAPP_WINDOW = timedelta(hours=24)
+LOCAL_MODE = "qdrant"  # DATA_DIR's qdrant-client local-mode folder, before the edge index
 
 
 def shared_embedder(settings: MatchingSettings) -> Embedder:
@@ -67,6 +78,37 @@ def shared_embedder(settings: MatchingSettings) -> Embedder:
     if key not in _EMBEDDERS:
         _EMBEDDERS[key] = load_embedder(settings)
     return _EMBEDDERS[key]
+
+
+async def open_index(
+    settings: Settings, embedder: Embedder, progress: Progress | None = None
+) -> tuple[VectorIndex, bool]:
+    """The vector index the settings name, its collections ensured, and whether it must be
+    rebuilt from MongoDB (a collection started empty, or points could not be moved); a
+    local-mode folder of an earlier version is moved into the embedded one (module docstring)."""
+    if settings.qdrant_url:
+        from qdrant_client import AsyncQdrantClient
+
+        from matching.index_qdrant import QdrantVectorIndex
+
+        client = AsyncQdrantClient(url=settings.qdrant_url)
+        server = QdrantVectorIndex.for_embedder(client, embedder)
+        return server, (await server.ensure()).rebuild_needed
+    index = EdgeVectorIndex.for_embedder(settings.data_dir / "vectors", embedder)
+    ensured = await index.ensure()
+    old = settings.data_dir / LOCAL_MODE
+    if not old.is_dir():
+        return index, ensured.rebuild_needed
+    try:
+        report = await migrate_local_mode(old, index, progress)
+    except BaseException:
+        await index.close()
+        raise
+    if (index.root / MIGRATED).exists():  # every point copied and checked back (or skipped)
+        await asyncio.to_thread(shutil.rmtree, old)
+        log.info("index.local_mode_removed", folder=str(old), moved=report.moved)
+    empty_start = ensured.rebuild_needed and not report.moved_any
+    return index, empty_start or report.rebuild_needed
 
 
 def settle_memory() -> None:
@@ -89,7 +131,7 @@ class Runtime:
     mongo: AsyncMongoClient[dict[str, Any]]
     redis: Redis
     queue: ArqQueue
-    qdrant: AsyncQdrantClient
+    index: VectorIndex
     senders: dict[Channel, ReplySender]
     files: dict[Channel, FileFetcher]
     chat: ChatService
@@ -110,10 +152,13 @@ class Runtime:
         senders: Mapping[Channel, ReplySender] | None = None,
         files: Mapping[Channel, FileFetcher] | None = None,
         clock: Callable[[], datetime] = utc_now,
+        progress: Progress | None = None,
     ) -> Runtime:
         """Connect to everything the settings name; start embedded servers for what they don't.
 
-        Every service reads the time from ``clock`` (tests pass one they can move).
+        Every service reads the time from ``clock`` (tests pass one they can move);
+        ``progress(done, total)`` hears how moving an old local-mode folder goes (the CLI draws
+        a bar).
         """
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         stack = EmbeddedStack(settings.data_dir)
@@ -127,11 +172,8 @@ class Runtime:
             mongo = await connect(mongodb_url, settings.mongodb_database)
             redis = Redis.from_url(redis_url)
             queue = await connect_queue(redis_url)
-            qdrant = (
-                AsyncQdrantClient(url=settings.qdrant_url)
-                if settings.qdrant_url
-                else AsyncQdrantClient(path=str(settings.data_dir / "qdrant"))
-            )
+            embedder = shared_embedder(settings.matching)
+            index, rebuild_needed = await open_index(settings, embedder, progress)
         except BaseException:
             stack.stop()
             raise
@@ -248,9 +290,6 @@ class Runtime:
             kick=functools.partial(kick_delivery, queue),
         )
         chat.user_wrote = delivery.user_wrote
-        embedder = shared_embedder(settings.matching)
-        index = QdrantVectorIndex.for_embedder(qdrant, embedder)
-        ensured = await index.ensure()
         links = MongoLinks()
 
         matches = MatchService(
@@ -273,7 +312,7 @@ class Runtime:
         )
         chat.matches = matches
         admin.match_stats = matches.stats_lines
-        stale = ensured.rebuild_needed or bool(
+        stale = rebuild_needed or bool(
             await index.stale_ids("jobs") or await index.stale_ids("candidates")
         )
         if stale and await matches.has_anything_to_index():
@@ -286,7 +325,7 @@ class Runtime:
             mongo=mongo,
             redis=redis,
             queue=queue,
-            qdrant=qdrant,
+            index=index,
             senders=all_senders,
             files=all_files,
             chat=chat,
@@ -312,7 +351,7 @@ class Runtime:
         results = await asyncio.gather(
             check("mongodb", self.mongo.admin.command("ping")),
             check("redis", self.redis.ping()),
-            check("qdrant", self.qdrant.get_collections()),
+            check("qdrant", self.index.ready()),
         )
         return dict(results)
 
@@ -327,7 +366,7 @@ class Runtime:
             await client.aclose()
         if self.matches.embedder not in _EMBEDDERS.values():  # shared ones live on
             self.matches.embedder.close()
-        await self.qdrant.close()
+        await self.index.close()
         await self.queue.pool.aclose()
         await self.redis.aclose()
         await self.mongo.close()

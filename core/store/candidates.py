@@ -13,6 +13,7 @@ from typing import Any
 from core.channels import Channel
 from core.domain import ConsentPurpose, Frozen, Profile
 from core.store.documents import ConversationDoc, UserDoc
+from core.store.mongo import find_in
 
 
 class CandidateRecord(Frozen):
@@ -47,12 +48,11 @@ class MongoCandidates:
         if not keys:
             return {}
         users = {
-            raw["_id"]: raw
-            async for raw in UserDoc.get_pymongo_collection().find({"_id": {"$in": keys}})
+            raw["_id"]: raw for raw in await find_in(UserDoc.get_pymongo_collection(), "_id", keys)
         }
         out: dict[str, CandidateRecord] = {}
-        cursor = ConversationDoc.get_pymongo_collection().find({"_id": {"$in": list(users)}})
-        async for raw in cursor:
+        states = await find_in(ConversationDoc.get_pymongo_collection(), "_id", list(users))
+        for raw in states:
             user = users[raw["_id"]]
             state = raw["state"]
             out[raw["_id"]] = CandidateRecord(

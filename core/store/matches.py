@@ -5,16 +5,18 @@ from __future__ import annotations
 import builtins
 import secrets
 from collections.abc import Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any, NamedTuple
 
-from pymongo import ASCENDING, DESCENDING, ReturnDocument
-from pymongo.errors import DuplicateKeyError
+from pymongo import ASCENDING, DESCENDING, ReturnDocument, UpdateOne
+from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from core.domain import Frozen
 from core.matches import ApplicationStage, Feedback, Match
 from core.store.documents import ApplicationDoc, FeedbackDoc, LinkDoc, MatchDoc
+from core.store.mongo import find_in, update_in
 
 
 class MatchState(StrEnum):
@@ -27,8 +29,20 @@ class MatchState(StrEnum):
 DELIVERED = (MatchState.ALERTED, MatchState.DIGESTED)
 
 
+_DUPLICATE_KEY = 11000
+
+
 def _key(user_key: str, job_id: str) -> str:
     return f"{user_key}|{job_id}"
+
+
+def _duplicates(error: BulkWriteError) -> builtins.list[int]:
+    """The positions of an unordered insert_many that collided on a unique key; any other
+    write error is raised again."""
+    errors = error.details.get("writeErrors", [])
+    if any(entry.get("code") != _DUPLICATE_KEY for entry in errors):
+        raise error
+    return [int(entry["index"]) for entry in errors]
 
 
 class MongoMatches:
@@ -61,6 +75,60 @@ class MongoMatches:
             return False
         return True
 
+    async def record_many(
+        self,
+        matches: Sequence[Match],
+        now: datetime,
+        alerted: AbstractSet[tuple[str, str]] = frozenset(),
+    ) -> builtins.list[Match]:
+        """``record`` for a whole page in two round trips at most; returns the new ones. Those
+        in ``alerted`` (user_key, job_id) are stored as alerted already: their alert was queued
+        (the outbox keeps one row per user × job, so queueing first and recording after is safe
+        to repeat)."""
+        if not matches:
+            return []
+        collection = MatchDoc.get_pymongo_collection()
+        docs = [
+            {
+                "_id": _key(match.user_key, match.job_id),
+                "user_key": match.user_key,
+                "job_id": match.job_id,
+                "score": match.score,
+                "match": match.model_dump(mode="json"),
+                "state": str(MatchState.ALERTED if sent else MatchState.NEW),
+                "created_at": now,
+                "delivered_at": now if sent else None,
+            }
+            for match in matches
+            for sent in [(match.user_key, match.job_id) in alerted]
+        ]
+        try:
+            await collection.insert_many(docs, ordered=False)
+        except BulkWriteError as exc:
+            before = set(_duplicates(exc))
+        else:
+            return list(matches)
+        # As in ``record``: a match still waiting takes the fresh score; the rest stay.
+        await collection.bulk_write(
+            [
+                UpdateOne(
+                    {"_id": docs[position]["_id"], "state": str(MatchState.NEW)},
+                    {"$set": {"score": docs[position]["score"], "match": docs[position]["match"]}},
+                )
+                for position in sorted(before)
+            ],
+            ordered=False,
+        )
+        return [match for position, match in enumerate(matches) if position not in before]
+
+    async def recorded(self, pairs: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
+        """Which of these (user_key, job_id) were matched before."""
+        keys = sorted({_key(user_key, job_id) for user_key, job_id in pairs})
+        found = await find_in(
+            MatchDoc.get_pymongo_collection(), "_id", keys, projection={"user_key": 1, "job_id": 1}
+        )
+        return {(str(raw["user_key"]), str(raw["job_id"])) for raw in found}
+
     async def new_for_user(self, user_key: str, limit: int) -> builtins.list[Match]:
         """Matches not sent yet, best score first."""
         cursor = (
@@ -79,19 +147,28 @@ class MongoMatches:
         self, user_key: str, job_ids: Iterable[str], state: MatchState | str, now: datetime
     ) -> int:
         """Move still-new matches to ``state``; returns how many moved."""
+        return await self.mark_pairs([(user_key, job_id) for job_id in job_ids], state, now)
+
+    async def mark_pairs(
+        self, pairs: Iterable[tuple[str, str]], state: MatchState | str, now: datetime
+    ) -> int:
+        """``mark`` for many (user_key, job_id) at once (a fan-out page): one update."""
         state = MatchState(state)
         if state is MatchState.NEW:
             raise ValueError("a match cannot become new again")
-        keys = sorted({_key(user_key, job_id) for job_id in job_ids})
+        keys = sorted({_key(user_key, job_id) for user_key, job_id in pairs})
         if not keys:
             return 0
         update: dict[str, Any] = {"state": str(state)}
         if state in DELIVERED:
             update["delivered_at"] = now
-        result = await MatchDoc.get_pymongo_collection().update_many(
-            {"_id": {"$in": keys}, "state": str(MatchState.NEW)}, {"$set": update}
+        return await update_in(
+            MatchDoc.get_pymongo_collection(),
+            "_id",
+            keys,
+            {"state": str(MatchState.NEW)},
+            {"$set": update},
         )
-        return int(result.modified_count)
 
     async def delivered_job_ids(self, user_key: str) -> set[str]:
         """Every job already sent to this user: it never reappears."""
@@ -319,6 +396,61 @@ class MongoLinks:
             return token
         raise RuntimeError(f"no link could be made for {user_key} × {job_id}")
 
+    async def links_for(
+        self, wanted: Sequence[tuple[str, str, str]], now: datetime
+    ) -> dict[tuple[str, str], str]:
+        """``link_for`` for many (user_key, job_id, url) at once, by (user_key, job_id): one
+        read, one bulk update of changed URLs, one bulk insert; a collision with a caller
+        making the same link at the same moment falls back to ``link_for`` for that one."""
+        if not wanted:
+            return {}
+        collection = LinkDoc.get_pymongo_collection()
+        urls = {(user_key, job_id): url for user_key, job_id, url in wanted}
+        found = await find_in(
+            collection,
+            "user_key",
+            sorted({user_key for user_key, _ in urls}),
+            {"job_id": {"$in": sorted({job_id for _, job_id in urls})}},
+            {"user_key": 1, "job_id": 1, "url": 1},
+        )
+        tokens: dict[tuple[str, str], str] = {}
+        moved: builtins.list[UpdateOne] = []
+        for raw in found:
+            pair = (str(raw["user_key"]), str(raw["job_id"]))
+            if pair not in urls:
+                continue
+            tokens[pair] = str(raw["_id"])
+            if raw.get("url") != urls[pair]:
+                moved.append(UpdateOne({"_id": raw["_id"]}, {"$set": {"url": urls[pair]}}))
+        if moved:
+            await collection.bulk_write(moved, ordered=False)
+        missing = [pair for pair in urls if pair not in tokens]
+        docs: builtins.list[dict[str, Any]] = [
+            {
+                "_id": secrets.token_urlsafe(12),
+                "user_key": user_key,
+                "job_id": job_id,
+                "url": urls[(user_key, job_id)],
+                "clicks": 0,
+                "created_at": now,
+                "first_click_at": None,
+            }
+            for user_key, job_id in missing
+        ]
+        collided: set[int] = set()
+        if docs:
+            try:
+                await collection.insert_many(docs, ordered=False)
+            except BulkWriteError as exc:
+                collided = set(_duplicates(exc))
+        for position, doc in enumerate(docs):
+            pair = (doc["user_key"], doc["job_id"])
+            if position in collided:
+                tokens[pair] = await self.link_for(*pair, doc["url"], now)
+            else:
+                tokens[pair] = doc["_id"]
+        return tokens
+
     async def click(self, token: str, now: datetime) -> str | None:
         """Count a click; the URL to send the user to, or None for an unknown token."""
         collection = LinkDoc.get_pymongo_collection()
@@ -364,8 +496,8 @@ class MongoFeedback:
 
     async def get_many(self, user_keys: Sequence[str]) -> dict[str, Feedback]:
         """Feedback of many users in one query; users who gave none are left out."""
-        cursor = FeedbackDoc.get_pymongo_collection().find({"_id": {"$in": list(user_keys)}})
-        return {str(raw["_id"]): _feedback(raw) async for raw in cursor}
+        found = await find_in(FeedbackDoc.get_pymongo_collection(), "_id", list(user_keys))
+        return {str(raw["_id"]): _feedback(raw) for raw in found}
 
     async def not_interested(self, user_key: str, job_id: str, now: datetime) -> None:
         await self._add(user_key, "not_interested", job_id, now)

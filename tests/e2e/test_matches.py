@@ -450,7 +450,8 @@ async def test_not_interested_in_a_job_lowers_jobs_like_it_and_not_others(
     assert his is not None
     settings = stack.settings.matching
     if hers is None:  # the penalty pushed it under the threshold: not even recorded
-        assert his.score - settings.similar_to_disliked_penalty < settings.threshold
+        # (the threshold judges the score without recency: recency orders, never decides)
+        assert his.send_score - settings.similar_to_disliked_penalty < settings.threshold
     else:
         assert hers.penalty == pytest.approx(his.penalty + settings.similar_to_disliked_penalty)
         assert hers.score < his.score

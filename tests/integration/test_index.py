@@ -6,6 +6,7 @@ Every other behaviour of the port runs over both adapters in tests/contract/test
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
@@ -17,10 +18,10 @@ from qdrant_client import models as qm
 
 from core.matches import Candidate, JobForMatching
 from matching.embed import OnnxEmbedder
-from matching.index import CANDIDATES, JOBS, point_id, rebuild
-from matching.index_edge import MIGRATED, EdgeVectorIndex, migrate_local_mode
+from matching.index import CANDIDATES, JOBS, PAYLOAD_INDEXES, point_id, rebuild
+from matching.index_edge import ERASING, MIGRATED, EdgeVectorIndex, migrate_local_mode
 from matching.text import candidate_text, job_text
-from tests.contract.test_vector_index import SAME, job, person
+from tests.contract.test_vector_index import BERLIN, SAME, job, person
 
 pytestmark = pytest.mark.integration
 
@@ -141,6 +142,65 @@ async def test_nothing_to_move_without_a_local_mode_folder(tmp_path: Path) -> No
 
     assert (report.moved, report.already, report.moved_any) == ({}, False, False)
     assert not (tmp_path / "vectors" / MIGRATED).exists()
+
+
+# --- erasure -----------------------------------------------------------------------------------
+
+
+def files_holding(folder: Path, needle: bytes) -> list[str]:
+    return sorted(
+        str(path.relative_to(folder))
+        for path in folder.rglob("*")
+        if path.is_file() and needle in path.read_bytes()
+    )
+
+
+async def test_a_deleted_candidate_leaves_nothing_in_the_files(tmp_path: Path) -> None:
+    root = tmp_path / "vectors"
+    index = await opened(EdgeVectorIndex(root, model_id="m", dimension=4))
+    far = np.array([0.0, 1.0, 0.0, 0.0], dtype=np.float32)
+    gone = person("telegram:ERASEME", places=(BERLIN,))
+    await index.upsert_candidates([(gone, SAME), *[(person(f"u{n}"), far) for n in range(30)]])
+    assert files_holding(root, b"ERASEME") != []  # the probe sees what is stored
+
+    await index.delete_candidate(gone.user_key)
+    await index.erased()
+
+    assert files_holding(root, b"ERASEME") == []
+    assert not (root / ERASING).exists()
+    assert sorted(await index.ids(CANDIDATES)) == sorted(f"u{n}" for n in range(30))
+    np.testing.assert_allclose((await index.vectors(CANDIDATES, ["u7"]))["u7"], far, atol=1e-6)
+    # The rewritten shard keeps its payload indexes and answers filtered queries.
+    assert set((await asyncio.to_thread(index._shards[CANDIDATES].info)).payload_schema) == set(
+        PAYLOAD_INDEXES[CANDIDATES]
+    )
+    assert len(await index.candidates_for_job(job(), far, 50)) == 30
+
+
+async def test_an_erasure_left_pending_runs_on_the_next_start(tmp_path: Path) -> None:
+    root = tmp_path / "vectors"
+    index = EdgeVectorIndex(root, model_id="m", dimension=4)
+    await index.ensure()
+    await index.upsert_candidates([(person("telegram:ERASEME"), SAME), (person("u1"), SAME)])
+    await index.delete(CANDIDATES, [])  # nothing deleted: nothing to rewrite
+    assert not (root / ERASING).exists()
+    await index.close()
+    # A process deleted the candidate and stopped before rewriting: the marker says so.
+    index = EdgeVectorIndex(root, model_id="m", dimension=4)
+    await index.ensure()
+    await index.delete(CANDIDATES, ["telegram:ERASEME"])
+    index._shards.pop(CANDIDATES).close()  # as if the process stopped here
+    await index.erased()
+    await index.close()
+    assert (root / ERASING).exists()
+    assert files_holding(root, b"ERASEME") != []
+
+    again = await opened(EdgeVectorIndex(root, model_id="m", dimension=4))
+    await again.erased()
+
+    assert files_holding(root, b"ERASEME") == []
+    assert not (root / ERASING).exists()
+    assert await again.ids(CANDIDATES) == ["u1"]
 
 
 # --- optimizing -------------------------------------------------------------------------------

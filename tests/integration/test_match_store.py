@@ -80,6 +80,36 @@ async def test_record_the_same_match_concurrently_inserts_one_row(store: None) -
     assert await MatchDoc.get_pymongo_collection().count_documents({}) == 1
 
 
+async def test_record_many_stores_a_page_and_returns_only_the_new(store: None) -> None:
+    matches = MongoMatches()
+    await matches.record(match(ANN, "j1", 0.5), T0)  # waiting: takes the fresh score
+    await matches.record(match(BOB, "j1", 0.5), T0)
+    await matches.mark(BOB, ["j1"], MatchState.DIGESTED, T0)  # delivered: stays as it was
+    # More users than one $in chunk (core.store.mongo.IN_CHUNK).
+    users = [f"telegram:{200 + n}" for n in range(120)]
+    page = [match(ANN, "j1", 0.9), match(BOB, "j1", 0.9), *[match(u, "j1", 0.6) for u in users]]
+    alerted = {(users[0], "j1"), (users[1], "j1")}
+
+    fresh = await matches.record_many(page, at(1), alerted)
+
+    assert [m.user_key for m in fresh] == users
+    assert await matches.record_many([], at(1)) == []
+    states = {
+        raw["user_key"]: (raw["state"], raw["score"], raw["delivered_at"])
+        async for raw in MatchDoc.get_pymongo_collection().find({"job_id": "j1"})
+    }
+    assert states[ANN] == ("new", 0.9, None)
+    assert states[BOB] == ("digested", 0.5, T0)
+    assert states[users[0]] == ("alerted", 0.6, at(1))
+    assert states[users[2]] == ("new", 0.6, None)
+    assert len(states) == 122
+    assert await matches.recorded([(ANN, "j1"), (ANN, "j2"), *[(u, "j1") for u in users]]) == {
+        (ANN, "j1"),
+        *[(u, "j1") for u in users],
+    }
+    assert await matches.mark_pairs([(u, "j1") for u in users], "alerted", at(2)) == 118
+
+
 async def test_new_for_user_is_best_first_limited_and_per_user(store: None) -> None:
     matches = MongoMatches()
     for job_id, score in [("j1", 0.61), ("j2", 0.93), ("j3", 0.72), ("j4", 0.88)]:
@@ -348,6 +378,24 @@ async def test_link_for_points_the_same_token_at_a_changed_url(store: None) -> N
     token = await links.link_for(ANN, "j1", "https://jobs.example.org/old", T0)
     assert await links.link_for(ANN, "j1", "https://jobs.example.org/new", at(1)) == token
     assert await links.click(token, at(2)) == "https://jobs.example.org/new"
+
+
+async def test_links_for_makes_a_page_of_links_in_bulk_like_link_for(store: None) -> None:
+    links = MongoLinks()
+    url = "https://jobs.example.org/apply/1"
+    before = await links.link_for(ANN, "j1", "https://jobs.example.org/old", T0)
+    users = [f"telegram:{200 + n}" for n in range(120)]
+
+    tokens = await links.links_for([(ANN, "j1", url), *[(u, "j1", url) for u in users]], at(1))
+
+    assert tokens[(ANN, "j1")] == before
+    assert sorted(tokens) == sorted([(ANN, "j1"), *[(u, "j1") for u in users]])
+    assert len(set(tokens.values())) == 121
+    for pair, token in tokens.items():  # each leads to the new URL, and link_for agrees
+        assert await links.link_for(*pair, url, at(2)) == token
+    assert await links.click(before, at(3)) == url
+    assert await links.links_for([], at(4)) == {}
+    assert await LinkDoc.get_pymongo_collection().count_documents({}) == 121
 
 
 async def test_concurrent_clicks_are_all_counted(store: None) -> None:
