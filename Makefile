@@ -37,6 +37,10 @@ $(STAMP): requirements.lock pyproject.toml
 	@touch $(STAMP)
 
 # Re-lock after changing dependencies: names, versions and hashes only.
+# Two locks: everything for development and tests (what `make` installs), and the runtime alone
+# for the production image (no test tools, no GPL embedded database).
 lock:
 	$(BIN)/uv pip compile pyproject.toml --extra embedded --extra dev --generate-hashes \
 	  --python-version 3.11 --no-header --quiet -o requirements.lock
+	$(BIN)/uv pip compile pyproject.toml -c requirements.lock --generate-hashes \
+	  --python-version 3.11 --no-header --quiet -o docker/requirements-runtime.lock
