@@ -10,12 +10,17 @@ from typing import Any
 import structlog
 
 from core.channels import Channel, FileFetcher, FileRef, InboundMessage, MessageKind
+from core.domain import ParsedResume
 from core.errors import FileTooLarge, TransientError, UnreadableDocument
 from core.resume import parse_resume_isolated, parse_resume_text, sniff_type
 from core.store.repositories import MongoConversationRepository, MongoResumeRepository
 from webhooks.chat import ChatService
 
 log = structlog.get_logger(__name__)
+
+
+def without_contact(parsed: ParsedResume) -> ParsedResume:
+    return parsed.model_copy(update={"name": None, "email": None, "phone": None})
 
 
 @dataclass
@@ -59,7 +64,15 @@ class ResumeIntake:
             else:
                 parsed = await asyncio.to_thread(parse_resume_text, text or "")
                 await self.resumes.save(user_key, parsed, None, None, self.chat.clock())
-            outcome = {"kind": MessageKind.RESUME_PARSED, "resume": parsed}
+            if await self.conversations.load(user_key) is None:
+                # Erased while the file was being read. /delete removes the conversation before
+                # the resume, so either it removed what was just stored, or this sees it gone.
+                await self.resumes.keep(user_key, keep=False)
+                log.info("resume.dropped_after_erasure")
+                return "dropped"
+            # The conversation needs the summary, never the contact details: those stay only in
+            # the encrypted resume (the event is stored, and journaled, on its way).
+            outcome = {"kind": MessageKind.RESUME_PARSED, "resume": without_contact(parsed)}
         except UnreadableDocument as exc:
             outcome = {"kind": MessageKind.RESUME_FAILED, "failure": exc.reason}
         except FileTooLarge:

@@ -359,7 +359,9 @@ DOCUMENTS: list[type[Document]] = [
     FeedbackDoc,
 ]
 
-# Collections that hold something about a user, and the field that names them.
+# Collections that hold something about a user, and the field that names them. /delete erases
+# them in this order: the conversation before the resume, so resume intake finishing at the same
+# time either has its resume erased or sees the conversation gone (webhooks/resumes.py).
 PERSONAL: list[tuple[type[Document], str]] = [
     (UserDoc, "_id"),
     (ProfileDoc, "_id"),

@@ -300,3 +300,27 @@ def test_a_terminal_export_is_private_and_gone_after_delete(tmp_path: Path) -> N
     erased = chat(tmp_path, ["/delete", "1"])
     assert "Yes, delete everything" in erased
     assert list((tmp_path / "exports").iterdir()) == []
+
+
+PII = (b"jane.doe@example.com", b"Jane Doe", b"555) 123-4567", b"Acme Corp")
+
+
+def test_after_delete_no_file_under_data_dir_holds_the_person(tmp_path: Path) -> None:
+    cv = tmp_path / "cv.pdf"
+    cv.write_bytes(make_pdf(SAMPLE_RESUME_EN))
+    data = tmp_path / "data"
+    data.mkdir()
+    out = chat(data, ["/start", "1", "Backend Developer", "1", "Berlin", "4", "skip", str(cv),
+                      "1", "/export", "/delete", "1"])  # fmt: skip
+    assert "This is what I read in your resume" in out
+    cv.unlink()  # the person's own copy is not ours to find
+
+    # A clean shutdown happened (the chat ended); now read every byte JobScout left behind:
+    # the database's files and journal, Redis's append-only file, the vector index, logs,
+    # exports.
+    found = {
+        str(path.relative_to(data)): [needle.decode() for needle in PII if needle in content]
+        for path in data.rglob("*")
+        if path.is_file() and (content := path.read_bytes())
+    }
+    assert {path: hits for path, hits in found.items() if hits} == {}

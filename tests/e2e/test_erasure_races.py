@@ -1,0 +1,40 @@
+"""/delete wins its races: work in flight for a person never writes them back afterwards."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from core.channels import Channel, FileRef
+from core.store.documents import InboundDoc, ResumeDoc
+from tests.conftest import Stack
+from tests.e2e.test_telegram_webhook import Person, onboard_until_resume
+from tests.resume_files import SAMPLE_RESUME_EN, make_pdf
+
+pytestmark = pytest.mark.e2e
+
+
+async def test_a_resume_read_while_its_owner_is_erased_is_not_kept(stack: Stack) -> None:
+    person = Person(stack, 6161)
+    await onboard_until_resume(person)
+    key = "telegram:6161"
+    chat = stack.runtime.chat
+
+    class ErasedMidRead:
+        """The FileFetcher port, in memory: /delete lands while the file is downloaded."""
+
+        async def fetch(self, file: FileRef, max_bytes: int) -> bytes:
+            del file, max_bytes
+            await chat.personal.erase(key, chat.clock())
+            return make_pdf(SAMPLE_RESUME_EN)
+
+    intake = dataclasses.replace(stack.runtime.resumes, files={Channel.TELEGRAM: ErasedMidRead()})
+    ref = FileRef(file_id="cv", file_name="cv.pdf", mime_type="application/pdf", size=1000)
+    outcome = await intake.run(key, "telegram", "6161", "901", ref.model_dump(), None)
+
+    assert outcome == "dropped"
+    assert await ResumeDoc.get_pymongo_collection().count_documents({"_id": key}) == 0
+    # No "resume parsed" event was stored for them either (it would carry their skills).
+    assert await InboundDoc.get_pymongo_collection().count_documents({"user_key": key}) == 0
+    assert await chat.conversations.load(key) is None
