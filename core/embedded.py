@@ -245,6 +245,9 @@ def _wait_gone(pid: int, seconds: float) -> bool:
     return False
 
 
+OPLOG_RETENTION_S = 300
+
+
 class EmbeddedMongo:
     """SecantusDB as a child process on loopback, spoken to only over the wire.
 
@@ -276,6 +279,10 @@ class EmbeddedMongo:
             str(self.storage_path),
             "--log-level",
             "WARNING",
+            # The oplog copies every write and nothing here reads it (no change streams): kept
+            # short, an erased person's documents leave it within minutes (README: Privacy).
+            "--oplog-retention-seconds",
+            str(OPLOG_RETENTION_S),
         ]
 
     def spawn(self, port: int | None = None) -> None:
