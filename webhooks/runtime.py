@@ -27,6 +27,7 @@ from redis.asyncio import Redis
 from core.channels import Channel, FileFetcher, ReplySender, TemplateSender
 from core.crypto import Cipher
 from core.embedded import EmbeddedStack
+from core.logging import set_pseudonym_key
 from core.queue import ArqQueue, TaskQueue, connect_queue
 from core.ratelimit import RedisRateLimiter, delivery_limits
 from core.settings import MatchingSettings, Settings
@@ -217,6 +218,8 @@ class Runtime:
                 templates[Channel.WHATSAPP] = WhatsAppTemplates(sender, settings.whatsapp)
             windows[Channel.WHATSAPP] = WHATSAPP_WINDOW
 
+        # Log lines name people by a keyed pseudonym that stays the same across processes.
+        set_pseudonym_key(cipher.derive_key("logs"))
         conversations = MongoConversationRepository()
         resumes = MongoResumeRepository(cipher)
         chat = ChatService(
