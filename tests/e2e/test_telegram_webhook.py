@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from core.logging import configure_logging
+from core.logging import configure_logging, pseudonym
 from core.store.documents import DOCUMENTS, ResumeDoc
 from tests.conftest import Stack
 from tests.e2e import updates
@@ -299,7 +299,7 @@ async def test_logs_are_json_lines_bound_to_the_update_and_user(
         json.loads(line) for line in capsys.readouterr().err.splitlines() if line.startswith("{")
     ]
     step = next(event for event in events if event["event"] == "conversation.step.completed")
-    assert step["user"] == "telegram:8080"
+    assert step["user"] == pseudonym("telegram:8080")  # bound to the user, who is not named
     assert step["update_id"].isdigit()
     assert step["level"] == "info"
     assert "timestamp" in step
