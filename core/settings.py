@@ -122,6 +122,13 @@ class MatchingSettings(BaseModel):
     followup_after_days: int = 7  # "heard back?" after an application
 
 
+class MetricsSettings(BaseModel):
+    """Prometheus ``/metrics`` (``METRICS__*``): not served at all unless one of these is set."""
+
+    port: int | None = None  # its own listener on HOST:port (keep the port off the internet)
+    token: SecretStr | None = None  # or on the main app, with "Authorization: Bearer <token>"
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_nested_delimiter="__",
@@ -147,6 +154,7 @@ class Settings(BaseSettings):
     crawl: CrawlSettings = Field(default_factory=CrawlSettings)
     llm: LlmSettings = Field(default_factory=LlmSettings)
     matching: MatchingSettings = Field(default_factory=MatchingSettings)
+    metrics: MetricsSettings = Field(default_factory=MetricsSettings)
     # Where people reach this service from outside: the Apply links (/r/{token}) start with it.
     # Unset: http://HOST:PORT.
     public_url: str | None = None

@@ -9,6 +9,7 @@ from enum import StrEnum
 
 import structlog
 
+from core import metrics
 from core.errors import AppError, TransientError
 from core.jobs import RawPosting, Source, SourceKind, Validators
 from core.settings import CrawlSettings
@@ -73,6 +74,7 @@ class Crawler:
             or source.paused
             or (source.opened_until and source.opened_until > now)
         ):
+            metrics.crawled(str(source.kind) if source else "unknown", Outcome.SKIPPED)
             return CrawlResult(source_id, Outcome.SKIPPED)
         next_crawl = now + timedelta(minutes=source.interval_minutes)
         try:
@@ -90,6 +92,7 @@ class Crawler:
         if collected.unchanged:
             await self.sources.save(source.model_copy(update=base))
             log.info("crawl.unchanged", source=source_id, requests=collected.requests)
+            metrics.crawled(source.kind, Outcome.UNCHANGED)
             return CrawlResult(source_id, Outcome.UNCHANGED, collected.requests)
         report = await self.ingestor.ingest(source, collected.postings, now, complete=True)
         open_jobs = len(await self.ingestor.jobs.open_ids_of_source(source.id))
@@ -106,6 +109,7 @@ class Crawler:
             revised=len(report.revised),
             closed=report.closed,
         )
+        metrics.crawled(source.kind, Outcome.CRAWLED)
         return CrawlResult(source_id, Outcome.CRAWLED, collected.requests, report)
 
     async def collect(self, source: Source) -> Collected:
@@ -203,6 +207,7 @@ class Crawler:
             )
         )
         log.warning("crawl.failed", source=source.id, error=str(exc), breaker_opened=opened)
+        metrics.crawled(source.kind, Outcome.FAILED)
         result = CrawlResult(source.id, Outcome.FAILED, error=str(exc), breaker_opened=opened)
         if isinstance(exc, TransientError) and not opened:
             raise exc

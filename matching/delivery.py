@@ -45,6 +45,7 @@ from typing import Final
 
 import structlog
 
+from core import metrics
 from core.channels import Channel, ReplySender, TemplateSender
 from core.errors import (
     NumberPaused,
@@ -359,6 +360,7 @@ class DeliveryService:
                 state.in_send.discard(row.id)
                 await self.users.set_reachable(row.user_key, False)
                 log.info("delivery.recipient_blocked", user=row.user_key)
+                metrics.delivered(row.channel, "blocked")
                 moved = await self._move_to_linked(row, recipient, state)
                 if moved is None:
                     return self.clock()
@@ -374,6 +376,7 @@ class DeliveryService:
                     )
                 await self._put_back(row, exc.retry_after, str(exc), state)
                 report["rate_limited"] += 1
+                metrics.delivered(row.channel, "rate_limited")
                 log.warning("delivery.rate_limited", retry_after=exc.retry_after)
                 return None
             except TransientError as exc:
@@ -398,6 +401,7 @@ class DeliveryService:
                 )
             state.in_send.discard(row.id)
         report["sent"] += 1
+        metrics.delivered(row.channel, "sent", (self.clock() - row.scheduled_at).total_seconds())
         log.info("delivery.sent", user=row.user_key, channel=str(row.channel))
         return self.clock() + timedelta(seconds=chat_free)
 
@@ -477,6 +481,7 @@ class DeliveryService:
         elif row.attempts + 1 >= self.max_tries:
             if await self.outbox.dead(row.id, f"failed: {failure}"):
                 await self.dead_letters.add(RETRY_TASK, [row.id], f"failed: {failure}", now)
+                metrics.delivered(row.channel, "dead")
             return "dead"
         else:
             when = now + timedelta(seconds=self._backoff(row.attempts + 1))
@@ -536,6 +541,7 @@ class DeliveryService:
             if not moved:
                 return None  # no longer ours: its lease ran out and another worker has it
             state.report["retargeted"] += 1
+            metrics.delivered(row.channel, "fallback")
             log.info(
                 "delivery.retargeted",
                 user=row.user_key,
@@ -563,6 +569,7 @@ class DeliveryService:
         await self.outbox.reschedule(row.id, when, error, worker=state.worker)
         state.look_again(when, row.user_key)
         state.report["retried"] += 1
+        metrics.delivered(row.channel, "retry")
         log.warning("delivery.retry", attempt=attempts, delay=round(delay, 3), error=error)
         return None
 
@@ -575,11 +582,13 @@ class DeliveryService:
         if await self.outbox.dead(row.id, error, worker=state.worker):
             await self.dead_letters.add(RETRY_TASK, [row.id], error, self.clock())
             state.report["dead"] += 1
+            metrics.delivered(row.channel, "dead")
             log.error("delivery.dead", user=row.user_key, attempts=row.attempts + 1, error=error)
         return self.clock()
 
     async def _skip(self, row: OutboxRow, reason: str, state: _Drain) -> datetime:
         if await self.outbox.skip(row.id, reason, worker=state.worker):
             state.report["skipped"] += 1
+            metrics.delivered(row.channel, "skipped")
             log.info("delivery.skipped", user=row.user_key, reason=reason)
         return self.clock()

@@ -18,6 +18,7 @@ from bots.payload import load_json
 from bots.telegram import to_inbound
 from bots.whatsapp import SignatureCheck, verify_handshake, verify_signature
 from bots.whatsapp import to_inbound as whatsapp_inbound
+from core import metrics
 from core.channels import Channel
 from core.settings import Settings
 from webhooks.runtime import Runtime
@@ -91,6 +92,19 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
     app = FastAPI(
         title="JobScout", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None
     )
+    app.add_middleware(metrics.WebhookMetrics)  # webhook requests and latency by outcome
+
+    @app.get("/metrics")
+    async def metrics_scrape(request: Request) -> Response:
+        # Not public: 404 unless METRICS__TOKEN is set, and then only with that bearer token.
+        token = settings.metrics.token
+        status = metrics.scrape_status(
+            request.headers.get("authorization"), token.get_secret_value() if token else None
+        )
+        if status != 200:
+            return Response(status_code=status)
+        body, content_type = metrics.exposition()
+        return Response(body, media_type=content_type)
 
     @app.get("/health")
     async def health() -> dict[str, str]:
@@ -138,11 +152,13 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
         if msg is None:
             # Acknowledge so the platform stops resending something we can never read.
             log.warning("inbound.malformed", channel="telegram", size=len(body))
+            request.state.outcome = "malformed"
             return Response(status_code=200)
         if msg.callback_id:
             msg = msg.model_copy(update={"callback_answered": True})
         if not await rt.chat.accept(msg):
             log.info("inbound.duplicate", update_id=msg.update_id)
+            request.state.outcome = "duplicate"
             return Response(status_code=200)
         task = asyncio.create_task(_process(rt, msg.user_key))
         request.app.state.tasks.add(task)
@@ -195,6 +211,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
         if batch is None or (not batch.messages and not batch.statuses):
             # Acknowledge so Meta stops resending something we can never read.
             log.warning("inbound.malformed", channel="whatsapp", size=len(body))
+            request.state.outcome = "malformed"
             return Response(status_code=200)
         # Statuses never reach the conversation: delivery notes them (a task, so the answer
         # stays fast and a failure is retried by our queue, not by Meta).
@@ -214,6 +231,8 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
                 users.append(msg.user_key)
             else:
                 log.info("inbound.duplicate", update_id=msg.update_id)
+        if batch.messages and not users:
+            request.state.outcome = "duplicate"  # every message of it was seen before
         for user_key in dict.fromkeys(users):
             task = asyncio.create_task(_process(rt, user_key))
             request.app.state.tasks.add(task)

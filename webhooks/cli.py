@@ -386,6 +386,7 @@ async def _serve_held(
         files={Channel.CONSOLE: ConsoleFiles()},
     )
     settle_memory()
+    stop_metrics: Any = None
     # The worker outlives a Redis restart: its supervisor starts a fresh one (see there).
     worker = WorkerSupervisor(runtime) if work else None
     worker_task = asyncio.create_task(worker.run()) if worker else None
@@ -394,6 +395,10 @@ async def _serve_held(
     demo_task: asyncio.Task[None] | None = None
     log = _log()
     try:
+        if settings.metrics.port is not None:  # /metrics on its own port (a daemon thread)
+            from core.metrics import serve as serve_metrics
+
+            stop_metrics = serve_metrics(settings.metrics.port, settings.host)
         if runtime.telegram_bot is not None and settings.telegram.webhook_url:
             from bots.telegram import set_webhook
 
@@ -446,6 +451,8 @@ async def _serve_held(
             await worker.stop()
             await asyncio.gather(worker_task, return_exceptions=True)
         await runtime.stop()
+        if stop_metrics is not None:
+            stop_metrics()
         log.info("jobscout.stopped")
 
 

@@ -27,6 +27,7 @@ import structlog
 
 from conversations import match_views
 from conversations.match_views import HEARD_STAGE, REMOVE, MatchAction, Stage, TrackedJob, Verb
+from core import metrics
 from core.channels import Channel, ChatRef, InboundMessage, MessageKind, Reply
 from core.domain import Frequency, Profile, SpokenLanguage
 from core.jobs import JobStatus, Location, StoredJob, company_key
@@ -150,6 +151,7 @@ class MatchService:
         if found:
             await self.kick()
         log.info("match.job", job_id=job_id, looked_at=looked_at, matched=found)
+        metrics.MATCHES_PER_JOB.observe(found)
         return found
 
     async def _fan_out(

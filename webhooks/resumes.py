@@ -9,6 +9,7 @@ from typing import Any
 
 import structlog
 
+from core import metrics
 from core.channels import Channel, FileFetcher, FileRef, InboundMessage, MessageKind
 from core.domain import ParsedResume
 from core.errors import FileTooLarge, TransientError, UnreadableDocument
@@ -50,6 +51,7 @@ class ResumeIntake:
         user hears that the download failed.
         """
         if await self.conversations.load(user_key) is None:
+            metrics.resume_parsed("dropped")
             return "dropped"  # erased meanwhile: keep nothing
         outcome: dict[str, Any]
         try:
@@ -69,6 +71,7 @@ class ResumeIntake:
                 # the resume, so either it removed what was just stored, or this sees it gone.
                 await self.resumes.keep(user_key, keep=False)
                 log.info("resume.dropped_after_erasure")
+                metrics.resume_parsed("dropped")
                 return "dropped"
             # The conversation needs the summary, never the contact details: those stay only in
             # the encrypted resume (the event is stored, and journaled, on its way).
@@ -86,6 +89,7 @@ class ResumeIntake:
             log.exception("resume.failed", transient=transient)
             outcome = {"kind": MessageKind.RESUME_FAILED,
                        "failure": "download" if transient else "corrupt"}
+        metrics.resume_parsed(outcome.get("failure") or "parsed")
         user_id = user_key.split(":", 1)[1]
         event = InboundMessage(
             channel=Channel(channel),

@@ -17,6 +17,7 @@ from pymongo.errors import ConnectionFailure
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
+from core import metrics
 from core.channels import Channel, Reply
 from core.errors import TransientError
 from matching.delivery import DRAIN_TASK, RETRY_TASK, ask_for_help
@@ -51,10 +52,11 @@ def retried(backoff_s: float) -> Callable[[Callable[..., Awaitable[Any]]], Worke
         @functools.wraps(task)
         async def run(ctx: WorkerCtx, *args: Any) -> Any:
             try:
-                return await task(ctx, *args)
+                result = await task(ctx, *args)
             except TRANSIENT as exc:
                 if ctx["job_try"] < MAX_TRIES:
                     scale = ctx.get("backoff_scale", 1.0)  # tests shrink the waits
+                    metrics.task_finished(task.__name__, "retry")
                     raise Retry(defer=ctx["job_try"] * backoff_s * scale) from exc
                 runtime: Runtime = ctx["runtime"]
                 reason = f"{type(exc).__name__}: {exc}"
@@ -62,7 +64,13 @@ def retried(backoff_s: float) -> Callable[[Callable[..., Awaitable[Any]]], Worke
                     task.__name__, list(args), reason, runtime.chat.clock()
                 )
                 log.error("task.dead_letter", task=task.__name__, error=reason)
+                metrics.task_finished(task.__name__, "dead_letter")
                 return "dead_letter"
+            except Exception:
+                metrics.task_finished(task.__name__, "error")
+                raise
+            metrics.task_finished(task.__name__, "ok")
+            return result
 
         return cast(WorkerCoroutine, run)
 
@@ -157,6 +165,7 @@ async def deliver_outbox(ctx: WorkerCtx) -> dict[str, int]:
 async def sweep_outbox(ctx: WorkerCtx) -> None:
     """Every 10 s: drain rows put back for later and rows whose worker died (lease expired)."""
     runtime: Runtime = ctx["runtime"]
+    metrics.QUEUE_DEPTH.set(await runtime.queue.pool.zcard(runtime.queue.pool.default_queue_name))
     await kick_delivery(runtime.queue)
 
 
