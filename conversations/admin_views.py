@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from core.channels import Button, Reply
@@ -44,6 +45,8 @@ _PROVENANCE_ORDER = (
     "posted_at", "valid_through", "description",
 )  # fmt: skip
 _MAX_PROVENANCE_CHARS = 90
+# A field whose reading failed a check against the page (crawlers/llm_checks.py): marked ⚠.
+_UNVERIFIED = re.compile(r"\bNOT (?:in|on) the page|: (?:dropped|replaced)$")
 
 
 def _provenance(posting: JobPosting) -> list[str]:
@@ -56,7 +59,7 @@ def _provenance(posting: JobPosting) -> list[str]:
     lines = ["Read from:"]
     for name in names:
         where = found[name][:_MAX_PROVENANCE_CHARS]
-        flag = "⚠ " if "NOT in the page" in where else ""
+        flag = "⚠ " if _UNVERIFIED.search(where) else ""
         lines.append(f"  {flag}{name.replace('_', ' ')}: {where}")
     return lines
 

@@ -1,17 +1,19 @@
 """Postings from pages with no structured data, read by a chat model through LangChain.
 
 The page is untrusted: its text goes to the model as delimited data, and whatever the model
-answers is checked again here (titles must be on the page, links must be http(s) and either
-on the page's site or absolute https links the page shows) before it becomes a ``RawPosting``.
+answers is checked again before it becomes a ``RawPosting``: titles must be on the page, and
+company, link, dates and description are checked against the page by ``crawlers.llm_checks``
+(failures are dropped or flagged for the admin and cost confidence).
 """
 
 from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urldefrag, urljoin, urlsplit
+from urllib.parse import urldefrag
 
 from pydantic import BaseModel, Field, ValidationError
 
@@ -19,6 +21,16 @@ from core.errors import AppError, TransientError
 from core.jobs import Extraction, RawPosting, SourceKind
 from core.logging import get_logger
 from core.settings import LlmSettings
+from crawlers.llm_checks import (
+    UNVERIFIED_PENALTY,
+    PageEvidence,
+    check_apply_url,
+    check_company,
+    check_dates,
+    check_description,
+    page_evidence,
+    without_links,
+)
 from crawlers.sources.page import page_text
 
 if TYPE_CHECKING:  # LangChain loads only where an LLM is configured
@@ -60,6 +72,9 @@ class LlmPosting(BaseModel):
         description="The posting's or application's link as shown in the text (<https://...>).",
     )
     posted_at: str | None = Field(default=None, description="The posting date, if stated.")
+    valid_through: str | None = Field(
+        default=None, description="The closing date or application deadline, if stated."
+    )
 
 
 class LlmPage(BaseModel):
@@ -113,7 +128,13 @@ def build_messages(text: str, url: str, boundary: str) -> list[BaseMessage]:
 class LlmExtractor:
     """Reads postings off a page with a chat model; invalid answers yield nothing."""
 
-    def __init__(self, model: BaseChatModel, *, text_limit: int = 20_000) -> None:
+    def __init__(
+        self,
+        model: BaseChatModel,
+        *,
+        text_limit: int = 20_000,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
         # Tool calling: the one structured-output path every tool-capable chat model has.
         # include_raw: parsing failures come back as data instead of exceptions, so they
         # cannot be mistaken for provider errors.
@@ -121,6 +142,8 @@ class LlmExtractor:
             LlmPage, method="function_calling", include_raw=True
         )
         self._text_limit = text_limit
+        # Dates are checked against today ("not in the future"); tests pass a fixed clock.
+        self._clock = clock or (lambda: datetime.now(UTC))
 
     async def extract(self, html: str, url: str) -> tuple[RawPosting, ...]:
         text = page_text(html, self._text_limit, base_url=url)
@@ -153,7 +176,8 @@ class LlmExtractor:
             error = result.get("parsing_error") if isinstance(result, dict) else None
             _invalid(url, "parser_error" if error else "no_tool_call", error)
             return ()
-        return _validated(parsed, url, text)
+        evidence = page_evidence(html, url, text)
+        return _validated(parsed, evidence, self._clock().date())
 
     async def fill_gaps(
         self,
@@ -167,7 +191,8 @@ class LlmExtractor:
         The model reads the listing's text and each posting page's text; its answer for a
         posting (matched by title) fills fields the heuristics left empty, never replaces one.
         A company, place, date or salary it gives that the pages do not contain is kept but
-        flagged in the provenance and lowers the posting's confidence. Provider errors leave
+        flagged in the provenance and lowers the posting's confidence; a posting date in the
+        future or before the page's own dates is dropped (and flagged). Provider errors leave
         the postings as they were.
         """
         if not any(_gaps(posting) for posting in postings):
@@ -192,14 +217,16 @@ class LlmExtractor:
             )
             return tuple(postings)
         answers = {_title_key(answer.title): answer for answer in parsed.postings[:MAX_POSTINGS]}
+        evidence = page_evidence(html, url, text)
+        today = self._clock().date()
         return tuple(
-            _filled(posting, answers.get(_title_key(posting.title)), text) for posting in postings
+            _filled(posting, answers.get(_title_key(posting.title)), evidence, today)
+            for posting in postings
         )
 
 
 _DETAIL_TEXT_CHARS = 3_000
 _LLM_FIELDS = ("company", "locations", "employment_type", "salary_text", "posted_at")
-UNVERIFIED_PENALTY = 0.1  # per answer the page text does not contain
 
 
 def _gaps(posting: RawPosting) -> list[str]:
@@ -220,10 +247,12 @@ def _on_page(value: str, words: set[str]) -> bool:
     return bool(found) and found <= words
 
 
-def _filled(posting: RawPosting, answer: LlmPosting | None, text: str) -> RawPosting:
+def _filled(
+    posting: RawPosting, answer: LlmPosting | None, page: PageEvidence, today: date
+) -> RawPosting:
     if answer is None:
         return posting
-    words = _words(text)
+    words = _words(page.text)
     values: dict[str, Any] = {
         "company": _clean(answer.company),
         "locations": tuple(loc for loc in (_clean(x) for x in answer.locations[:20]) if loc),
@@ -238,10 +267,24 @@ def _filled(posting: RawPosting, answer: LlmPosting | None, text: str) -> RawPos
         value = values[name]
         if not value:
             continue
+        label = "salary" if name == "salary_text" else name
+        checked = None
+        if name == "company":
+            checked = check_company(value, page)
+        elif name == "posted_at":
+            checked, _ = check_dates(value, posting.valid_through, page, today)
+        if checked is not None and checked.failed:
+            # Dropped (a date) or kept but flagged (a company): the check's note says which.
+            if checked.value is not None:
+                update[name] = checked.value
+            provenance[label] = checked.note or ""
+            unverified += 1
+            continue
         update[name] = value
         shown = " ".join(value) if isinstance(value, tuple) else value
-        label = "salary" if name == "salary_text" else name
-        if _on_page(shown, words):
+        if checked is not None and checked.note and name == "company":
+            provenance[label] = checked.note  # the site's own name or domain counts too
+        elif _on_page(shown, words):
             provenance[label] = "LLM, found in the page text"
         else:
             provenance[label] = "LLM, NOT in the page text: check"
@@ -249,7 +292,7 @@ def _filled(posting: RawPosting, answer: LlmPosting | None, text: str) -> RawPos
     if posting.remote is None and answer.remote is True and "remote" in words:
         update["remote"] = True
         provenance["work_mode"] = "LLM, found in the page text"
-    if not update:
+    if not update and not unverified:
         return posting
     confidence = max(0.0, posting.confidence - UNVERIFIED_PENALTY * unverified)
     if unverified:
@@ -280,35 +323,14 @@ def _words(text: str) -> set[str]:
     return {word.casefold() for word in _WORD.findall(text)}
 
 
-def _host(url: str) -> str:
-    host = urlsplit(url).hostname or ""
-    return host.removeprefix("www.")
-
-
-def _same_site(a: str, b: str) -> bool:
-    return bool(a and b) and (a == b or a.endswith("." + b) or b.endswith("." + a))
-
-
-def _safe_link(value: str | None, page_url: str, text: str) -> str | None:
-    """An http(s) link on the page's site, or an absolute https link the page shows."""
-    if not value or not value.strip():
-        return None
-    raw = value.strip()
-    resolved = urldefrag(urljoin(page_url, raw)).url
-    parts = urlsplit(resolved)
-    if parts.scheme not in ("http", "https") or not parts.hostname or parts.username:
-        return None
-    if _same_site(_host(resolved), _host(page_url)):
-        return resolved
-    if raw.lower().startswith("https://") and raw in text:
-        return resolved
-    return None
-
-
-def _validated(page: LlmPage, url: str, text: str) -> tuple[RawPosting, ...]:
-    on_page = _words(text)
+def _validated(page: LlmPage, evidence: PageEvidence, today: date) -> tuple[RawPosting, ...]:
+    url = evidence.url
+    on_page = _words(evidence.text)
     kept: list[RawPosting] = []
     seen: set[tuple[str, str, str]] = set()
+    # One posting on the page: the page is its own page, and its text stands in for a
+    # description the model made up.
+    own_page = len(page.postings) == 1
     for candidate in page.postings[:MAX_POSTINGS]:
         title = _clean(candidate.title, limit=10 * MAX_TITLE_CHARS)
         if not title or len(title) > MAX_TITLE_CHARS:
@@ -317,11 +339,18 @@ def _validated(page: LlmPage, url: str, text: str) -> tuple[RawPosting, ...]:
         if not _words(title) or not _words(title) <= on_page:
             log.info("llm.extract.dropped", url=url, reason="not_on_page", title=title[:80])
             continue
-        company = _clean(candidate.company)
-        apply_url = _safe_link(candidate.apply_url, url, text)
-        if candidate.apply_url and apply_url is None:
-            log.info("llm.extract.link_dropped", url=url, title=title[:80])
-        key = (title.casefold(), (company or "").casefold(), apply_url or "")
+        company = check_company(_clean(candidate.company), evidence)
+        link = check_apply_url(candidate.apply_url, evidence)
+        posted, closes = check_dates(
+            _clean(candidate.posted_at), _clean(candidate.valid_through), evidence, today
+        )
+        description = check_description(
+            _clean(candidate.description, limit=_MAX_DESCRIPTION_CHARS),
+            evidence,
+            fallback=without_links(evidence.text)[:_MAX_DESCRIPTION_CHARS] if own_page else None,
+        )
+        apply_url = link.value
+        key = (title.casefold(), (company.value or "").casefold(), apply_url or "")
         if key in seen:
             continue
         seen.add(key)
@@ -329,25 +358,40 @@ def _validated(page: LlmPage, url: str, text: str) -> tuple[RawPosting, ...]:
             dict.fromkeys(loc for loc in (_clean(x) for x in candidate.locations[:20]) if loc)
         )
         complete = (
-            company is not None
+            company.value is not None
             and apply_url is not None
             and (bool(locations) or candidate.remote is True)
+        )
+        checks = {
+            "company": company,
+            "url": link,
+            "posted_at": posted,
+            "valid_through": closes,
+            "description": description,
+        }
+        failed = [name for name, check in checks.items() if check.failed]
+        if failed:
+            log.info("llm.extract.unverified", url=url, title=title[:80], fields=failed)
+        confidence = (CONFIDENCE if complete else PARTIAL_CONFIDENCE) - UNVERIFIED_PENALTY * len(
+            failed
         )
         kept.append(
             RawPosting(
                 source_kind=SourceKind.PAGE,
                 extraction=Extraction.LLM,
                 title=title,
-                company=company,
+                company=company.value,
                 url=apply_url,
                 apply_url=apply_url,
                 locations=locations,
                 remote=candidate.remote,
                 employment_type=_clean(candidate.employment_type),
-                description_text=_clean(candidate.description, limit=_MAX_DESCRIPTION_CHARS),
+                description_text=description.value,
                 salary_text=_clean(candidate.salary_text),
-                posted_at=_clean(candidate.posted_at),
-                confidence=CONFIDENCE if complete else PARTIAL_CONFIDENCE,
+                posted_at=posted.value,
+                valid_through=closes.value,
+                confidence=round(max(0.0, confidence), 2),
+                provenance={name: check.note for name, check in checks.items() if check.note},
             )
         )
     if len(kept) == 1 and kept[0].url is None:

@@ -258,7 +258,7 @@ class Runtime:
             settings=settings.crawl,
             clock=chat.clock,
             renderer=PageRenderer(settings.crawl),
-            llm=LlmExtractor(chat_model) if chat_model is not None else None,
+            llm=LlmExtractor(chat_model, clock=chat.clock) if chat_model is not None else None,
             details=DetailReader(max_pages=settings.crawl.max_detail_pages),
         )
         intake = ResumeIntake(

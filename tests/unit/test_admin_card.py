@@ -59,3 +59,26 @@ def test_a_card_without_provenance_has_no_read_from_lines() -> None:
 def test_a_demo_job_says_so_first() -> None:
     assert job_card(stored(demo=True), None).text.splitlines()[0] == "Demo job"
     assert "Demo job" not in job_card(stored(), None).text
+
+
+def test_the_card_marks_llm_answers_that_failed_a_check_against_the_page() -> None:
+    job = stored(
+        provenance={
+            "company": "LLM, NOT on the page: check",
+            "url": "LLM, another site, not a known ATS: dropped",
+            "posted_at": "LLM, 2099-01-01 is in the future: dropped",
+            "description": "LLM, NOT in the page text (0% found): replaced",
+            "employment_type": "LLM, found in the page text",
+        }
+    )
+
+    lines = job_card(job, None).text.splitlines()
+
+    assert lines[-6:] == [
+        "Read from:",
+        "  ⚠ company: LLM, NOT on the page: check",
+        "  ⚠ url: LLM, another site, not a known ATS: dropped",
+        "  employment type: LLM, found in the page text",
+        "  ⚠ posted at: LLM, 2099-01-01 is in the future: dropped",
+        "  ⚠ description: LLM, NOT in the page text (0% found): replaced",
+    ]
