@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+import contextlib
+import time
+from collections.abc import AsyncIterator, Callable, Iterator
 
 import pytest
 from redis.asyncio import Redis
@@ -22,6 +24,20 @@ async def redis(clean_redis: str) -> AsyncIterator[Redis]:
     client = Redis.from_url(clean_redis)
     yield client
     await client.aclose()
+
+
+@contextlib.contextmanager
+def stopwatch() -> Iterator[Callable[[], float]]:
+    """Seconds the block took, read after it: bounds for waits that shrink as Redis time passes.
+
+    The limiter counts on Redis server time, which a test cannot move; a wait it returns is the
+    booked slot less the time since booking. Asserting ``slot - took <= wait <= slot`` holds on
+    a machine of any speed, where a fixed window (``0.09 < wait``) fails on a busy one.
+    """
+    started = time.monotonic()
+    ended: list[float] = []
+    yield lambda: ended[0] - started
+    ended.append(time.monotonic())
 
 
 def limiter(
@@ -78,13 +94,13 @@ async def test_a_refusal_books_nothing(redis: Redis) -> None:
 
 async def test_a_missed_slot_is_booked_again_keeping_the_chat(redis: Redis) -> None:
     limits = limiter(redis, 10, 1 / HOUR, max_ahead=5)
-    assert (await limits.acquire("telegram", "7")).granted  # then woke too late to use it
-    assert not (await limits.acquire("telegram", "7")).granted  # the chat is booked
-
-    again = await limits.acquire("telegram", "7", rebook=True)
+    with stopwatch() as took:
+        assert (await limits.acquire("telegram", "7")).granted  # then woke too late to use it
+        assert not (await limits.acquire("telegram", "7")).granted  # the chat is booked
+        again = await limits.acquire("telegram", "7", rebook=True)
 
     assert again.granted
-    assert 0.09 < again.wait <= 0.102  # the next bot-wide slot
+    assert 0.102 - took() <= again.wait <= 0.102  # the next bot-wide slot
     assert again.chat_free > 0.9 * HOUR  # the chat stays booked, counted from the new slot
     assert not (await limits.acquire("telegram", "7")).granted
 
@@ -94,15 +110,16 @@ async def test_the_channel_schedule_books_slots_ahead_up_to_max_ahead(redis: Red
     # 0, 10.2 and 20.4 s are handed out; the fourth (30.6 s) is past the horizon.
     limits = limiter(redis, 0.1, 100, max_ahead=25)
 
-    permits = [await limits.acquire("telegram", str(chat)) for chat in range(4)]
+    with stopwatch() as took:
+        permits = [await limits.acquire("telegram", str(chat)) for chat in range(4)]
 
     assert [permit.granted for permit in permits] == [True, True, True, False]
     waits = [permit.wait for permit in permits[:3]]
     assert waits[0] == 0
-    assert 10.0 < waits[1] <= 10.2
-    assert 20.2 < waits[2] <= 20.4
+    assert 10.2 - took() <= waits[1] <= 10.2
+    assert 20.4 - took() <= waits[2] <= 20.4
     assert permits[3].limit == "global"
-    assert 5.4 < permits[3].wait <= 5.6  # until the fourth slot is within 25 s
+    assert 5.6 - took() <= permits[3].wait <= 5.6  # until the fourth slot is within 25 s
 
 
 async def test_concurrent_workers_never_book_one_chat_twice(redis: Redis) -> None:
