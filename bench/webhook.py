@@ -1,7 +1,7 @@
 """Webhook throughput and latency: N users onboard at once through the real HTTP webhook.
 
-The stack runs in its own process on its embedded default (SecantusDB, redis-server, Qdrant
-local mode), as ``jobscout run`` would; this process plays the users and the fake Bot API.
+The stack runs in its own process on its embedded default (SecantusDB, redis-server, the
+qdrant-edge index), as ``jobscout run`` would; this process plays the users and the fake Bot API.
 In the same run an echo floor — the same stack with a route that only parses the update and
 replies — gives the ceiling to compare against.
 
