@@ -166,6 +166,7 @@ class Settings(BaseSettings):
     # Load the bundled demo catalogue into an empty non-production database; false removes it.
     demo_jobs: bool = True
     max_webhook_body_bytes: int = 256 * 1024
+    webhook_body_timeout_s: float = Field(default=10.0, gt=0)  # a slower body is answered 408
     resume_max_bytes: int = 10 * 1024 * 1024
 
     @field_validator("admins", mode="before")

@@ -30,16 +30,15 @@ class BodyTooLarge(Exception):
     pass
 
 
-BODY_TIMEOUT_S = 10.0  # a body trickled slower than this is cut off (408)
 
 
-async def read_limited(request: Request, limit: int) -> bytes:
+async def read_limited(request: Request, limit: int, timeout_s: float) -> bytes:
     """Read the body but never more than ``limit`` bytes, whatever Content-Length claims."""
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > limit:
         raise BodyTooLarge
     body = bytearray()
-    async with asyncio.timeout(BODY_TIMEOUT_S):  # TimeoutError: the routes answer 408
+    async with asyncio.timeout(timeout_s):  # TimeoutError: the routes answer 408
         async for chunk in request.stream():
             body.extend(chunk)
             if len(body) > limit:
@@ -140,7 +139,9 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
             log.warning("webhook.forged", channel="telegram")
             return Response(status_code=403)
         try:
-            body = await read_limited(request, settings.max_webhook_body_bytes)
+            body = await read_limited(
+                request, settings.max_webhook_body_bytes, settings.webhook_body_timeout_s
+            )
         except BodyTooLarge:
             return Response(status_code=413)
         except TimeoutError:
@@ -197,7 +198,9 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
         if not signature:
             return Response(status_code=401)
         try:
-            body = await read_limited(request, settings.max_webhook_body_bytes)
+            body = await read_limited(
+                request, settings.max_webhook_body_bytes, settings.webhook_body_timeout_s
+            )
         except BodyTooLarge:
             return Response(status_code=413)
         except TimeoutError:

@@ -9,8 +9,9 @@ Here:
   connection closed, before any route runs;
 - a request's headers must be complete within ``HEADER_TIMEOUT_S`` of the connection opening
   (or of the previous response on a kept-alive connection), or the connection is closed;
-- the body's read deadline is the routes' (``webhooks.app.read_limited``), next to their size
-  limit; keep-alive idles out after ``KEEP_ALIVE_S``.
+- the body's read deadline is the routes' (``webhooks.app.read_limited``, the setting
+  ``WEBHOOK_BODY_TIMEOUT_S``), next to their size limit; keep-alive idles out after
+  ``KEEP_ALIVE_S``.
 
 Imported only by the commands that serve (uvicorn is slow to import).
 """
@@ -89,6 +90,12 @@ class DeadlineH11Protocol(H11Protocol):
         self._header_deadline = None
         if not self.transport.is_closing() and self.conn.their_state is h11.IDLE:
             self.transport.close()
+
+
+def deadline_protocol(header_timeout_s: float) -> type[DeadlineH11Protocol]:
+    """The protocol with another header deadline (tests use a short one)."""
+    attributes = {"header_timeout_s": header_timeout_s}
+    return type("DeadlineH11Protocol", (DeadlineH11Protocol,), attributes)
 
 
 def server_config(app: Any, **options: Any) -> uvicorn.Config:
