@@ -11,8 +11,15 @@ per-chat limit and the per-user order apply). Two drains run side by side, as tw
 the bot-wide limit (goal >= 0.95; the limiter's 2 % margin caps it at 0.98), the 429s the fake
 sent (goal 0), duplicates and lost messages (goal 0 each), and wall time.
 
+The mixed run (``--channel mixed``) sends one alert to each of ``--people`` people whose
+chats are linked (Telegram, WhatsApp, e-mail, in their fallback order); 10 % of the Telegram chats
+have blocked the bot and a few WhatsApp numbers answer 131026, so their rows fall back to the
+person's next channel. Printed: rows delivered by each channel against what the setup implies,
+duplicates and lost rows (goal 0 each), rows skipped as expected (nobody reachable), wall time.
+
     .venv/bin/python -m bench.fanout
     .venv/bin/python -m bench.fanout --scale 1 --alerts 1000   # Telegram's real limits
+    .venv/bin/python -m bench.fanout --channel mixed           # three channels, with fallback
 """
 
 from __future__ import annotations
@@ -20,23 +27,30 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import random
+import re
 import shutil
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from email.message import EmailMessage
 from pathlib import Path
+from typing import Final
 
 from pydantic import SecretStr
 
+from bots.email.sender import EmailSender
 from core.channels import Channel, ChatRef, Reply
 from core.logging import configure_logging
 from core.ratelimit import RateLimits, delivery_limits
 from core.settings import MatchingSettings, Settings
-from core.store.documents import UserDoc
-from core.store.outbox import OutboxKind, OutboxRow
+from core.store.documents import OutboxDoc, UserDoc
+from core.store.outbox import OutboxKind, OutboxRow, OutboxStatus, outbox_id
 from tests.fakes.graph_api import FakeGraphAPI
+from tests.fakes.smtp_server import FakeSmtpServer
 from tests.fakes.telegram_api import FakeTelegramAPI
 from webhooks.runtime import Runtime, settle_memory
 
@@ -80,6 +94,8 @@ async def main(arguments: argparse.Namespace) -> None:
     configure_logging("ERROR", "console")
     if arguments.channel == "whatsapp":
         await whatsapp_run(arguments)
+    elif arguments.channel == "mixed":
+        await mixed_run(arguments)
     else:
         await telegram_run(arguments)
 
@@ -125,12 +141,12 @@ async def whatsapp_run(arguments: argparse.Namespace) -> None:
     rows, expected = plan(arguments.alerts, arguments.multi, arguments.rows_each, Channel.WHATSAPP)
     async with FakeGraphAPI() as fake:
         fake.enforce_rates(
-            per_second, pair_interval,
-            tolerance=arguments.tolerance, pair_tolerance=arguments.tolerance,
+            per_second,
+            pair_interval,
+            tolerance=arguments.tolerance,
+            pair_tolerance=arguments.tolerance,
         )
-        whatsapp = fake.settings(
-            messages_per_second=per_second, per_user_interval_s=pair_interval
-        )
+        whatsapp = fake.settings(messages_per_second=per_second, per_user_interval_s=pair_interval)
         settings = _settings(whatsapp=whatsapp)
         run = await _drain_all(settings, rows, expected, Channel.WHATSAPP, arguments.drains)
     got: dict[str, list[str]] = {}
@@ -151,6 +167,336 @@ async def whatsapp_run(arguments: argparse.Namespace) -> None:
     print(f"  throughput errors       {fake.errors(130429):>8}  (130429; goal 0)")
     print(f"  pair-rate errors        {fake.errors(131056):>8}  (131056; goal 0)")
     print(f"  templates sent          {sum(m.type == 'template' for m in fake.sent):>8}  (goal 0)")
+
+
+# ---------------------------------------------------------------------------- the mixed run
+
+# A person's chats in their fallback order, by person number modulo 6: a third Telegram only,
+# a third Telegram then WhatsApp, a sixth WhatsApp then e-mail, a sixth all three.
+MIXED_ROUTES: Final[tuple[tuple[Channel, ...], ...]] = (
+    (Channel.TELEGRAM,),
+    (Channel.TELEGRAM,),
+    (Channel.TELEGRAM, Channel.WHATSAPP),
+    (Channel.TELEGRAM, Channel.WHATSAPP),
+    (Channel.WHATSAPP, Channel.EMAIL),
+    (Channel.TELEGRAM, Channel.WHATSAPP, Channel.EMAIL),
+)
+MIXED_JOB: Final = "job-mixed"
+UNDELIVERABLE: Final = 131026  # WhatsApp: the number cannot receive messages
+# Each alert names its person, so a message on any channel can be traced to its row.
+_MARKER: Final = re.compile(r"\[alert (\d+)\]")
+
+
+@dataclass(frozen=True)
+class Member:
+    """One chat (or address) of a person: its users document's id, channel and chat id."""
+
+    key: str
+    channel: Channel
+    chat_id: str
+
+
+@dataclass(frozen=True)
+class Person:
+    """Linked chats in fallback order; the first member's key is the person's key."""
+
+    number: int
+    members: tuple[Member, ...]
+
+    @property
+    def key(self) -> str:
+        return self.members[0].key
+
+    @property
+    def marker(self) -> str:
+        return f"[alert {self.number}]"
+
+    @property
+    def row_id(self) -> str:
+        return outbox_id(OutboxKind.ALERT, self.key, MIXED_JOB)
+
+
+@dataclass(frozen=True)
+class Faults:
+    """What the fakes refuse: Telegram chats that blocked the bot, WhatsApp numbers that
+    answer 131026. E-mail accepts every address."""
+
+    blocked: frozenset[str] = frozenset()
+    failing: frozenset[str] = frozenset()
+
+    def reachable(self, member: Member) -> bool:
+        if member.channel is Channel.TELEGRAM:
+            return member.chat_id not in self.blocked
+        if member.channel is Channel.WHATSAPP:
+            return member.chat_id not in self.failing
+        return True
+
+
+def mixed_member(channel: Channel, number: int) -> Member:
+    """Person ``number``'s chat on ``channel``; e-mail members are ``email:<n>`` at an address."""
+    if channel is Channel.EMAIL:
+        return Member(f"email:{number}", channel, f"person{number}@mail.test")
+    chat = str((FIRST_NUMBER if channel is Channel.WHATSAPP else FIRST_CHAT) + number)
+    return Member(f"{channel}:{chat}", channel, chat)
+
+
+def mixed_people(count: int) -> list[Person]:
+    """``count`` people, their routes taken from ``MIXED_ROUTES`` in turn."""
+    routes = [MIXED_ROUTES[n % len(MIXED_ROUTES)] for n in range(count)]
+    return [
+        Person(n, tuple(mixed_member(channel, n) for channel in route))
+        for n, route in enumerate(routes)
+    ]
+
+
+def pick_faults(
+    people: Sequence[Person], blocked_share: float, failing_share: float, seed: int
+) -> Faults:
+    """A seeded choice of ``blocked_share`` of the Telegram chats and ``failing_share`` of the
+    WhatsApp numbers."""
+    rng = random.Random(seed)
+    chats = [m.chat_id for p in people for m in p.members if m.channel is Channel.TELEGRAM]
+    numbers = [m.chat_id for p in people for m in p.members if m.channel is Channel.WHATSAPP]
+    return Faults(
+        blocked=frozenset(rng.sample(chats, round(len(chats) * blocked_share))),
+        failing=frozenset(rng.sample(numbers, round(len(numbers) * failing_share))),
+    )
+
+
+def expected_channel(person: Person, faults: Faults) -> Channel | None:
+    """Where the person's alert must arrive: their first reachable chat; None if none is."""
+    return next((m.channel for m in person.members if faults.reachable(m)), None)
+
+
+def mixed_row(person: Person, now: datetime) -> OutboxRow:
+    """The person's one alert, queued to their first chat; the row id is the person's."""
+    first = person.members[0]
+    return OutboxRow.new(
+        OutboxKind.ALERT,
+        first.key,
+        ChatRef(channel=first.channel, chat_id=first.chat_id),
+        MIXED_JOB,
+        [Reply(text=f"{person.marker} Backend Developer at Acme, Berlin")],
+        now=now,
+        person=person.key,
+    )
+
+
+def mixed_users(people: Iterable[Person], now: datetime) -> list[dict[str, object]]:
+    """A users document per member, ``linked`` to the person's other members in order."""
+    docs: list[dict[str, object]] = []
+    for person in people:
+        for member in person.members:
+            doc = _user(member.chat_id, member.channel)
+            doc["_id"] = member.key
+            doc["created_at"] = doc["last_inbound_at"] = now
+            doc["linked"] = [other.key for other in person.members if other is not member]
+            docs.append(doc)
+    return docs
+
+
+def mail_text(message: EmailMessage) -> str:
+    """What a reader sees of a mail: subject and plain-text body."""
+    body = message.get_body(preferencelist=("plain",))
+    plain = body.get_content() if isinstance(body, EmailMessage) else ""
+    return f"{message['Subject'] or ''}\n{plain}"
+
+
+def seen_per_person(
+    telegram: Iterable[str | None], whatsapp: Iterable[str], email: Iterable[str]
+) -> dict[int, Counter[Channel]]:
+    """Per person number, the messages carrying their marker that each fake accepted."""
+    seen: dict[int, Counter[Channel]] = {}
+    for channel, texts in (
+        (Channel.TELEGRAM, telegram),
+        (Channel.WHATSAPP, whatsapp),
+        (Channel.EMAIL, email),
+    ):
+        for text in texts:
+            for number in {int(found) for found in _MARKER.findall(text or "")}:
+                seen.setdefault(number, Counter())[channel] += 1
+    return seen
+
+
+@dataclass(frozen=True)
+class MixedTally:
+    """The mixed run's outcome against what its setup implies."""
+
+    rows: int
+    delivered: Counter[Channel]  # messages the fakes accepted, by channel
+    expected: Counter[Channel]  # rows that must arrive, by the channel they must arrive on
+    duplicates: int  # messages beyond the first for a row
+    lost: int  # rows with a reachable member that arrived nowhere
+    skipped_expected: int  # rows of people with no reachable member
+    misrouted: int  # rows that arrived on another channel than their first reachable one
+    disagreeing: int  # rows whose outbox record (status, channel) contradicts what arrived
+
+
+def tally(
+    people: Sequence[Person],
+    faults: Faults,
+    seen: Mapping[int, Counter[Channel]],
+    recorded: Mapping[str, tuple[str, str]],
+) -> MixedTally:
+    """Compare what the fakes saw (``seen``) and what the outbox recorded (row id → status,
+    channel) with each person's expected channel."""
+    delivered: Counter[Channel] = Counter()
+    expected: Counter[Channel] = Counter()
+    duplicates = lost = skipped = misrouted = disagreeing = 0
+    for person in people:
+        want = expected_channel(person, faults)
+        got = seen.get(person.number, Counter())
+        delivered.update(got)
+        total = sum(got.values())
+        duplicates += max(0, total - 1)
+        if want is None:
+            skipped += 1
+        else:
+            expected[want] += 1
+            lost += total == 0
+        misrouted += total > 0 and set(got) != {want}
+        status, channel = recorded.get(person.row_id, ("missing", ""))
+        if want is None:
+            disagreeing += status != str(OutboxStatus.SKIPPED)
+        else:
+            disagreeing += status != str(OutboxStatus.SENT) or channel != str(want)
+    return MixedTally(
+        len(people), delivered, expected, duplicates, lost, skipped, misrouted, disagreeing
+    )
+
+
+@dataclass
+class MixedRun:
+    """What one mixed drain did: rows queued, wall time, drains' reports, the outbox after."""
+
+    queued: int
+    wall: float
+    cpu: float
+    load_before: float
+    reports: list[Counter[str]]
+    recorded: dict[str, tuple[str, str]]  # row id → (status, channel)
+
+
+async def deliver_mixed(runtime: Runtime, people: Sequence[Person], drains: int) -> MixedRun:
+    """Store the people's users documents, queue one alert each, drain with ``drains`` drains
+    side by side, and read back each row's status and delivering channel."""
+    now = datetime.now(UTC)
+    await UserDoc.get_pymongo_collection().insert_many(mixed_users(people, now), ordered=False)
+    queued = await runtime.delivery.outbox.enqueue([mixed_row(person, now) for person in people])
+    load_before = os.getloadavg()[0]
+    cpu_before = _cpu_seconds()
+    started = time.monotonic()
+    reports = await asyncio.gather(*(runtime.delivery.drain(f"bench-{n}") for n in range(drains)))
+    wall = time.monotonic() - started
+    cpu = _cpu_seconds() - cpu_before
+    recorded = {
+        raw["_id"]: (str(raw["status"]), str(raw["channel"]))
+        async for raw in OutboxDoc.get_pymongo_collection().find({}, {"status": 1, "channel": 1})
+    }
+    return MixedRun(queued, wall, cpu, load_before, list(reports), recorded)
+
+
+async def mixed_run(arguments: argparse.Namespace) -> None:
+    """One alert per person across Telegram, WhatsApp and e-mail, with fallback: the fake Bot
+    API and Graph API enforce their limits (x ``--scale``), a real SMTP server on loopback
+    takes the mail."""
+    scale = arguments.scale
+    per_second = TELEGRAM_PER_SECOND * scale
+    per_chat = TELEGRAM_PER_CHAT * scale
+    wa_per_second = WHATSAPP_PER_SECOND * scale
+    pair_interval = WHATSAPP_PAIR_INTERVAL / scale
+    people = mixed_people(arguments.people)
+    faults = pick_faults(people, arguments.blocked, arguments.failing, arguments.seed)
+    async with FakeTelegramAPI() as telegram, FakeGraphAPI() as graph, FakeSmtpServer() as smtp:
+        telegram.enforce_limits(per_second, per_chat, tolerance=arguments.tolerance)
+        graph.enforce_rates(
+            wa_per_second,
+            pair_interval,
+            tolerance=arguments.tolerance,
+            pair_tolerance=arguments.tolerance,
+        )
+        for chat in faults.blocked:
+            telegram.block(chat)
+        for number in faults.failing:
+            graph.fail_for(number, UNDELIVERABLE)
+        settings = _settings(
+            telegram=telegram.telegram_settings(),
+            whatsapp=graph.settings(
+                messages_per_second=wa_per_second, per_user_interval_s=pair_interval
+            ),
+            matching=MatchingSettings(
+                telegram_per_second=per_second, telegram_per_chat_per_second=per_chat
+            ),
+        )
+        email = EmailSender(smtp.settings(security="none"))
+        runtime = await Runtime.start(settings, senders={Channel.EMAIL: email})
+        try:
+            settle_memory()
+            run = await deliver_mixed(runtime, people, arguments.drains)
+        finally:
+            await runtime.stop()
+            shutil.rmtree(settings.data_dir, ignore_errors=True)
+        seen = seen_per_person(
+            (call.text for call in telegram.sent),
+            (message.text for message in graph.sent),
+            (mail_text(mail.message) for mail in smtp.mails),
+        )
+        result = tally(people, faults, seen, run.recorded)
+        rate_limited = telegram.rate_limited
+        wa_errors = graph.errors(130429) + graph.errors(131056)
+    routes = Counter(tuple(member.channel for member in person.members) for person in people)
+    telegram_chats = sum(
+        1 for person in people for m in person.members if m.channel is Channel.TELEGRAM
+    )
+    numbers = sum(1 for person in people for m in person.members if m.channel is Channel.WHATSAPP)
+    print(
+        f"mixed fan-out: {result.rows} people, one alert each; "
+        + ", ".join(f"{count} {_route_name(route)}" for route, count in routes.items())
+    )
+    print(
+        f"  {len(faults.blocked)} of {telegram_chats} Telegram chats blocked, "
+        f"{len(faults.failing)} of {numbers} WhatsApp numbers failing ({UNDELIVERABLE}); "
+        f"{arguments.drains} drains, limits x{scale:g}"
+    )
+    total: Counter[str] = Counter()
+    for report in run.reports:
+        total.update(report)
+    print(f"  rows                    {run.queued:>8}")
+    for channel in (Channel.TELEGRAM, Channel.WHATSAPP, Channel.EMAIL):
+        print(
+            f"  delivered by {_CHANNEL_NAMES[channel]:<10} {result.delivered[channel]:>8}"
+            f"  (expected {result.expected[channel]})"
+        )
+    print(f"  duplicates              {result.duplicates:>8}  (goal 0)")
+    print(f"  lost                    {result.lost:>8}  (goal 0)")
+    print(
+        f"  skipped as expected     {result.skipped_expected:>8}  (nobody reachable; "
+        f"the outbox skipped {total['skipped']})"
+    )
+    print(f"  on the wrong channel    {result.misrouted:>8}  (goal 0)")
+    print(f"  outbox disagrees        {result.disagreeing:>8}  (status or channel; goal 0)")
+    print(f"  429s, 130429/131056     {rate_limited:>8}, {wa_errors}  (goal 0)")
+    print(f"  wall time               {run.wall:>8.2f} s  (first claim to last drain stopping)")
+    print(
+        f"  CPU while draining      {run.cpu / run.wall:>8.2f} cores  ({os.cpu_count()} CPUs, "
+        f"load average {run.load_before:.2f} before)"
+    )
+    print(
+        "  drains' report          "
+        + ", ".join(f"{key} {value}" for key, value in sorted(total.items()))
+    )
+
+
+_CHANNEL_NAMES: Final = {
+    Channel.TELEGRAM: "Telegram",
+    Channel.WHATSAPP: "WhatsApp",
+    Channel.EMAIL: "e-mail",
+}
+
+
+def _route_name(route: tuple[Channel, ...]) -> str:
+    name = " → ".join(_CHANNEL_NAMES[channel] for channel in route)
+    return f"{name} only" if len(route) == 1 else name
 
 
 @dataclass
@@ -219,7 +565,8 @@ def _report(
     duplicates = sum(max(0, len(got.get(c, [])) - len(t)) for c, t in expected.items())
     lost = sum(max(0, len(t) - len(got.get(c, []))) for c, t in expected.items())
     out_of_order = sum(
-        1 for chat, texts in expected.items()
+        1
+        for chat, texts in expected.items()
         if len(got.get(chat, [])) == len(texts) and got[chat] != texts
     )
     # The fakes stamp messages on time.monotonic(), like run.started.
@@ -302,12 +649,25 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--channel", choices=["telegram", "whatsapp"], default="telegram")
+    parser.add_argument("--channel", choices=["telegram", "whatsapp", "mixed"], default="telegram")
+    parser.add_argument("--people", type=int, default=3_000, help="mixed: people, one alert each")
+    parser.add_argument(
+        "--blocked", type=float, default=0.10, help="mixed: share of Telegram chats blocked"
+    )
+    parser.add_argument(
+        "--failing",
+        type=float,
+        default=0.05,
+        help="mixed: share of WhatsApp numbers answering 131026",
+    )
+    parser.add_argument("--seed", type=int, default=13, help="mixed: which chats fail")
     parser.add_argument("--alerts", type=int, default=5_000, help="chats, one alert each")
     parser.add_argument("--multi", type=int, default=10, help="users who get several rows")
     parser.add_argument("--rows-each", type=int, default=5, help="rows each of those gets")
     parser.add_argument(
-        "--scale", type=float, default=None,
+        "--scale",
+        type=float,
+        default=None,
         help="x the platform's limits, both sides (default: 10 for Telegram, 1 for WhatsApp)",
     )
     parser.add_argument("--drains", type=int, default=2, help="drains side by side")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from conversations import answers
+from conversations import answers, linking
 from conversations.answers import Invalid
 from conversations.flow import (
     EDITABLE,
@@ -26,6 +26,7 @@ from conversations.flow import (
 )
 from conversations.match_views import MatchAction, Verb
 from conversations.models import (
+    AddEmail,
     Command,
     Conversation,
     EraseUser,
@@ -34,10 +35,13 @@ from conversations.models import (
     MatchNow,
     ParseResume,
     RecordConsent,
+    RedeemLinkCode,
     SaveProfile,
     SetReachable,
+    ShowChannels,
     Step,
     Transition,
+    VerifyEmail,
 )
 from conversations.texts import (
     LANGUAGE_NAMES,
@@ -139,9 +143,15 @@ def _as_command(conv: Conversation | None, msg: InboundMessage) -> InboundMessag
     if msg.kind is not MessageKind.TEXT:
         return msg
     command = command_of(conv, msg.text)
-    if command is None:
+    if command is not None:
+        return msg.model_copy(update={"kind": MessageKind.COMMAND, "command": command})
+    worded = linking.word_command(msg.text)
+    if worded is None or (conv is not None and conv.step in _EMAIL_STEPS):
         return msg
-    return msg.model_copy(update={"kind": MessageKind.COMMAND, "command": command})
+    word, args = worded
+    if not args and conv is not None and conv.step in _WORDS_THAT_ANSWER:
+        return msg  # "Email" alone is a skill there, "Link" could be part of a title
+    return msg.model_copy(update={"kind": MessageKind.COMMAND, "command": word, "args": args})
 
 
 def _drops_stored_resume(
@@ -229,6 +239,13 @@ def _before_consent(msg: InboundMessage, now: datetime) -> Transition:
             conversation=None,
             replies=(say("nothing_stored"), _consent_notice(lang, msg.channel)),
         )
+    if msg.kind is MessageKind.COMMAND and msg.command == "link" and msg.args:
+        # A code from a chat that already consented: this chat joins that person (nothing is
+        # stored for a wrong code). The linking service answers.
+        redeem = linking.link_command(msg.args)
+        if isinstance(redeem, RedeemLinkCode):
+            return Transition(conversation=None, commands=(redeem,))
+        return Transition(conversation=None, replies=(say("link_code_invalid"),))
     first = msg.kind is MessageKind.COMMAND and msg.command in {"start", "help"}
     first = first or data.startswith("lang:")
     first = first or (msg.kind is MessageKind.TEXT and msg.channel in _FIRST_MESSAGE_IS_TEXT)
@@ -252,7 +269,7 @@ def _after_consent(conv: Conversation, msg: InboundMessage, now: datetime) -> Tr
     if kind is MessageKind.EDITED:
         return _say(conv, "edited")
     if kind is MessageKind.COMMAND:
-        return _command(conv, msg.command or "", now)
+        return _command(conv, msg.command or "", now, msg.args)
     if kind is MessageKind.CALLBACK:
         return _callback(conv, msg, now)
     if kind in (MessageKind.RESUME_PARSED, MessageKind.RESUME_FAILED):
@@ -307,6 +324,10 @@ def _prompt(conv: Conversation) -> Reply:
         return _skills_question(conv)
     if step is Step.LANGUAGE:
         return _language_choice(lang)
+    if step is Step.EMAIL:
+        return Reply(text=_t(conv, "email_ask"))
+    if step is Step.EMAIL_CODE:
+        return Reply(text=_t(conv, "email_code_ask"))
     if step is Step.CONFIRM_DELETE:
         return Reply(
             text=_t(conv, "confirm_delete"),
@@ -386,8 +407,10 @@ def _finish_step(conv: Conversation, step: Step, *, committed: bool = True) -> T
 # --- commands ---------------------------------------------------------------------------------
 
 
-def _command(conv: Conversation, command: str, now: datetime) -> Transition:
+def _command(conv: Conversation, command: str, now: datetime, args: str = "") -> Transition:
     lang = conv.lang
+    if command in {"link", "channels", "email"}:
+        return _linking(conv, command, args)
     if command == "start":
         if conv.onboarded:
             home = _goto(conv, Step.DONE, editing=False)
@@ -436,6 +459,40 @@ def _command(conv: Conversation, command: str, now: datetime) -> Transition:
     return Transition(conversation=conv, replies=(Reply(text=_t(conv, "help")),))
 
 
+def _linking(conv: Conversation, command: str, args: str) -> Transition:
+    """/link, /channels and /email: commands for the linking service, or a question."""
+    if command == "channels":
+        return Transition(conversation=conv, commands=(ShowChannels(),))
+    if command == "link":
+        link = linking.link_command(args)
+        if link is None:
+            return _say(conv, "link_code_invalid", reprompt=False)
+        return Transition(conversation=conv, commands=(link,))
+    if not args:
+        asking = _aside(conv, Step.EMAIL)
+        return Transition(conversation=asking, replies=(_prompt(asking),))
+    mail = linking.email_command(args)
+    if mail is None:
+        return _say(conv, "email_not_understood", reprompt=False)
+    if isinstance(mail, AddEmail):
+        waiting = _aside(conv, Step.EMAIL_CODE)
+        return Transition(conversation=waiting, commands=(mail,))
+    back = _back(conv) if conv.step in _EMAIL_STEPS else conv
+    return Transition(conversation=back, commands=(mail,))
+
+
+def _email_answer(conv: Conversation, text: str) -> Transition:
+    """The address asked for by /email, or the code mailed to it."""
+    if conv.step is Step.EMAIL and linking.looks_like_address(text):
+        waiting = conv.model_copy(update={"step": Step.EMAIL_CODE})
+        return Transition(conversation=waiting, commands=(AddEmail(address=text.strip()),))
+    code = linking.email_code(text)
+    if conv.step is Step.EMAIL_CODE and code is not None:
+        return Transition(conversation=_back(conv), commands=(VerifyEmail(code=code),))
+    key = "email_ask_again" if conv.step is Step.EMAIL else "email_code_ask_again"
+    return Transition(conversation=conv, replies=(Reply(text=_t(conv, key)),))
+
+
 def _aside(conv: Conversation, step: Step) -> Conversation:
     """Ask a question on the side (/delete, /language), remembering the step to go back to."""
     back = conv.return_step if conv.step in _ASIDE else conv.step
@@ -447,11 +504,12 @@ def _back(conv: Conversation) -> Conversation:
     return _goto(conv, conv.return_step or Step.DONE).model_copy(update={"return_step": None})
 
 
-_ASIDE = frozenset({Step.CONFIRM_DELETE, Step.LANGUAGE})
+_EMAIL_STEPS = frozenset({Step.EMAIL, Step.EMAIL_CODE})
+_ASIDE = frozenset({Step.CONFIRM_DELETE, Step.LANGUAGE, *_EMAIL_STEPS})
 
 
 def _cancel(conv: Conversation) -> Transition:
-    if conv.step is Step.LANGUAGE:
+    if conv.step is Step.LANGUAGE or conv.step in _EMAIL_STEPS:
         back = _back(conv)
         return Transition(conversation=back, replies=(_prompt(back),))
     if conv.step is Step.CONFIRM_DELETE:
@@ -553,6 +611,10 @@ def _callback(conv: Conversation, msg: InboundMessage, now: datetime) -> Transit
     prefix, _, value = msg.text.partition(":")
     if prefix == "cmd":
         return _command(conv, value, now)
+    if linking.is_linking_callback(msg.text):
+        link = linking.callback_command(msg.text)
+        if link is not None:
+            return Transition(conversation=conv, commands=(link,))
     if prefix == "lang" and value in SUPPORTED:
         return _switch_language(conv, value)
     if prefix == "consent":
@@ -642,6 +704,8 @@ def _answer(conv: Conversation, text: str) -> Transition:
         return _resume_confirm(conv, text)
     if step in _RESUME_FIXES:
         return _resume_fix(conv, text)
+    if step in _EMAIL_STEPS:
+        return _email_answer(conv, text)
     if step is Step.CONFIRM_DELETE:
         if answers.is_yes(text):
             return Transition(

@@ -36,6 +36,8 @@ class Step(StrEnum):
     DONE = "done"
     CONFIRM_DELETE = "confirm_delete"
     LANGUAGE = "language"  # /language asked; a typed language name answers it
+    EMAIL = "email"  # /email asked for an address
+    EMAIL_CODE = "email_code"  # a code was mailed to the address: type it here
 
 
 class Conversation(Frozen):
@@ -109,6 +111,71 @@ class MatchNow(Frozen):
     first_batch: bool = True
 
 
+class IssueLinkCode(Frozen):
+    """/link: a one-time code to type in another chat, which then joins this person."""
+
+    kind: Literal["issue_link_code"] = "issue_link_code"
+
+
+class RedeemLinkCode(Frozen):
+    """``/link CODE`` from another chat: join the person who asked for the code."""
+
+    kind: Literal["redeem_link_code"] = "redeem_link_code"
+    code: str
+
+
+class ResolveLink(Frozen):
+    """Both chats had a profile: the user chose which to keep (``here`` or ``other``)."""
+
+    kind: Literal["resolve_link"] = "resolve_link"
+    keep: Literal["here", "other"]
+
+
+class ShowChannels(Frozen):
+    """/channels: the linked chats and addresses, which gets alerts, and the fallback order."""
+
+    kind: Literal["show_channels"] = "show_channels"
+
+
+class PreferChannel(Frozen):
+    kind: Literal["prefer_channel"] = "prefer_channel"
+    channel: Channel
+
+
+class UnlinkChannel(Frozen):
+    kind: Literal["unlink_channel"] = "unlink_channel"
+    channel: Channel
+
+
+class AddEmail(Frozen):
+    """Mail a verification code to this address; it receives nothing else until verified."""
+
+    kind: Literal["add_email"] = "add_email"
+    address: str
+
+
+class VerifyEmail(Frozen):
+    kind: Literal["verify_email"] = "verify_email"
+    code: str
+
+
+class RemoveEmail(Frozen):
+    kind: Literal["remove_email"] = "remove_email"
+
+
+# The commands the linking service carries out (webhooks/linking.py).
+LinkCommand = (
+    IssueLinkCode
+    | RedeemLinkCode
+    | ResolveLink
+    | ShowChannels
+    | PreferChannel
+    | UnlinkChannel
+    | AddEmail
+    | VerifyEmail
+    | RemoveEmail
+)
+
 Command = Annotated[
     RecordConsent
     | SaveProfile
@@ -117,7 +184,16 @@ Command = Annotated[
     | EraseUser
     | SetReachable
     | KeepResume
-    | MatchNow,
+    | MatchNow
+    | IssueLinkCode
+    | RedeemLinkCode
+    | ResolveLink
+    | ShowChannels
+    | PreferChannel
+    | UnlinkChannel
+    | AddEmail
+    | VerifyEmail
+    | RemoveEmail,
     Field(discriminator="kind"),
 ]
 

@@ -13,6 +13,7 @@ class Channel(StrEnum):
     TELEGRAM = "telegram"
     WHATSAPP = "whatsapp"
     CONSOLE = "console"
+    EMAIL = "email"  # outbound only: job mail to a verified address a chat user added (/email)
 
 
 # The one person at the terminal (``jobscout chat``); in development they are an admin too.
@@ -60,10 +61,19 @@ class InboundMessage(Frozen):
     failure: str | None = None  # RESUME_FAILED only: a stable reason code
     latitude: float | None = None  # LOCATION only
     longitude: float | None = None
+    # The person this chat belongs to (core.store.people), set by the chat service once it
+    # looked it up: several linked chats share one person's profile, resume and tracker.
+    person: str | None = None
 
     @property
     def user_key(self) -> str:
+        """This chat's own key (channel and platform user): its window, reachability, inbox."""
         return f"{self.channel}:{self.user_id}"
+
+    @property
+    def owner(self) -> str:
+        """The key the personal data is stored under: the person's, or this chat's own."""
+        return self.person or self.user_key
 
 
 class Button(Frozen):
@@ -100,6 +110,16 @@ class ReplySender(Protocol):
         ...
 
     async def acknowledge(self, callback_id: str) -> None: ...
+
+
+@runtime_checkable
+class SendsWholeRows(Protocol):
+    """A sender that sends all of an outbox row's replies as one message (e-mail: a digest's
+    cards are one mail, not one each). Delivery calls ``send_row`` instead of ``send`` per reply."""
+
+    async def send_row(
+        self, chat_id: str, replies: Sequence[Reply], *, kind: str
+    ) -> Sequence[str] | None: ...
 
 
 @runtime_checkable

@@ -46,7 +46,7 @@ from typing import Final
 import structlog
 
 from core import metrics
-from core.channels import Channel, ReplySender, TemplateSender
+from core.channels import Channel, ReplySender, SendsWholeRows, TemplateSender
 from core.errors import (
     NumberPaused,
     OutsideWindow,
@@ -349,8 +349,14 @@ class DeliveryService:
                 return None
             chat_free = permit.chat_free
             state.in_send.add(row.id)
+            whole = isinstance(sender, SendsWholeRows)  # e-mail: the row's replies as one mail
             try:
-                platform_ids = await sender.send(row.chat_id, row.replies[index])
+                if isinstance(sender, SendsWholeRows):
+                    platform_ids = await sender.send_row(
+                        row.chat_id, row.replies[index:], kind=str(row.kind)
+                    )
+                else:
+                    platform_ids = await sender.send(row.chat_id, row.replies[index])
             except OutsideWindow:
                 state.in_send.discard(row.id)
                 await self.recipients.window_closed(row.user_key, self.clock())
@@ -386,7 +392,7 @@ class DeliveryService:
                 state.in_send.discard(row.id)
                 log.exception("delivery.rejected")
                 return await self._give_up(row, f"{type(exc).__name__}: {exc}", state)
-            index += 1
+            index = len(row.replies) if whole else index + 1
             report["messages"] += 1
             if platform_ids:  # their status webhooks name these ids (WhatsApp)
                 await asyncio.shield(self.outbox.add_platform_ids(row.id, platform_ids))

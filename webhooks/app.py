@@ -127,6 +127,27 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
             )
         return RedirectResponse(url, status_code=307, headers=REDIRECT_HEADERS)
 
+    @app.get("/email/unsubscribe/{token}")
+    async def unsubscribe_page(token: str, rt: RuntimeDep) -> Response:
+        # A GET never unsubscribes (mail scanners open links): it shows the one button to press.
+        # Mail clients that support RFC 8058 POST straight to this URL.
+        if not rt.linking.unsubscribe_token_valid(token):
+            return _page("This unsubscribe link is not valid.", 403)
+        return _page(
+            "Stop JobScout e-mails to this address?"
+            '<form method="post"><button type="submit">Unsubscribe</button></form>',
+            200,
+        )
+
+    @app.post("/email/unsubscribe/{token}")
+    async def unsubscribe(token: str, rt: RuntimeDep) -> Response:
+        # No login: the signed token is the capability, and it works once.
+        if not rt.linking.unsubscribe_token_valid(token):
+            return _page("This unsubscribe link is not valid.", 403)
+        if await rt.linking.unsubscribe(token):
+            return _page("Unsubscribed: JobScout sends nothing more to this address.", 200)
+        return _page("This link was used already: the address receives nothing from us.", 410)
+
     @app.post("/webhooks/telegram")
     async def telegram_webhook(request: Request, rt: RuntimeDep) -> Response:
         expected = settings.telegram.webhook_secret
@@ -243,6 +264,18 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
         return Response(status_code=200)
 
     return app
+
+
+_PAGE_HEADERS = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer",
+                 "X-Robots-Tag": "noindex", "Content-Security-Policy": "default-src 'none'"}
+
+
+def _page(body: str, status: int) -> Response:
+    html = (
+        '<!doctype html><html lang="en"><meta charset="utf-8"><title>JobScout</title>'
+        f"<p>{body}</p></html>"
+    )
+    return Response(html, status_code=status, media_type="text/html", headers=_PAGE_HEADERS)
 
 
 def delivery_failure(error_code: int | None) -> str | None:

@@ -23,6 +23,7 @@ from conversations.models import (
     EraseUser,
     ExportData,
     KeepResume,
+    LinkCommand,
     MatchNow,
     ParseResume,
     RecordConsent,
@@ -41,7 +42,9 @@ from core.channels import (
     ReplySender,
 )
 from core.errors import RecipientBlocked, TransientError
+from core.logging import pseudonym
 from core.queue import TaskQueue
+from core.store.people import MongoPeople
 from core.store.repositories import (
     MongoConversationRepository,
     MongoDeadLetters,
@@ -51,6 +54,7 @@ from core.store.repositories import (
     json_default,
 )
 from webhooks.admin import AdminService
+from webhooks.linking import LinkService
 from webhooks.matches import MatchService
 
 log = structlog.get_logger(__name__)
@@ -86,6 +90,10 @@ class ChatService:
     # Tells delivery that a user wrote (a windowed channel's window opens again; what waited for
     # it goes out); returns how many held messages that released.
     user_wrote: Callable[[Channel, str, datetime], Awaitable[int]] | None = None
+    # Linked chats: whose data a chat reads and writes, and the service behind /link, /channels
+    # and /email. Without them every chat is a person of its own.
+    people: MongoPeople | None = None
+    linking: LinkService | None = None
 
     async def accept(self, msg: InboundMessage) -> bool:
         """Durably accept an update; False for a resend of one accepted before."""
@@ -102,13 +110,22 @@ class ChatService:
     async def process_user(self, user_key: str) -> int:
         """Run every pending update of one user, oldest first, under the user's lock."""
         processed = 0
+        # One lock per person: two linked chats change one conversation, one at a time. Its
+        # name is a keyed hash: Redis never holds a user key.
+        person = await self.people.person_of(user_key) if self.people else user_key
         async with self.redis.lock(
-            f"lock:user:{user_key}", timeout=LOCK_TIMEOUT_S, blocking_timeout=LOCK_TIMEOUT_S
+            f"lock:user:{pseudonym(person)}", timeout=LOCK_TIMEOUT_S,
+            blocking_timeout=LOCK_TIMEOUT_S,
         ):
             for inbound_id, msg in await self.inbound.pending(user_key):
                 with structlog.contextvars.bound_contextvars(
                     update_id=msg.update_id, user=user_key
                 ):
+                    if self.people is not None:
+                        # Again under the lock: a link or unlink may have just moved the chat.
+                        owner = await self.people.person_of(user_key)
+                        if owner != user_key:
+                            msg = msg.model_copy(update={"person": owner})
                     await self._process(msg, inbound_id)
                 await self.inbound.done(inbound_id)
                 processed += 1
@@ -140,7 +157,17 @@ class ChatService:
                 await self.send(msg.channel, msg.chat_id, admin_replies, user_key=msg.user_key)
                 return
         now = self.clock()
-        stored = await self.conversations.load(msg.user_key)
+        if (
+            self.linking is not None
+            and not self.linking.email_enabled
+            and msg.kind is MessageKind.COMMAND
+            and msg.command == "email"
+        ):
+            lang = await self._lang_of(msg.owner)
+            await self.send(msg.channel, msg.chat_id, [Reply(text=t(lang, "email_off"))],
+                            user_key=msg.user_key)
+            return
+        stored = await self.conversations.load(msg.owner)
         if stored is not None and stored.applied == inbound_id:
             # A crash came after this message's step was stored and before it was marked done:
             # the step is not taken again (it would answer the next question); what it still
@@ -161,7 +188,7 @@ class ChatService:
             if stored is None:
                 await self.users.ensure(msg, after.lang, now)
             await self.conversations.save(
-                msg.user_key,
+                msg.owner,
                 after.model_dump(mode="json"),
                 stored.revision if stored else None,
                 now,
@@ -181,7 +208,7 @@ class ChatService:
         """Run a step's commands and send its replies with theirs."""
         replies = list(first)
         for command in commands:
-            replies.extend(await self._run(command, msg, now))
+            replies.extend(await self._run(command, msg, now, after))
         if msg.kind is MessageKind.GROUP and not await self._first_time(
             f"group:{msg.channel}:{msg.chat_id}"
         ):
@@ -194,9 +221,16 @@ class ChatService:
         )
         await self.send(msg.channel, msg.chat_id, replies, user_key=msg.user_key)
 
-    async def _run(self, command: Command, msg: InboundMessage, now: datetime) -> list[Reply]:
+    async def _run(
+        self, command: Command, msg: InboundMessage, now: datetime, after: Conversation | None
+    ) -> list[Reply]:
         """Carry out one command; safe to repeat (a crash replay may run it again)."""
-        key = msg.user_key
+        key = msg.owner
+        if isinstance(command, LinkCommand):
+            if self.linking is None:
+                return []
+            lang = after.lang if after is not None else await self._lang_of(key)
+            return await self.linking.run(command, msg, lang)
         if isinstance(command, RecordConsent):
             await self.users.record_consents(key, command.records)
         elif isinstance(command, SaveProfile):
@@ -220,7 +254,7 @@ class ChatService:
                 job_id=f"candidate:{key}:now:{msg.update_id}",
             )
         elif isinstance(command, SetReachable):
-            await self.users.set_reachable(key, command.reachable)
+            await self.users.set_reachable(msg.user_key, command.reachable)
         elif isinstance(command, ParseResume):
             await self.queue.enqueue(
                 "parse_resume",
@@ -230,22 +264,49 @@ class ChatService:
                 msg.update_id,
                 command.file.model_dump(mode="json") if command.file else None,
                 command.text,
+                msg.user_key,
                 job_id=f"resume:{msg.channel}:{msg.update_id}",
             )
         elif isinstance(command, ExportData):
             return [await self._export(key, now)]
         elif isinstance(command, EraseUser):
-            removed = await self.personal.erase(key, now)
-            if self.matches is not None:
-                await self.matches.forget(key)
-            sender = self.senders.get(msg.channel)
-            if isinstance(sender, KeepsUserFiles):
-                await sender.forget(msg.chat_id)
-            log.info("user.erased", removed=removed)
+            await self._erase_person(key, msg, now)
         return []
+
+    async def _erase_person(self, person: str, msg: InboundMessage, now: datetime) -> None:
+        """/delete from any chat: the person, every chat and address linked to them, everywhere."""
+        chats = await self.people.route(person) if self.people is not None else [person]
+        if self.linking is not None:
+            await self.linking.forget_person(person, chats)
+        removed: dict[str, int] = {}
+        for key in dict.fromkeys([person, msg.user_key, *chats]):
+            for name, count in (await self.personal.erase(key, now)).items():
+                removed[name] = removed.get(name, 0) + count
+        if self.matches is not None:
+            await self.matches.forget(person)
+        sender = self.senders.get(msg.channel)
+        if isinstance(sender, KeepsUserFiles):
+            await sender.forget(msg.chat_id)
+        log.info("user.erased", removed=removed, chats=len(chats))
+
+    async def _lang_of(self, key: str) -> str:
+        stored = await self.conversations.load(key)
+        return str(stored.state.get("lang", "en")) if stored else "en"
 
     async def _export(self, user_key: str, now: datetime) -> Reply:
         data = await self.personal.export(user_key)
+        if self.people is not None:
+            # Every chat and address linked to the person, in the order alerts try them.
+            members = await self.people.members(user_key)
+            data["channels"] = [
+                {"channel": str(member.channel), "user_key": member.user_key}
+                for member in members
+            ]
+            if self.linking is not None:
+                for entry in data["channels"]:
+                    mailbox = await self.linking.mailbox(entry["user_key"])
+                    if mailbox is not None:
+                        entry["address"] = mailbox.address
         data["exported_at"] = now.isoformat()
         content = json.dumps(data, default=json_default, indent=2, ensure_ascii=False).encode()
         stored = await self.conversations.load(user_key)

@@ -461,13 +461,14 @@ class MatchService:
     ) -> OutboxRow:
         return OutboxRow.new(
             kind,
-            record.user_key,
+            record.deliver_to,
             ChatRef(channel=record.channel, chat_id=record.chat_id),
             job_id,
             replies,
             now=now,
             not_before=not_before,
             seq=seq,
+            person=record.user_key if record.target_key else None,
         )
 
     async def send_digests(self) -> int:
@@ -516,7 +517,14 @@ class MatchService:
             self._row(OutboxKind.DIGEST, record, job.id, [card], seq, now, now)
             for seq, (job, card) in enumerate(zip(jobs, cards, strict=True))
         ]
-        if record.channel in ONE_MESSAGE_DIGESTS:
+        if record.channel is Channel.EMAIL:
+            # One row holding every card: the e-mail channel sends a row as one digest mail.
+            rows = [
+                self._row(
+                    OutboxKind.DIGEST, record, f"digest:{now:%Y%m%dT%H%M}", cards, 0, now, now
+                )
+            ]
+        elif record.channel in ONE_MESSAGE_DIGESTS:
             cards = [row.replies[0] for row in rows]
             digest = match_views.one_message(cards, record.lang)
             rows = [
@@ -562,13 +570,13 @@ class MatchService:
     async def handle(self, msg: InboundMessage, lang: str) -> list[Reply] | None:
         """Replies for a match button or /applications; None when the message is not one."""
         if msg.kind is MessageKind.COMMAND and msg.command == "applications":
-            return await self._tracker(msg.user_key, lang)
+            return await self._tracker(msg.owner, lang)
         if msg.kind is not MessageKind.CALLBACK:
             return None
         action = match_views.parse_match_callback(msg.text)
         if action is None:
             return None
-        return await self._act(msg.user_key, lang, action)
+        return await self._act(msg.owner, lang, action)
 
     async def _act(self, user_key: str, lang: str, action: MatchAction) -> list[Reply]:
         now = self.clock()

@@ -42,6 +42,7 @@ class ResumeIntake:
         text: str | None,
         *,
         last_try: bool = False,
+        chat_user: str = "",
     ) -> str:
         """Parse one resume and feed the outcome back as an event; returns the outcome.
 
@@ -90,7 +91,10 @@ class ResumeIntake:
             outcome = {"kind": MessageKind.RESUME_FAILED,
                        "failure": "download" if transient else "corrupt"}
         metrics.resume_parsed(outcome.get("failure") or "parsed")
-        user_id = user_key.split(":", 1)[1]
+        # The event comes from the chat the file was sent in (``chat_user``); the resume is
+        # stored under the person (``user_key``), who may have several linked chats.
+        chat_key = chat_user or user_key
+        user_id = chat_key.split(":", 1)[1]
         event = InboundMessage(
             channel=Channel(channel),
             chat_id=chat_id,
@@ -99,6 +103,6 @@ class ResumeIntake:
             **outcome,
         )
         await self.chat.accept(event)
-        await self.chat.process_user(user_key)
+        await self.chat.process_user(chat_key)
         log.info("resume.processed", outcome=str(outcome["kind"]), failure=outcome.get("failure"))
         return str(outcome["kind"])

@@ -15,6 +15,7 @@ import asyncio
 import functools
 import gc
 import shutil
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -38,6 +39,7 @@ from core.store.ingest import MongoAuditLog, MongoJobRepository, MongoSourceRepo
 from core.store.matches import MongoApplications, MongoFeedback, MongoLinks, MongoMatches
 from core.store.mongo import connect
 from core.store.outbox import MongoOutbox, MongoRecipients
+from core.store.people import MongoPeople
 from core.store.repositories import (
     MongoConversationRepository,
     MongoDeadLetters,
@@ -59,6 +61,7 @@ from matching.index import Progress, VectorIndex
 from matching.index_edge import MIGRATED, EdgeVectorIndex, migrate_local_mode
 from webhooks.admin import AdminService
 from webhooks.chat import ChatService, utc_now
+from webhooks.linking import LinkService
 from webhooks.matches import MatchService
 from webhooks.resumes import ResumeIntake
 
@@ -142,6 +145,7 @@ class Runtime:
     delivery: DeliveryService
     links: MongoLinks
     matches: MatchService
+    linking: LinkService
     telegram_bot: Any = None
     _closers: list[Any] = field(default_factory=list)
 
@@ -295,9 +299,10 @@ class Runtime:
         chat.user_wrote = delivery.user_wrote
         links = MongoLinks()
 
+        public_url = settings.public_url or f"http://{settings.host}:{settings.port}"
         matches = MatchService(
             settings=settings.matching,
-            public_url=settings.public_url or f"http://{settings.host}:{settings.port}",
+            public_url=public_url,
             embedder=embedder,
             index=index,
             jobs=admin.jobs,
@@ -315,6 +320,31 @@ class Runtime:
         )
         chat.matches = matches
         admin.match_stats = matches.stats_lines
+        email_sender = None
+        if settings.email_enabled:
+            from bots.email import EmailChannel, EmailSender
+
+            email_sender = EmailSender(settings.smtp)
+        linking = LinkService(
+            people=MongoPeople(),
+            users=chat.users,
+            conversations=conversations,
+            personal=chat.personal,
+            redis=redis,
+            cipher=cipher,
+            public_url=public_url,
+            email=email_sender,
+            forget=matches.forget,
+            reindex=functools.partial(_reindex, queue),
+            clock=chat.clock,
+        )
+        chat.people = linking.people
+        chat.linking = linking
+        if email_sender is not None and Channel.EMAIL not in (senders or {}):
+            # Job mail: to verified addresses only, looked up (and decrypted) per message.
+            delivery.senders = {
+                **delivery.senders, Channel.EMAIL: EmailChannel(email_sender, linking.mailbox)
+            }
         stale = rebuild_needed or bool(
             await index.stale_ids("jobs") or await index.stale_ids("candidates")
         )
@@ -339,6 +369,7 @@ class Runtime:
             delivery=delivery,
             links=links,
             matches=matches,
+            linking=linking,
             _closers=closers,
         )
 
@@ -375,3 +406,10 @@ class Runtime:
         await self.mongo.close()
         await asyncio.to_thread(self.stack.stop)
         log.info("runtime.stopped")
+
+
+async def _reindex(queue: TaskQueue, person: str) -> None:
+    """Linked chats share the kept profile: index it again (and match it) soon."""
+    await queue.enqueue(
+        "index_candidate", person, job_id=f"candidate:{person}:linked:{time.time_ns()}"
+    )

@@ -85,13 +85,15 @@ async def parse_resume(
     update_id: str,
     file: dict[str, Any] | None,
     text: str | None,
+    chat_user: str = "",
 ) -> str:
     """Download and parse a resume, then continue the user's conversation."""
     runtime: Runtime = ctx["runtime"]
     last_try = ctx["job_try"] >= MAX_TRIES
     try:
         return await runtime.resumes.run(
-            user_key, channel, chat_id, update_id, file, text, last_try=last_try
+            user_key, channel, chat_id, update_id, file, text, last_try=last_try,
+            chat_user=chat_user,
         )
     except TransientError as exc:
         raise Retry(defer=ctx["job_try"] * 5) from exc

@@ -120,16 +120,24 @@ class EmailSender:
         self._tls_context = tls_context
         self._clock = clock
 
-    async def send(self, chat_id: str, reply: Reply) -> list[str]:
-        """Mail one reply to the address ``chat_id``; its subject is the reply's first line."""
+    async def send(
+        self,
+        chat_id: str,
+        reply: Reply,
+        *,
+        lang: str | None = None,
+        unsubscribe_url: str | None = None,
+    ) -> list[str]:
+        """Mail one reply to the address ``chat_id``; its subject is the reply's first line.
+        ``lang`` / ``unsubscribe_url``: this recipient's, over the sender's defaults."""
         address = self._checked(chat_id)
         first_line = next((line for line in reply.text.splitlines() if line.strip()), "JobScout")
         message = render_email(
             reply,
             to=address,
-            lang=self._lang,
+            lang=lang or self._lang,
             subject=subject_from(first_line, _SUBJECT_CHARS),
-            unsubscribe_url=self._unsubscribe_for(address),
+            unsubscribe_url=unsubscribe_url or self._unsubscribe_for(address),
             from_address=self._from,
             message_id_domain=self._domain,
             now=self._clock(),
@@ -141,15 +149,22 @@ class EmailSender:
         del callback_id
 
     async def send_digest(
-        self, address: str, cards: Sequence[Reply], *, lang: str, subject: str | None = None
+        self,
+        address: str,
+        cards: Sequence[Reply],
+        *,
+        lang: str,
+        subject: str | None = None,
+        unsubscribe_url: str | None = None,
     ) -> str:
-        """Several job cards in one mail; its Message-ID."""
+        """Several job cards in one mail; its Message-ID. ``unsubscribe_url``: this recipient's,
+        over the sender's default."""
         address = self._checked(address)
         message = render_digest(
             cards,
             to=address,
             lang=lang,
-            unsubscribe_url=self._unsubscribe_for(address),
+            unsubscribe_url=unsubscribe_url or self._unsubscribe_for(address),
             from_address=self._from,
             message_id_domain=self._domain,
             now=self._clock(),

@@ -299,6 +299,8 @@ TEXTS: dict[str, str] = {
         "/frequency – wie oft ich dir Jobs schicke\n"
         "/applications – deine gemerkten Jobs und Bewerbungen\n"
         "/pause und /unpause – Benachrichtigungen anhalten oder wieder starten\n"
+        "/link – JobScout auch in einem anderen Chat nutzen\n/channels – wohin Jobs gehen\n"
+        "/email – Jobs auch per E-Mail bekommen\n"
         "/language – Sprache ändern\n/privacy – Einwilligung ansehen oder widerrufen\n"
         "/export – alles herunterladen, was ich über dich gespeichert habe\n"
         "/delete – alle deine Daten löschen\n"
@@ -678,4 +680,84 @@ TEXTS: dict[str, str] = {
     "btn_job_applied@whatsapp": "Beworben",
     "btn_job_why@whatsapp": "Warum passt das?",
     "btn_move_interviewing@whatsapp": "Einladung erhalten",
+    # --- linking chats and e-mail (/link, /channels, /email) ---
+    "link_code_issued": (
+        "Dein Verknüpfungscode: {code}\n\nSende im anderen Chat (Telegram oder WhatsApp):\n"
+        "/link {code}\n\nEr gilt einmal und läuft in {minutes} Minuten ab."
+    ),
+    "link_code_invalid": (
+        "Das ist kein Verknüpfungscode. Codes sehen so aus: K7QX2M – sende /link K7QX2M."
+    ),
+    "link_code_wrong": (
+        "Dieser Code funktioniert nicht: vertippt, schon benutzt oder abgelaufen. Fordere im "
+        "Chat, den du schon nutzt, mit /link einen neuen an."
+    ),
+    "link_throttled": "Zu viele Versuche. Warte {minutes} Minuten und versuche es erneut.",
+    "link_same_person": "Diese Chats sind schon verknüpft. /channels zeigt sie.",
+    "link_channel_taken": (
+        "Du hast schon einen {channel}-Chat verknüpft. Löse ihn zuerst unter /channels."
+    ),
+    "link_conflict": (
+        "Beide Chats haben ein Profil. Welches willst du behalten? Das andere wird gelöscht; "
+        "nichts wird zusammengeführt."
+    ),
+    "btn_keep_here": "Dieses behalten",
+    "btn_keep_other": "Das andere",
+    "link_conflict_expired": (
+        "Diese Auswahl ist abgelaufen. Sende /link in einem Chat, um neu zu beginnen."
+    ),
+    "link_done": "Verknüpft. {channels}\n\nMit /channels änderst du, wohin Jobs gehen.",
+    "channels_header": "Deine Kanäle, in der Reihenfolge, in der ich sie versuche:",
+    "channels_line": "{position}. {channel}",
+    "channels_preferred": "{position}. {channel} – bekommt deine Jobs",
+    "channels_fallback_note": (
+        "Erreiche ich dich auf einem nicht, geht die Nachricht einmal an den nächsten."
+    ),
+    "channels_only_one": (
+        "Du nutzt JobScout nur hier. /link verknüpft einen weiteren Chat (Telegram, WhatsApp); "
+        "/email fügt eine E-Mail-Adresse hinzu."
+    ),
+    "btn_prefer": "Jobs an {channel}",
+    "btn_unlink": "{channel} lösen",
+    "btn_link_new": "Chat verknüpfen",
+    "btn_email_remove": "E-Mail entfernen",
+    "channel_preferred": "Jobs gehen jetzt zuerst an {channel}.",
+    "channel_unlinked": (
+        "{channel} ist gelöst und beginnt neu; dein Profil bleibt bei deinen anderen Chats."
+    ),
+    "channel_unlink_last": "Das ist dein einziger Chat: Es gibt nichts zu lösen.",
+    "channel_not_linked": "{channel} ist nicht verknüpft.",
+    "channel_name_telegram": "Telegram",
+    "channel_name_whatsapp": "WhatsApp",
+    "channel_name_email": "E-Mail",
+    "channel_name_console": "Terminal",
+    "email_ask": (
+        "An welche E-Mail-Adresse sollen deine Jobs gehen? Ich schicke ihr einen Code, um zu "
+        "prüfen, dass sie dir gehört. /cancel führt zurück."
+    ),
+    "email_ask_again": "Bitte sende eine E-Mail-Adresse, etwa ana@example.org, oder /cancel.",
+    "email_code_ask": "Gib hier den 6-stelligen Code aus der E-Mail ein.",
+    "email_code_ask_again": "Bitte gib den 6-stelligen Code aus der E-Mail ein, oder /cancel.",
+    "email_not_understood": (
+        "Sende /email mit einer Adresse (/email ana@example.org), dem Code aus der E-Mail "
+        "(/email 123456) oder /email entfernen."
+    ),
+    "email_off": "E-Mail ist bei diesem JobScout nicht eingeschaltet.",
+    "email_invalid": "Diese Adresse sieht nicht richtig aus. Bitte prüfe sie und sende sie erneut.",
+    "email_code_sent": (
+        "Ich habe einen Code an {address} geschickt. Gib ihn hier ein; er läuft in {minutes} "
+        "Minuten ab. Bis du bestätigst, geht nichts anderes an diese Adresse."
+    ),
+    "email_send_failed": (
+        "Ich konnte die E-Mail nicht senden. Bitte prüfe die Adresse oder versuche es später."
+    ),
+    "email_in_use": "Diese Adresse gehört zu einem anderen JobScout-Profil.",
+    "email_verified": "{address} ist bestätigt. {channels}",
+    "email_code_wrong": (
+        "Dieser Code stimmt nicht oder ist abgelaufen. Sende /email mit dem Code, oder /email, "
+        "um neu zu beginnen."
+    ),
+    "email_removed": "Die E-Mail-Adresse ist entfernt; dorthin geht nichts mehr.",
+    "email_none": "Du hast bei mir keine E-Mail-Adresse. /email fügt eine hinzu.",
+    "email_already": "{address} ist schon bestätigt.",
 }

@@ -275,6 +275,8 @@ TEXTS: dict[str, str] = {
         "/menu – main menu\n/prefs – change an answer\n/resume – replace your resume\n"
         "/frequency – how often I send jobs\n/applications – the jobs you saved or applied to\n"
         "/pause and /unpause – stop or restart alerts\n"
+        "/link – use JobScout in another chat too\n/channels – where alerts go\n"
+        "/email – get jobs by e-mail as well\n"
         "/language – change the language\n/privacy – see or withdraw your consent\n"
         "/export – download everything I hold about you\n/delete – erase all your data\n"
         "/cancel – stop the current question"
@@ -625,4 +627,78 @@ TEXTS: dict[str, str] = {
     "btn_job_applied@whatsapp": "I applied",
     "btn_job_why@whatsapp": "Why this match?",
     "btn_move_interviewing@whatsapp": "Got an interview",
+    # --- linking chats and e-mail (/link, /channels, /email) ---
+    "link_code_issued": (
+        "Your link code: {code}\n\nIn the other chat (Telegram or WhatsApp), send:\n"
+        "/link {code}\n\nIt works once and expires in {minutes} minutes."
+    ),
+    "link_code_invalid": "That is not a link code. Codes look like K7QX2M: send /link K7QX2M.",
+    "link_code_wrong": (
+        "That code does not work: it may be mistyped, used already or expired. Ask for a new "
+        "one with /link in the chat you already use."
+    ),
+    "link_throttled": "Too many tries. Wait {minutes} minutes and try again.",
+    "link_same_person": "These chats are already linked. /channels shows them.",
+    "link_channel_taken": (
+        "You already have a {channel} chat linked. Unlink it in /channels first."
+    ),
+    "link_conflict": (
+        "Both chats have a profile. Which one do you want to keep? The other one is deleted; "
+        "nothing is merged."
+    ),
+    "btn_keep_here": "Keep this one",
+    "btn_keep_other": "Keep the other",
+    "link_conflict_expired": "That choice has expired. Send /link in one chat to start again.",
+    "link_done": "Linked. {channels}\n\n/channels changes where alerts go.",
+    "channels_header": "Your channels, in the order I try them:",
+    "channels_line": "{position}. {channel}",
+    "channels_preferred": "{position}. {channel} – gets your alerts",
+    "channels_fallback_note": (
+        "If I cannot reach you on one, the message goes to the next one, once."
+    ),
+    "channels_only_one": (
+        "You use JobScout only here. /link links another chat (Telegram, WhatsApp); "
+        "/email adds an e-mail address."
+    ),
+    "btn_prefer": "Alerts to {channel}",
+    "btn_unlink": "Unlink {channel}",
+    "btn_link_new": "Link another chat",
+    "btn_email_remove": "Remove e-mail",
+    "channel_preferred": "Alerts now go to {channel} first.",
+    "channel_unlinked": (
+        "{channel} is unlinked. It starts fresh; your profile stays with your other chats."
+    ),
+    "channel_unlink_last": "This is your only chat: there is nothing to unlink it from.",
+    "channel_not_linked": "{channel} is not linked.",
+    "channel_name_telegram": "Telegram",
+    "channel_name_whatsapp": "WhatsApp",
+    "channel_name_email": "E-mail",
+    "channel_name_console": "Terminal",
+    "email_ask": (
+        "Which e-mail address should get your jobs? I will mail it a code to check it is yours. "
+        "/cancel to go back."
+    ),
+    "email_ask_again": "Please send one e-mail address, like ana@example.org, or /cancel.",
+    "email_code_ask": "Type the 6-digit code from the e-mail here.",
+    "email_code_ask_again": "Please type the 6-digit code from the e-mail, or /cancel.",
+    "email_not_understood": (
+        "Send /email with an address (/email ana@example.org), the code from the e-mail "
+        "(/email 123456), or /email remove."
+    ),
+    "email_off": "E-mail is not switched on for this JobScout.",
+    "email_invalid": "That address does not look right. Please check it and send it again.",
+    "email_code_sent": (
+        "I sent a code to {address}. Type it here; it expires in {minutes} minutes. Nothing else "
+        "goes to that address until you confirm it."
+    ),
+    "email_send_failed": "I could not send the e-mail. Please check the address or try later.",
+    "email_in_use": "That address belongs to another JobScout profile.",
+    "email_verified": "{address} is confirmed. {channels}",
+    "email_code_wrong": (
+        "That code is not right or has expired. Type /email followed by the code, or /email to "
+        "start over."
+    ),
+    "email_removed": "The e-mail address is removed; nothing more goes there.",
+    "email_none": "You have no e-mail address with me. /email adds one.",
+    "email_already": "{address} is already confirmed.",
 }

@@ -279,6 +279,8 @@ TEXTS: dict[str, str] = {
         "/frequency – cada cuánto te envío empleos\n"
         "/applications – los empleos que guardaste o a los que te postulaste\n"
         "/pause y /unpause – detener o reanudar las alertas\n"
+        "/link – usar JobScout también en otro chat\n/channels – adónde van los empleos\n"
+        "/email – recibir empleos también por correo\n"
         "/language – cambiar el idioma\n/privacy – ver o retirar tu consentimiento\n"
         "/export – descargar todo lo que tengo sobre ti\n/delete – borrar todos tus datos\n"
         "/cancel – cancelar la pregunta actual"
@@ -636,4 +638,84 @@ TEXTS: dict[str, str] = {
     "btn_job_applied@whatsapp": "Ya me postulé",
     "btn_job_why@whatsapp": "¿Por qué encaja?",
     "btn_move_interviewing@whatsapp": "Tengo entrevista",
+    # --- linking chats and e-mail (/link, /channels, /email) ---
+    "link_code_issued": (
+        "Tu código para vincular: {code}\n\nEn el otro chat (Telegram o WhatsApp), envía:\n"
+        "/link {code}\n\nSirve una vez y caduca en {minutes} minutos."
+    ),
+    "link_code_invalid": (
+        "Eso no es un código para vincular. Los códigos son así: K7QX2M; envía /link K7QX2M."
+    ),
+    "link_code_wrong": (
+        "Ese código no funciona: puede estar mal escrito, usado o caducado. Pide uno nuevo con "
+        "/link en el chat que ya usas."
+    ),
+    "link_throttled": "Demasiados intentos. Espera {minutes} minutos y vuelve a intentarlo.",
+    "link_same_person": "Estos chats ya están vinculados. /channels los muestra.",
+    "link_channel_taken": (
+        "Ya tienes un chat de {channel} vinculado. Desvincúlalo primero en /channels."
+    ),
+    "link_conflict": (
+        "Los dos chats tienen un perfil. ¿Cuál quieres conservar? El otro se borra; no se "
+        "mezcla nada."
+    ),
+    "btn_keep_here": "Conservar este",
+    "btn_keep_other": "El otro perfil",
+    "link_conflict_expired": (
+        "Esa elección ha caducado. Envía /link en uno de los chats para empezar de nuevo."
+    ),
+    "link_done": "Vinculado. {channels}\n\nCon /channels cambias adónde van los empleos.",
+    "channels_header": "Tus canales, en el orden en que los pruebo:",
+    "channels_line": "{position}. {channel}",
+    "channels_preferred": "{position}. {channel} – recibe tus empleos",
+    "channels_fallback_note": (
+        "Si no te localizo en uno, el mensaje va una vez al siguiente."
+    ),
+    "channels_only_one": (
+        "Usas JobScout solo aquí. /link vincula otro chat (Telegram, WhatsApp); /email añade "
+        "una dirección de correo."
+    ),
+    "btn_prefer": "Empleos a {channel}",
+    "btn_unlink": "Desvincular {channel}",
+    "btn_link_new": "Vincular otro chat",
+    "btn_email_remove": "Quitar el correo",
+    "channel_preferred": "Ahora los empleos van primero a {channel}.",
+    "channel_unlinked": (
+        "{channel} está desvinculado y empieza de cero; tu perfil sigue con tus otros chats."
+    ),
+    "channel_unlink_last": "Es tu único chat: no hay nada de lo que desvincularlo.",
+    "channel_not_linked": "{channel} no está vinculado.",
+    "channel_name_telegram": "Telegram",
+    "channel_name_whatsapp": "WhatsApp",
+    "channel_name_email": "Correo",
+    "channel_name_console": "Terminal",
+    "email_ask": (
+        "¿A qué dirección de correo envío tus empleos? Le mandaré un código para comprobar que "
+        "es tuya. /cancel para volver."
+    ),
+    "email_ask_again": "Envía una dirección de correo, como ana@example.org, o /cancel.",
+    "email_code_ask": "Escribe aquí el código de 6 cifras del correo.",
+    "email_code_ask_again": "Escribe el código de 6 cifras del correo, o /cancel.",
+    "email_not_understood": (
+        "Envía /email con una dirección (/email ana@example.org), el código del correo "
+        "(/email 123456) o /email quitar."
+    ),
+    "email_off": "El correo no está activado en este JobScout.",
+    "email_invalid": "Esa dirección no parece correcta. Revísala y envíala de nuevo.",
+    "email_code_sent": (
+        "He enviado un código a {address}. Escríbelo aquí; caduca en {minutes} minutos. No "
+        "envío nada más a esa dirección hasta que la confirmes."
+    ),
+    "email_send_failed": (
+        "No pude enviar el correo. Revisa la dirección o inténtalo más tarde."
+    ),
+    "email_in_use": "Esa dirección pertenece a otro perfil de JobScout.",
+    "email_verified": "{address} está confirmada. {channels}",
+    "email_code_wrong": (
+        "Ese código no es correcto o ha caducado. Envía /email seguido del código, o /email "
+        "para empezar de nuevo."
+    ),
+    "email_removed": "La dirección de correo está quitada; no va nada más allí.",
+    "email_none": "No tienes ninguna dirección de correo conmigo. /email añade una.",
+    "email_already": "{address} ya está confirmada.",
 }

@@ -12,12 +12,12 @@ from typing import Any
 
 from core.channels import Channel
 from core.domain import ConsentPurpose, Frozen, Profile
-from core.store.documents import ConversationDoc, UserDoc
+from core.store.documents import ConversationDoc, PersonDoc, UserDoc
 from core.store.mongo import find_in
 
 
 class CandidateRecord(Frozen):
-    user_key: str
+    user_key: str  # the person's key: their profile, matches and tracker are under it
     lang: str
     profile: Profile
     onboarded: bool
@@ -27,6 +27,13 @@ class CandidateRecord(Frozen):
     reachable: bool
     linked: tuple[str, ...] = ()
     last_digest_at: datetime | None = None
+    # The chat or address that gets their messages (the first of a linked person's route);
+    # channel and chat_id are its. Unset: the person's own chat, ``user_key``.
+    target_key: str | None = None
+
+    @property
+    def deliver_to(self) -> str:
+        return self.target_key or self.user_key
 
     @property
     def wants_matches(self) -> bool:
@@ -47,16 +54,32 @@ class MongoCandidates:
         keys = list(dict.fromkeys(user_keys))
         if not keys:
             return {}
+        linked = await find_in(PersonDoc.get_pymongo_collection(), "_id", keys)
+        people = {raw["_id"]: raw for raw in linked}
+        # A linked person's messages go to the first chat of their route; anyone else's to
+        # their own chat.
+        targets = {key: (people[key]["route"] or [key])[0] if key in people else key
+                   for key in keys}
         users = {
-            raw["_id"]: raw for raw in await find_in(UserDoc.get_pymongo_collection(), "_id", keys)
+            raw["_id"]: raw
+            for raw in await find_in(
+                UserDoc.get_pymongo_collection(), "_id", list(set(targets.values()))
+            )
         }
         out: dict[str, CandidateRecord] = {}
-        states = await find_in(ConversationDoc.get_pymongo_collection(), "_id", list(users))
+        states = await find_in(
+            ConversationDoc.get_pymongo_collection(),
+            "_id",
+            [key for key in keys if targets[key] in users],
+        )
         for raw in states:
-            user = users[raw["_id"]]
+            target = targets[raw["_id"]]
+            user = users[target]
             state = raw["state"]
+            person = people.get(raw["_id"])
             out[raw["_id"]] = CandidateRecord(
                 user_key=raw["_id"],
+                target_key=target if target != raw["_id"] else None,
                 lang=str(state.get("lang", user.get("language", "en"))),
                 profile=Profile.model_validate(state.get("profile", {})),
                 onboarded=bool(state.get("onboarded")),
@@ -65,7 +88,7 @@ class MongoCandidates:
                 chat_id=str(user["chat_id"]),
                 reachable=bool(user.get("reachable", True)),
                 linked=tuple(user.get("linked", [])),
-                last_digest_at=user.get("last_digest_at"),
+                last_digest_at=(person or user).get("last_digest_at"),
             )
         return out
 
@@ -79,6 +102,11 @@ class MongoCandidates:
         return [raw["_id"] async for raw in cursor]
 
     async def set_last_digest(self, user_key: str, at: datetime) -> None:
-        await UserDoc.get_pymongo_collection().update_one(
+        """One digest per person per period: a linked person's is noted on their route."""
+        linked = await PersonDoc.get_pymongo_collection().update_one(
             {"_id": user_key}, {"$set": {"last_digest_at": at}}
         )
+        if linked.matched_count == 0:
+            await UserDoc.get_pymongo_collection().update_one(
+                {"_id": user_key}, {"$set": {"last_digest_at": at}}
+            )

@@ -29,9 +29,32 @@ class UserDoc(Document):
     last_inbound_at: datetime | None = None
     window_closed_at: datetime | None = None
     reengaged_at: datetime | None = None
+    # The person this chat or address belongs to once it was linked to another (core.store.people);
+    # unset, it is a person of its own.
+    person: str | None = None
+    # E-mail only: the verified address, encrypted (chat_id holds the key, not the address), and
+    # the nonce its signed unsubscribe link carries (used once: unsubscribing removes the address).
+    address: bytes | None = None
+    unsubscribe_nonce: str | None = None
 
     class Settings:
         name = "users"
+        indexes: ClassVar = [IndexModel([("person", ASCENDING)], sparse=True)]
+
+
+class PersonDoc(Document):
+    """A person with linked channels: the order their messages try the channels in.
+
+    Only linked people have one; everyone else is the person of their one chat.
+    """
+
+    id: str = Field(alias="_id")  # type: ignore[assignment]  # the key the personal data is under
+    route: list[str]  # member user keys: the first gets alerts and digests, the rest are fallbacks
+    last_digest_at: datetime | None = None
+    updated_at: datetime
+
+    class Settings:
+        name = "people"
 
 
 class ProfileDoc(Document):
@@ -228,8 +251,9 @@ class AuditDoc(Document):
 class OutboxDoc(Document):
     """One message to deliver: user × job × kind, unique by its id, rendered when queued."""
 
-    id: str = Field(alias="_id")  # type: ignore[assignment]  # "<kind>|<user key>|<job id>"
+    id: str = Field(alias="_id")  # type: ignore[assignment]  # "<kind>|<person>|<job id>"
     user_key: str
+    person: str | None = None  # whose message, when user_key is one of several linked chats
     channel: str
     chat_id: str
     kind: str  # alert | digest | followup
@@ -339,6 +363,7 @@ class FeedbackDoc(Document):
 
 DOCUMENTS: list[type[Document]] = [
     UserDoc,
+    PersonDoc,
     ProfileDoc,
     ConsentDoc,
     ConversationDoc,
@@ -364,12 +389,14 @@ DOCUMENTS: list[type[Document]] = [
 # time either has its resume erased or sees the conversation gone (webhooks/resumes.py).
 PERSONAL: list[tuple[type[Document], str]] = [
     (UserDoc, "_id"),
+    (PersonDoc, "_id"),
     (ProfileDoc, "_id"),
     (ConsentDoc, "user_key"),
     (ConversationDoc, "_id"),
     (ResumeDoc, "_id"),
     (InboundDoc, "user_key"),
     (OutboxDoc, "user_key"),
+    (OutboxDoc, "person"),
     (MatchDoc, "user_key"),
     (ApplicationDoc, "user_key"),
     (LinkDoc, "user_key"),

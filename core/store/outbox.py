@@ -73,7 +73,8 @@ class OutboxRow(Frozen):
     """One message (one or more replies, sent in order) to one user."""
 
     id: str
-    user_key: str
+    user_key: str  # the chat or address it goes to (delivery may move it down the route)
+    person: str | None = None  # whose it is, when that is not ``user_key`` (linked chats)
     channel: Channel
     chat_id: str
     kind: OutboxKind
@@ -103,12 +104,18 @@ class OutboxRow(Frozen):
         now: datetime,
         not_before: datetime | None = None,
         seq: int = 0,
+        person: str | None = None,
     ) -> OutboxRow:
-        """A row to enqueue; ``not_before`` defaults to ``now`` (send as soon as possible)."""
+        """A row to enqueue; ``not_before`` defaults to ``now`` (send as soon as possible).
+
+        ``person``: whose message it is when ``user_key`` is one of several linked chats; the
+        row's identity is the person's, so it is queued once whichever chat it goes to.
+        """
         due = not_before or now
         return cls(
-            id=outbox_id(kind, user_key, job_id),
+            id=outbox_id(kind, person or user_key, job_id),
             user_key=user_key,
+            person=person,
             channel=chat.channel,
             chat_id=chat.chat_id,
             kind=kind,
@@ -591,6 +598,7 @@ def _to_doc(row: OutboxRow) -> dict[str, Any]:
     return {
         "_id": row.id,
         "user_key": row.user_key,
+        "person": row.person,
         "channel": str(row.channel),
         "chat_id": row.chat_id,
         "kind": str(row.kind),
@@ -616,6 +624,7 @@ def _from_doc(raw: dict[str, Any]) -> OutboxRow:
     return OutboxRow(
         id=raw["_id"],
         user_key=raw["user_key"],
+        person=raw.get("person"),
         channel=Channel(raw["channel"]),
         chat_id=raw["chat_id"],
         kind=OutboxKind(raw["kind"]),

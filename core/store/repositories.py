@@ -324,9 +324,15 @@ class MongoPersonalData:
             data["resumes"] = resumes
         return data
 
-    async def erase(self, user_key: str, now: datetime) -> dict[str, int]:
+    async def erase(
+        self, user_key: str, now: datetime, *, profile_only: bool = False
+    ) -> dict[str, int]:
+        """Everything under ``user_key``; ``profile_only`` keeps the chat itself (its user row
+        and its inbox): a profile dropped when two chats are linked, not a chat erased."""
         removed: dict[str, int] = {}
         for document, field in PERSONAL:
+            if profile_only and document in (UserDoc, InboundDoc):
+                continue
             result = await document.get_pymongo_collection().delete_many({field: user_key})
             removed[str(document.get_settings().name)] = result.deleted_count
         await ErasureDoc.get_pymongo_collection().find_one_and_update(

@@ -30,10 +30,13 @@ MAX_BUTTON_LABEL = 40
 
 # Keys whose translation is rightly the same as the English text.
 IDENTICAL_EVERYWHERE = frozenset({"btn_quiet_default", "quiet_value", "btn_remove_skill"})
+# Product names, and a line that is only a number and a name.
+_NAMES = frozenset({"channel_name_telegram", "channel_name_whatsapp", "channel_name_console",
+                    "channels_line"})
 IDENTICAL_ALLOWED: dict[str, frozenset[str]] = {
     # German job ads use these English words as they are.
-    "de": IDENTICAL_EVERYWHERE | {"btn_remote", "btn_hybrid", "btn_junior", "btn_senior"},
-    "es": IDENTICAL_EVERYWHERE,
+    "de": IDENTICAL_EVERYWHERE | _NAMES | {"btn_remote", "btn_hybrid", "btn_junior", "btn_senior"},
+    "es": IDENTICAL_EVERYWHERE | _NAMES,
 }
 
 # A real command: a slash not glued to a word or a currency sign ("Europe/Berlin", "$/hour").
