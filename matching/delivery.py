@@ -417,6 +417,11 @@ class DeliveryService:
         """Outside the window: hold the row; ask the user back with a template, once until
         they write (what they write releases every held row: ``user_wrote``)."""
         templates = self.templates.get(row.channel)
+        if templates is None:
+            # No template can ask them back: another chat of theirs gets it now, if they have one.
+            moved = await self._move_to_linked(row, recipient, state, or_skip=False)
+            if moved is not None:
+                return await self._deliver(*moved, state, marks)
         if templates is not None and not recipient.reengaged_since_last_message():
             permit = await self._book(row, state)
             if not permit.granted:
@@ -438,9 +443,13 @@ class DeliveryService:
                 if moved is None:
                     return self.clock()
                 return await self._deliver(*moved, state, marks)
-            except Exception as exc:  # no approved template, or another refusal: wait for them
+            except Exception as exc:  # no approved template, or another refusal
                 log.exception("delivery.template_rejected")
                 state.report["template_failed"] += 1
+                # Another chat of theirs gets it now; with none, it waits for them to write.
+                moved = await self._move_to_linked(row, recipient, state, or_skip=False)
+                if moved is not None:
+                    return await self._deliver(*moved, state, marks)
                 await self._hold(row, f"template refused: {type(exc).__name__}", state)
                 return self.clock()
             await self.recipients.reengaged(row.user_key, self.clock())
@@ -529,9 +538,10 @@ class DeliveryService:
         state.look_again(when, row.user_key)
 
     async def _move_to_linked(
-        self, row: OutboxRow, recipient: Recipient, state: _Drain
+        self, row: OutboxRow, recipient: Recipient, state: _Drain, *, or_skip: bool = True
     ) -> tuple[OutboxRow, Recipient] | None:
-        """The row, retargeted to a reachable linked user key; None when it was skipped."""
+        """The row, retargeted to the next reachable chat of the person; None when there is
+        none (then it is skipped, unless ``or_skip`` is False) or the row is no longer ours."""
         linked = await self.recipients.many(recipient.linked)
         for key in recipient.linked:
             other = linked.get(key)
@@ -563,7 +573,8 @@ class DeliveryService:
                 }
             )
             return retargeted, other
-        await self._skip(row, "unreachable", state)
+        if or_skip:
+            await self._skip(row, "unreachable", state)
         return None
 
     async def _retry(self, row: OutboxRow, error: str, state: _Drain) -> datetime | None:

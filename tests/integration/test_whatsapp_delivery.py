@@ -13,6 +13,7 @@ from core.channels import Channel, ChatRef, Reply
 from core.store.documents import UserDoc
 from core.store.outbox import OutboxKind, OutboxRow, OutboxStatus
 from tests.fakes.graph_api import FakeGraphAPI
+from tests.fakes.smtp_server import FakeSmtpServer
 from webhooks.runtime import Runtime
 
 pytestmark = pytest.mark.integration
@@ -165,3 +166,37 @@ async def test_our_own_bug_is_dead_lettered_not_retried(
     await runtime.delivery.drain()
     assert await statuses(runtime) == {"job1": OutboxStatus.DEAD}
     assert graph.errors(131009) == 1
+
+
+async def test_outside_the_window_with_the_template_refused_a_linked_address_gets_it_once(
+    settings_factory: Any, graph: FakeGraphAPI
+) -> None:
+    async with FakeSmtpServer() as smtp:
+        settings = settings_factory(
+            whatsapp=graph.settings(per_user_interval_s=0.05), smtp=smtp.settings()
+        )
+        runtime = await Runtime.start(settings)
+        try:
+            await add_user(wrote_ago=timedelta(hours=25))
+            mail_key = "email:0123456789abcdef01234567"
+            await runtime.linking.people.add_member(
+                KEY, mail_key, ChatRef(channel=Channel.EMAIL, chat_id=mail_key),
+                datetime.now(UTC), address=runtime.linking.cipher.encrypt(b"ana@example.org"),
+                language="de", unsubscribe_nonce="nonce-1",
+            )
+            graph.fail_next(131009)  # the template is refused (not approved, say)
+            await runtime.delivery.outbox.enqueue([alert("job1")])
+            report = await runtime.delivery.drain()
+            (mail,) = await smtp.wait_for("ana@example.org", 1)
+            assert "job1: Backend Developer at Acme" in mail.get_body(("plain",)).get_content()
+            assert report["retargeted"] == 1
+            assert report["held"] == 0
+            (row,) = await runtime.delivery.outbox.rows_of(mail_key)
+            assert row.status is OutboxStatus.SENT
+            assert row.channel is Channel.EMAIL
+            # Nothing went out on WhatsApp but the refused template; another drain sends nothing.
+            await runtime.delivery.drain()
+            assert [m.type for m in graph.messages_to(USER)] == []
+            assert len(smtp.inbox("ana@example.org")) == 1
+        finally:
+            await runtime.stop()
