@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 from arq.connections import ArqRedis, RedisSettings, create_pool
+from redis.asyncio import Redis
 
 
 class TaskQueue(Protocol):
@@ -28,3 +29,91 @@ class ArqQueue:
 async def connect_queue(redis_url: str) -> ArqQueue:
     pool = await create_pool(RedisSettings.from_dsn(redis_url))
     return ArqQueue(pool)
+
+
+# --- erasure: a person's work waiting in the queue, and its traces in Redis's own files -------
+
+_QUEUE = "arq:queue"
+_JOBS = "arq:job:"
+_RESULTS = "arq:result:"
+_RETRIES = "arq:retry:"
+_REWRITE_WAIT_S = 10.0
+
+
+def _names(value: Any, personal: frozenset[str]) -> bool:
+    """Whether a task argument is, or holds, one of the ``personal`` strings."""
+    if isinstance(value, str):
+        return value in personal
+    if isinstance(value, dict):
+        return any(_names(item, personal) for item in value.values())
+    if isinstance(value, list | tuple):
+        return any(_names(item, personal) for item in value)
+    return False
+
+
+async def forget_jobs(redis: Redis, personal: set[str]) -> int:
+    """/delete: drop queued jobs and kept results whose arguments name the person.
+
+    A queued job for them (a deferred re-index, a retry) would write about them again; a kept
+    result repeats its arguments. Returns how many keys went. Jobs running now are left alone:
+    they are fenced by the data they find gone.
+    """
+    from arq.jobs import DeserializationError, deserialize_job_raw, deserialize_result
+
+    wanted = frozenset(key for key in personal if key)
+    removed = 0
+    async for raw_key in redis.scan_iter(match=f"{_JOBS}*", count=500):
+        key = raw_key.decode() if isinstance(raw_key, bytes) else str(raw_key)
+        data = await redis.get(key)
+        if data is None:
+            continue
+        try:
+            _, args, kwargs, _, _ = deserialize_job_raw(data)
+        except DeserializationError:
+            continue
+        if _names(list(args), wanted) or _names(kwargs, wanted):
+            job_id = key.removeprefix(_JOBS)
+            await redis.zrem(_QUEUE, job_id)
+            removed += int(await redis.delete(key, f"{_RETRIES}{job_id}"))
+    async for raw_key in redis.scan_iter(match=f"{_RESULTS}*", count=500):
+        key = raw_key.decode() if isinstance(raw_key, bytes) else str(raw_key)
+        data = await redis.get(key)
+        if data is None:
+            continue
+        try:
+            result = deserialize_result(data)
+        except DeserializationError:
+            continue
+        if _names(list(result.args), wanted) or _names(result.kwargs, wanted):
+            removed += int(await redis.delete(key))
+    return removed
+
+
+async def compact_redis_files(redis: Redis, wait_s: float = _REWRITE_WAIT_S) -> bool:
+    """Rewrite Redis's append-only file, so deleted keys leave no history in it.
+
+    Redis appends every write to its AOF; only a rewrite drops what was deleted since. Waits
+    (up to ``wait_s``) for a rewrite already running, which may predate the deletions, then asks
+    for a new one and returns True once it is asked; False when Redis keeps no AOF or refuses.
+    """
+    import asyncio
+
+    from redis.exceptions import ResponseError
+
+    try:
+        persistence = await redis.info("persistence")
+    except ResponseError:
+        return False
+    if not int(persistence.get("aof_enabled", 0)):
+        return False
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + wait_s
+    while True:
+        try:
+            await redis.execute_command("BGREWRITEAOF")  # type: ignore[no-untyped-call]
+            return True
+        except ResponseError:
+            # A rewrite is running (it may have forked before the deletions): ask again after.
+            if loop.time() >= deadline:
+                return False
+            await asyncio.sleep(0.1)

@@ -43,7 +43,7 @@ from core.channels import (
 )
 from core.errors import RecipientBlocked, TransientError
 from core.logging import pseudonym
-from core.queue import TaskQueue
+from core.queue import TaskQueue, compact_redis_files, forget_jobs
 from core.store.people import MongoPeople
 from core.store.repositories import (
     MongoConversationRepository,
@@ -276,8 +276,12 @@ class ChatService:
     async def _erase_person(self, person: str, msg: InboundMessage, now: datetime) -> None:
         """/delete from any chat: the person, every chat and address linked to them, everywhere."""
         chats = await self.people.route(person) if self.people is not None else [person]
+        members = await self.people.members(person) if self.people is not None else []
         if self.linking is not None:
             await self.linking.forget_person(person, chats)
+        # Work queued for them would write about them again, and kept results repeat their ids.
+        named = {person, msg.user_key, msg.chat_id, *chats, *(m.chat_id for m in members)}
+        dropped = await forget_jobs(self.redis, named)
         removed: dict[str, int] = {}
         for key in dict.fromkeys([person, msg.user_key, *chats]):
             for name, count in (await self.personal.erase(key, now)).items():
@@ -287,7 +291,9 @@ class ChatService:
         sender = self.senders.get(msg.channel)
         if isinstance(sender, KeepsUserFiles):
             await sender.forget(msg.chat_id)
-        log.info("user.erased", removed=removed, chats=len(chats))
+        # Redis's append-only file keeps every write until it is rewritten: rewrite it now.
+        await compact_redis_files(self.redis)
+        log.info("user.erased", removed=removed, chats=len(chats), jobs=dropped)
 
     async def _lang_of(self, key: str) -> str:
         stored = await self.conversations.load(key)
