@@ -28,6 +28,7 @@ from redis.asyncio import Redis
 
 from core.channels import Channel
 from core.domain import Frozen
+from core.logging import pseudonym
 from core.settings import MatchingSettings, WhatsAppSettings
 
 _MICROS: Final = 1_000_000
@@ -188,7 +189,9 @@ class RedisRateLimiter:
             return Permit(granted=True)
         # The hash tag ({channel}) keeps both keys in one slot of a Redis Cluster, which a
         # script touching two keys needs.
-        keys = [f"{self._prefix}:{{{channel}}}", f"{self._prefix}:{{{channel}}}:{chat_id}"]
+        # The chat is named by its pseudonym: no Redis key holds a chat id.
+        chat = pseudonym(chat_id)
+        keys = [f"{self._prefix}:{{{channel}}}", f"{self._prefix}:{{{channel}}}:{chat}"]
         args = [
             round(limits.interval * _MICROS),
             round(limits.chat_interval * _MICROS),

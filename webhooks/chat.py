@@ -239,7 +239,7 @@ class ChatService:
             await self.queue.enqueue(
                 "index_candidate",
                 key,
-                job_id=f"candidate:{key}:{int(now.timestamp())}",
+                job_id=f"candidate:{pseudonym(key)}:{int(now.timestamp())}",
                 defer_by=1.0,
             )
         elif isinstance(command, KeepResume):
@@ -251,7 +251,7 @@ class ChatService:
                 "index_candidate",
                 key,
                 msg.update_id if command.first_batch else "",
-                job_id=f"candidate:{key}:now:{msg.update_id}",
+                job_id=f"candidate:{pseudonym(key)}:now:{msg.update_id}",
             )
         elif isinstance(command, SetReachable):
             await self.users.set_reachable(msg.user_key, command.reachable)
@@ -374,7 +374,7 @@ class ChatService:
                 return
 
     async def _first_time(self, key: str) -> bool:
-        return bool(await self.redis.set(f"once:{key}", "1", nx=True))
+        return bool(await self.redis.set(f"once:{pseudonym(key)}", "1", nx=True))
 
 
 _COMMANDS: TypeAdapter[list[Command]] = TypeAdapter(list[Command])

@@ -24,6 +24,7 @@ from pathlib import Path
 import structlog
 
 from core.jobs import JobStatus, RawPosting, Source, SourceKind, company_key
+from core.logging import pseudonym
 from core.store.ingest import DuplicateSource
 from crawlers.demo import demo_files
 from crawlers.files import UnreadableFile, read_file, read_saved
@@ -320,7 +321,9 @@ async def _index_demo(runtime: Runtime, job_ids: list[str], progress: Progress |
     )
     slot = f"{runtime.chat.clock():%Y%m%dT%H%M%S}"
     for key in await matches.candidates.onboarded_keys():
-        await runtime.queue.enqueue("index_candidate", key, job_id=f"candidate:{key}:demo:{slot}")
+        await runtime.queue.enqueue(
+            "index_candidate", key, job_id=f"candidate:{pseudonym(key)}:demo:{slot}"
+        )
 
 
 async def remove_demo(runtime: Runtime) -> int:

@@ -28,7 +28,7 @@ from redis.asyncio import Redis
 from core.channels import Channel, FileFetcher, ReplySender, TemplateSender
 from core.crypto import Cipher
 from core.embedded import EmbeddedStack
-from core.logging import set_pseudonym_key
+from core.logging import pseudonym, set_pseudonym_key
 from core.queue import ArqQueue, TaskQueue, connect_queue
 from core.ratelimit import RedisRateLimiter, delivery_limits
 from core.settings import MatchingSettings, Settings
@@ -411,5 +411,5 @@ class Runtime:
 async def _reindex(queue: TaskQueue, person: str) -> None:
     """Linked chats share the kept profile: index it again (and match it) soon."""
     await queue.enqueue(
-        "index_candidate", person, job_id=f"candidate:{person}:linked:{time.time_ns()}"
+        "index_candidate", person, job_id=f"candidate:{pseudonym(person)}:linked:{time.time_ns()}"
     )
