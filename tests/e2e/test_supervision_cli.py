@@ -284,3 +284,62 @@ def test_kill_minus_9_of_the_whole_group_loses_nothing_answered_200(
     assert sum(accepted.values()) >= kill_after
     # Nothing answered 200 was applied twice: no message was read against the step after it.
     assert not [text for text in sent if text.startswith("Please")]
+
+
+@pytest.mark.timeout(240)
+def test_kill_minus_9_of_the_database_alone_mid_burst_loses_nothing_and_applies_nothing_twice(
+    tmp_path: Path,
+) -> None:
+    """SecantusDB dies after the 9th answered update of a burst; ``jobscout run`` restarts it.
+    Telegram resends every update that got no 200 (the fake senders here do the same, with a
+    pause), so each user must end exactly at the step their whole script leads to."""
+    users = list(range(600, 608))
+    refused: list[int] = []  # non-200 answers while the database was down
+
+    async def scenario() -> list[str]:
+        async with FakeTelegramAPI() as fake, httpx.AsyncClient(timeout=10) as http:
+            port = free_port()
+            async with jobscout_run(tmp_path, fake, port) as process:
+                await until_ready(http, port)
+                answered = 0
+                killed: list[int] = []
+
+                async def user(chat_id: int) -> None:
+                    nonlocal answered
+                    for step, (kind, value, _) in enumerate(SCRIPT):
+                        update = scripted(chat_id * 10 + step, chat_id, kind, value)
+                        while True:  # Telegram's resend of what got no 200
+                            try:
+                                status = await post(http, port, update)
+                            except httpx.TransportError:
+                                status = 0
+                            if status == 200:
+                                break
+                            refused.append(status)
+                            await asyncio.sleep(0.5)
+                        answered += 1
+                        if answered == 9:
+                            killed.append(server_pids(tmp_path)["SecantusDB"])
+                            os.kill(killed[0], signal.SIGKILL)
+
+                await asyncio.gather(*(user(chat_id) for chat_id in users))
+                assert killed  # the database really died mid-burst
+                for chat_id in users:
+                    expected = SCRIPT[-1][2]
+
+                    def reached(chat_id: int = chat_id, expected: str = expected) -> bool:
+                        sent = fake.messages_to(chat_id)
+                        return bool(sent) and expected in sent[-1].lower()
+
+                    async with asyncio.timeout(90):
+                        while not reached():  # noqa: ASYNC110 - another process's replies
+                            await asyncio.sleep(0.1)
+                assert process.returncode is None  # it never gave up
+                assert server_pids(tmp_path)["SecantusDB"] != killed[0]  # a new one serves
+            return [text for chat_id in users for text in fake.messages_to(chat_id)]
+
+    sent = asyncio.run(scenario())
+    # Nothing applied twice: no answer was read against the step after it.
+    assert not [text for text in sent if text.startswith("Please")]
+    # Each user got each step's answer once: one privacy notice each, one "which jobs" each.
+    assert sum("privacy notice" in text.lower() for text in sent) == len(users)
