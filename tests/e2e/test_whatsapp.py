@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from pydantic import SecretStr
 
+from core import metrics
 from core.channels import REENGAGE_PAYLOAD
 from core.store.documents import UserDoc
 from core.store.outbox import OutboxStatus
@@ -391,3 +392,22 @@ async def test_the_business_scoped_id_is_kept_beside_the_wa_id_once_they_consent
     raw = await UserDoc.get_pymongo_collection().find_one({"_id": f"whatsapp:{CARLA}"})
     assert raw is not None
     assert raw["business_id"] == BSUID
+
+
+def whatsapp_webhooks(outcome: str) -> float:
+    return metrics.sample(
+        "jobscout_webhook_request_duration_seconds_count", channel="whatsapp", outcome=outcome
+    )
+
+
+async def test_whatsapp_webhook_outcomes_move_their_counters(wa: WaStack) -> None:
+    outcomes = ("accepted", "duplicate", "forged")
+    before = {outcome: whatsapp_webhooks(outcome) for outcome in outcomes}
+    hello = envelope(text_message(CARLA, "hola"))
+    assert await wa.post(hello, signature=None) == 401
+    assert await wa.post(hello, signature="sha256=" + "0" * 64) == 403
+    assert await wa.post(hello) == 200
+    await wa.graph.wait_for_messages(CARLA, 1)
+    assert await wa.post(hello) == 200  # Meta's resend of the same message
+    moved = {outcome: whatsapp_webhooks(outcome) - before[outcome] for outcome in outcomes}
+    assert moved == {"accepted": 1, "duplicate": 1, "forged": 2}

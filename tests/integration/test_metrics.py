@@ -23,7 +23,7 @@ from core.store.outbox import OutboxKind, OutboxRow
 from tests.fakes.ats_api import FakeAtsApi, load_fixture
 from tests.fakes.telegram_api import FakeTelegramAPI
 from webhooks.runtime import Runtime
-from webhooks.worker import MAX_TRIES, WorkerCtx, retried
+from webhooks.worker import MAX_TRIES, WorkerCtx, retried, sweep_outbox
 
 pytestmark = pytest.mark.integration
 
@@ -202,3 +202,12 @@ async def test_crawls_count_by_source_kind_and_matches_per_job(settings_factory:
             assert metrics.sample("jobscout_matches_per_job_count") - matched_before == 1
         finally:
             await runtime.stop()
+
+
+async def test_the_sweep_reports_the_queue_depth(runtime: Runtime) -> None:
+    for n in range(3):  # deferred: nobody runs them during the test
+        await runtime.queue.enqueue("index_candidate", f"telegram:{n}", defer_by=3600)
+    waiting = await runtime.queue.pool.zcard(runtime.queue.pool.default_queue_name)
+    assert waiting >= 3
+    await sweep_outbox({"runtime": runtime})
+    assert metrics.sample("jobscout_queue_depth") == waiting
