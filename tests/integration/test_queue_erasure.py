@@ -4,7 +4,7 @@ nothing in Redis's files names them (a real redis-server with its append-only fi
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -112,7 +112,7 @@ _SERVERS: list[EmbeddedRedis] = []
 
 
 @pytest.fixture(autouse=True)
-def _stop_servers() -> None:
-    yield  # type: ignore[misc]
+def _stop_servers() -> Iterator[None]:
+    yield
     while _SERVERS:
         _SERVERS.pop().stop()

@@ -188,7 +188,9 @@ async def test_outside_the_window_with_the_template_refused_a_linked_address_get
             await runtime.delivery.outbox.enqueue([alert("job1")])
             report = await runtime.delivery.drain()
             (mail,) = await smtp.wait_for("ana@example.org", 1)
-            assert "job1: Backend Developer at Acme" in mail.get_body(("plain",)).get_content()
+            body = mail.get_body(("plain",))
+            assert body is not None
+            assert "job1: Backend Developer at Acme" in body.get_content()
             assert report["retargeted"] == 1
             assert report["held"] == 0
             (row,) = await runtime.delivery.outbox.rows_of(mail_key)
