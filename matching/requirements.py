@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from core.domain import LanguageLevel, SpokenLanguage
 from core.jobs import JobPosting
@@ -70,6 +71,12 @@ def _heading(line: str) -> tuple[str, bool] | None:
     return None
 
 
+# A new job is scored against thousands of candidates: what its text requires is read once per
+# job, not once per pair (these are pure functions of strings; the caches hold recent jobs).
+_JOBS_REMEMBERED = 1024
+
+
+@lru_cache(maxsize=_JOBS_REMEMBERED)
 def nice_to_have_text(markdown: str) -> tuple[str, str]:
     """The description split into (text that is not nice-to-have, nice-to-have text)."""
     other: list[str] = []
@@ -107,13 +114,21 @@ def split_skills(
     posting: JobPosting, taxonomy: SkillTaxonomy
 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(required, nice_to_have) canonical skills of a posting, each in order of appearance."""
-    other_text, nice_text = nice_to_have_text(posting.description_md)
-    elsewhere = set(taxonomy.find_in_text(f"{posting.title}\n{other_text}"))
+    return _split_skills(posting.title, posting.description_md, posting.skills, taxonomy)
+
+
+@lru_cache(maxsize=_JOBS_REMEMBERED)
+def _split_skills(
+    title: str, description: str, listed: tuple[str, ...], taxonomy: SkillTaxonomy
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    other_text, nice_text = nice_to_have_text(description)
+    found_elsewhere = taxonomy.find_in_text(f"{title}\n{other_text}")
+    elsewhere = set(found_elsewhere)
     nice_found = taxonomy.find_in_text(nice_text)
     nice = tuple(skill for skill in nice_found if skill not in elsewhere)
     only_nice = set(nice)
     required: dict[str, None] = {}
-    for skill in (*posting.skills, *taxonomy.find_in_text(f"{posting.title}\n{other_text}")):
+    for skill in (*listed, *found_elsewhere):
         if skill not in only_nice:
             required.setdefault(skill)
     return tuple(required), nice
@@ -158,6 +173,7 @@ _KNOWLEDGE_NOUN = re.compile(r"\b(deutsch|englisch|spanisch|franzosisch)kenntnis
 _KNOWLEDGE_CODES = {"deutsch": "de", "englisch": "en", "spanisch": "es", "franzosisch": "fr"}
 
 
+@lru_cache(maxsize=_JOBS_REMEMBERED)
 def _fold_plain(text: str) -> str:
     """``core.text.fold`` line by line: a phrase must not run on into the next bullet."""
     return "\n".join(fold(line) for line in text.splitlines())
@@ -180,15 +196,22 @@ def required_languages(posting: JobPosting, *, written: bool = True) -> tuple[Sp
     "verhandlungssicheres Englisch", "español nativo"). "Native" asks for FLUENT: recruiters
     take C2 speakers. A basic level is not a gate and is dropped.
     """
+    return _required_languages(posting.language, posting.description_md, written)
+
+
+@lru_cache(maxsize=_JOBS_REMEMBERED)
+def _required_languages(
+    language: str | None, description: str, written: bool
+) -> tuple[SpokenLanguage, ...]:
     levels: dict[str, LanguageLevel] = {}
 
     def need(code: str, level: LanguageLevel) -> None:
         if _LEVEL_RANK[level] > _LEVEL_RANK[levels.get(code, LanguageLevel.BASIC)]:
             levels[code] = level
 
-    if written and posting.language:
-        need(posting.language.casefold()[:2], LanguageLevel.WORKING)
-    other_text, _ = nice_to_have_text(posting.description_md)
+    if written and language:
+        need(language.casefold()[:2], LanguageLevel.WORKING)
+    other_text, _ = nice_to_have_text(description)
     text = _fold_plain(other_text)
     for found in _LANGUAGE_PHRASE.finditer(text):
         name = found.group("lang1") or found.group("lang2")
@@ -287,8 +310,13 @@ _LICENCE_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
 def required_licences(posting: JobPosting) -> tuple[str, ...]:
     """Canonical licences the posting requires outside its nice-to-have text, in table order;
     a licence included in another one it requires is dropped (NP already means RN)."""
-    other_text, _ = nice_to_have_text(posting.description_md)
-    text = _fold_plain(f"{posting.title}\n{other_text}")
+    return _required_licences(posting.title, posting.description_md)
+
+
+@lru_cache(maxsize=_JOBS_REMEMBERED)
+def _required_licences(title: str, description: str) -> tuple[str, ...]:
+    other_text, _ = nice_to_have_text(description)
+    text = _fold_plain(f"{title}\n{other_text}")
     found = [name for pattern, name in _LICENCE_PHRASES if pattern.search(text)]
     included = set().union(*(LICENCE_INCLUDES.get(name, frozenset()) for name in found))
     return tuple(name for name in found if name not in included)
