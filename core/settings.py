@@ -100,7 +100,7 @@ class MatchingSettings(BaseModel):
     # their sum).
     weight_semantic: float = 0.45
     weight_skills: float = 0.30
-    weight_title: float = 0.15
+    weight_title: float = 0.0  # measured to add nothing by default (matching/scoring.py)
     weight_recency: float = 0.10
     threshold: float = 0.45  # nothing under this is sent
     no_salary_penalty: float = 0.05  # a job without salary is kept but ranked lower

@@ -61,6 +61,12 @@ from matching.titles import clean_title, role_family, title_similarity
 
 NEUTRAL = 0.5  # a part we cannot judge: no skills listed, no titles given, no posting date
 NICE_WEIGHT = 0.5  # a nice-to-have skill counts half a required one
+# Skill coverage counts at most this many required (and nice-to-have) skills: a recruiter asks
+# whether someone has the key skills, and a wish list of twelve must not make a candidate with
+# the four that matter look like a quarter of a fit. Measured on the labelled set (nDCG@10):
+# uncapped coverage ranked worse than no skills part at all (0.939 against 0.947); capped at 3
+# it ranks best (0.955) and zeroing it costs 0.009; caps of 4 and 6 gave 0.953 and 0.931.
+SKILLS_THAT_COUNT = 3
 TITLE_MATCH_AT = 0.75  # title part from which the reasons say "title matches"
 
 _SENIORITY_ORDER = (
@@ -162,7 +168,10 @@ class Weights:
 
     semantic: float = 0.45
     skills: float = 0.30
-    title: float = 0.15
+    # Title similarity adds nothing the embedding and the role gates don't already say: on the
+    # labelled set, with skills capped, zeroing it cost 0.0003 nDCG@10. It stays a reason ("the
+    # title matches") and a setting, weighing nothing by default.
+    title: float = 0.0
     recency: float = 0.10
     threshold: float = 0.45
     no_salary_penalty: float = 0.05
@@ -482,11 +491,11 @@ def skills_part(
     matched = tuple(s for s in (*required, *nice) if _skill_key(s, taxonomy) in known)
     missing = tuple(s for s in required if _skill_key(s, taxonomy) not in known)
     missing_nice = tuple(s for s in nice if _skill_key(s, taxonomy) not in known)
-    total = len(required) + NICE_WEIGHT * len(nice)
+    total = min(len(required), SKILLS_THAT_COUNT) + NICE_WEIGHT * min(len(nice), SKILLS_THAT_COUNT)
     if total == 0 or not candidate.skills:
         return NEUTRAL, matched, missing, missing_nice
     have = (len(required) - len(missing)) + NICE_WEIGHT * (len(nice) - len(missing_nice))
-    return have / total, matched, missing, missing_nice
+    return min(1.0, have / total), matched, missing, missing_nice
 
 
 def _skill_key(skill: str, taxonomy: SkillTaxonomy) -> str:
