@@ -54,6 +54,11 @@ class SmtpSettings(BaseModel):
     password: SecretStr | None = None
     from_address: str = "JobScout <jobs@localhost>"
     timeout_s: float = 20.0
+    # Late bounces (delivery status notifications): job mail goes out with a VERP envelope
+    # sender ``bounces+…@BOUNCE_DOMAIN`` (default: the From domain), and an SMTP listener on
+    # BOUNCE_PORT (on HOST) takes the notifications. Unset: only the server's own 5xx counts.
+    bounce_port: int | None = None
+    bounce_domain: str | None = None
 
 
 class CrawlSettings(BaseModel):

@@ -79,9 +79,13 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
         owned = runtime is None
         app.state.runtime = runtime or await Runtime.start(settings)
         app.state.tasks = set()
+        # Late bounces arrive by mail: the web process listens for them (SMTP__BOUNCE_PORT).
+        bounces = await app.state.runtime.listen_for_bounces()
         try:
             yield
         finally:
+            if bounces is not None:
+                await bounces.stop()
             if app.state.tasks:
                 await asyncio.wait(app.state.tasks, timeout=10)
             if owned:

@@ -31,6 +31,7 @@ from typing import Any, Final
 import structlog
 from redis.asyncio import Redis
 
+from bots.email.bounces import verp_address
 from bots.email.channel import Mailbox
 from bots.email.render import normalize_address
 from bots.email.sender import EmailSender
@@ -82,6 +83,8 @@ class LinkService:
     cipher: Cipher
     public_url: str
     email: EmailSender | None = None  # None: no SMTP configured, the e-mail channel is off
+    # Where late bounces go (a VERP envelope sender per address), or None: not listened for.
+    bounce_domain: str | None = None
     # The candidate's vector and matches follow the profile: drop one, re-index the other.
     forget: Callable[[str], Awaitable[None]] | None = None
     reindex: Callable[[str], Awaitable[None]] | None = None
@@ -358,7 +361,20 @@ class LinkService:
             if nonce
             else None
         )
-        return Mailbox(address=address, lang=str(raw.get("language") or "en"), unsubscribe_url=url)
+        return Mailbox(
+            address=address,
+            lang=str(raw.get("language") or "en"),
+            unsubscribe_url=url,
+            return_path=(
+                verp_address(user_key, self.bounce_secret, self.bounce_domain)
+                if self.bounce_domain
+                else None
+            ),
+        )
+
+    @property
+    def bounce_secret(self) -> bytes:
+        return self.cipher.derive_key("bounces")
 
     def unsubscribe_token_valid(self, token: str) -> bool:
         """Signed by us (whether or not it was used since)."""

@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import structlog
 from pymongo import AsyncMongoClient
@@ -62,6 +62,9 @@ from matching.index_edge import MIGRATED, EdgeVectorIndex, migrate_local_mode
 from webhooks.admin import AdminService
 from webhooks.chat import ChatService, utc_now
 from webhooks.linking import LinkService
+
+if TYPE_CHECKING:
+    from bots.email.bounces import Bounce, BounceListener
 from webhooks.matches import MatchService
 from webhooks.resumes import ResumeIntake
 
@@ -321,10 +324,16 @@ class Runtime:
         chat.matches = matches
         admin.match_stats = matches.stats_lines
         email_sender = None
+        bounce_domain = None
         if settings.email_enabled:
-            from bots.email import EmailChannel, EmailSender
+            from bots.email import EmailChannel, EmailSender, parse_from_address
 
             email_sender = EmailSender(settings.smtp)
+            if settings.smtp.bounce_port is not None:
+                bounce_domain = (
+                    settings.smtp.bounce_domain
+                    or parse_from_address(settings.smtp.from_address).domain
+                )
         linking = LinkService(
             people=MongoPeople(),
             users=chat.users,
@@ -334,6 +343,7 @@ class Runtime:
             cipher=cipher,
             public_url=public_url,
             email=email_sender,
+            bounce_domain=bounce_domain,
             forget=matches.forget,
             reindex=functools.partial(_reindex, queue),
             clock=chat.clock,
@@ -372,6 +382,32 @@ class Runtime:
             linking=linking,
             _closers=closers,
         )
+
+    async def listen_for_bounces(self) -> BounceListener | None:
+        """Start the SMTP listener for late bounces when ``SMTP__BOUNCE_PORT`` is set."""
+        port = self.settings.smtp.bounce_port
+        if port is None or not self.settings.email_enabled:
+            return None
+        from bots.email.bounces import BounceListener
+
+        listener = BounceListener(
+            self.settings.host, port, self.linking.bounce_secret, self._bounced
+        )
+        await listener.start()
+        return listener
+
+    async def _bounced(self, bounce: Bounce) -> None:
+        """A permanent bounce: the address is undeliverable, and the mail that bounced goes
+        down its person's route like any other permanent failure."""
+        row = (
+            await self.delivery.outbox.by_platform_id(bounce.message_id)
+            if bounce.message_id
+            else None
+        )
+        if row is not None and row.user_key == bounce.member_key:
+            await self.delivery.on_status(bounce.message_id or "", "failed", "unreachable")
+        else:
+            await self.chat.users.set_reachable(bounce.member_key, False)
 
     async def readiness(self) -> dict[str, bool]:
         async def check(name: str, probe: Any) -> tuple[str, bool]:

@@ -35,6 +35,9 @@ class Mailbox(Frozen):
     address: str = Field(repr=False)
     lang: str = "en"
     unsubscribe_url: str | None = None
+    # The envelope sender: a VERP address naming this mailbox, so a late bounce finds it
+    # (bots/email/bounces.py); None uses the sender's own.
+    return_path: str | None = Field(default=None, repr=False)
 
 
 # user key → their mailbox, or None when there is no verified, subscribed address any more.
@@ -64,6 +67,7 @@ class EmailChannel:
                 replies,
                 lang=mailbox.lang,
                 unsubscribe_url=mailbox.unsubscribe_url,
+                envelope_from=mailbox.return_path,
             )
             return [message_id]
         return await self._send_each(mailbox, replies)
@@ -87,5 +91,6 @@ class EmailChannel:
                 reply,
                 lang=mailbox.lang,
                 unsubscribe_url=mailbox.unsubscribe_url,
+                envelope_from=mailbox.return_path,
             )
         return ids

@@ -127,6 +127,7 @@ class EmailSender:
         *,
         lang: str | None = None,
         unsubscribe_url: str | None = None,
+        envelope_from: str | None = None,
     ) -> list[str]:
         """Mail one reply to the address ``chat_id``; its subject is the reply's first line.
         ``lang`` / ``unsubscribe_url``: this recipient's, over the sender's defaults."""
@@ -142,7 +143,7 @@ class EmailSender:
             message_id_domain=self._domain,
             now=self._clock(),
         )
-        return [await self.send_message(message)]
+        return [await self.send_message(message, envelope_from=envelope_from)]
 
     async def acknowledge(self, callback_id: str) -> None:
         """Mail has no buttons to answer."""
@@ -156,6 +157,7 @@ class EmailSender:
         lang: str,
         subject: str | None = None,
         unsubscribe_url: str | None = None,
+        envelope_from: str | None = None,
     ) -> str:
         """Several job cards in one mail; its Message-ID. ``unsubscribe_url``: this recipient's,
         over the sender's default."""
@@ -170,7 +172,7 @@ class EmailSender:
             now=self._clock(),
             subject=subject,
         )
-        return await self.send_message(message)
+        return await self.send_message(message, envelope_from=envelope_from)
 
     async def send_code(self, address: str, code: str, *, lang: str) -> str:
         """The verification code for a new address; its Message-ID."""
@@ -185,8 +187,9 @@ class EmailSender:
         )
         return await self.send_message(message)
 
-    async def send_message(self, message: EmailMessage) -> str:
-        """Send a rendered message to its one ``To`` address; its Message-ID."""
+    async def send_message(self, message: EmailMessage, *, envelope_from: str | None = None) -> str:
+        """Send a rendered message to its one ``To`` address; its Message-ID. ``envelope_from``:
+        the envelope sender bounces go to (a VERP address, bots/email/bounces.py), over ours."""
         recipients: Sequence[Address] = getattr(message["To"], "addresses", ())
         if len(recipients) != 1 or message.get_all("Cc") or message.get_all("Bcc"):
             raise ValueError("a message goes to exactly one To address")
@@ -210,7 +213,9 @@ class EmailSender:
         )
         try:
             async with client:
-                await client.send_message(message, sender=self._envelope_from, recipients=address)
+                await client.send_message(
+                    message, sender=envelope_from or self._envelope_from, recipients=address
+                )
         except (aiosmtplib.SMTPException, OSError) as exc:
             # OSError: a TLS failure or a socket error aiosmtplib did not wrap.
             error = smtp_error(exc) if isinstance(exc, aiosmtplib.SMTPException) else None

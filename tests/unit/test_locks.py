@@ -8,8 +8,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).parents[2]
 PIN = re.compile(r"^([A-Za-z0-9_.\-]+)==([^\s\\;]+)", re.MULTILINE)
-NOT_IN_PRODUCTION = {"pytest", "mypy", "ruff", "hypothesis", "aiosmtpd", "import-linter",
-                     "fpdf2", "secantusdb"}  # fmt: skip
+# (aiosmtpd is in production since it takes late bounces: bots/email/bounces.py.)
+NOT_IN_PRODUCTION = {"pytest", "mypy", "ruff", "hypothesis", "import-linter", "fpdf2",
+                     "secantusdb"}  # fmt: skip
 
 
 def pins(path: Path) -> dict[str, str]:
