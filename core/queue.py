@@ -1,7 +1,14 @@
-"""The task queue port and its arq adapter."""
+"""The task queue port and its arq adapter.
+
+Job payloads and results are sealed (pickled, then encrypted with the service's key, which
+authenticates them too): a task's arguments name people (a user key, a chat id, a file), and
+Redis keeps them in its append-only file; sealed, no byte of it is readable there.
+"""
 
 from __future__ import annotations
 
+import pickle
+from collections.abc import Callable
 from typing import Any, Protocol
 
 from arq.connections import ArqRedis, RedisSettings, create_pool
@@ -15,6 +22,10 @@ class TaskQueue(Protocol):
         self, task: str, *args: Any, job_id: str | None = None, defer_by: float | None = None
     ) -> None: ...
 
+    async def forget(self, personal: set[str]) -> int:
+        """/delete: drop waiting jobs and kept results whose arguments name the person."""
+        ...
+
 
 class ArqQueue:
     def __init__(self, pool: ArqRedis) -> None:
@@ -25,9 +36,39 @@ class ArqQueue:
     ) -> None:
         await self.pool.enqueue_job(task, *args, _job_id=job_id, _defer_by=defer_by)
 
+    async def forget(self, personal: set[str]) -> int:
+        return await forget_jobs(self.pool, personal, self.pool.job_deserializer)
 
-async def connect_queue(redis_url: str) -> ArqQueue:
-    pool = await create_pool(RedisSettings.from_dsn(redis_url))
+
+class Sealer(Protocol):
+    def encrypt(self, data: bytes) -> bytes: ...
+
+    def decrypt(self, token: bytes) -> bytes: ...
+
+
+Serializer = Callable[[dict[str, Any]], bytes]
+Deserializer = Callable[[bytes], dict[str, Any]]
+
+
+def sealed_serializers(sealer: Sealer) -> tuple[Serializer, Deserializer]:
+    """arq's job and result (de)serializers, encrypted by ``sealer`` (core.crypto.Cipher)."""
+
+    def serialize(value: dict[str, Any]) -> bytes:
+        return sealer.encrypt(pickle.dumps(value))
+
+    def deserialize(data: bytes) -> dict[str, Any]:
+        # Only what our key sealed is unpickled: the token is authenticated before this.
+        value: dict[str, Any] = pickle.loads(sealer.decrypt(data))
+        return value
+
+    return serialize, deserialize
+
+
+async def connect_queue(redis_url: str, sealer: Sealer | None = None) -> ArqQueue:
+    serialize, deserialize = sealed_serializers(sealer) if sealer else (None, None)
+    pool = await create_pool(
+        RedisSettings.from_dsn(redis_url), job_serializer=serialize, job_deserializer=deserialize
+    )
     return ArqQueue(pool)
 
 
@@ -51,7 +92,9 @@ def _names(value: Any, personal: frozenset[str]) -> bool:
     return False
 
 
-async def forget_jobs(redis: Redis, personal: set[str]) -> int:
+async def forget_jobs(
+    redis: Redis, personal: set[str], deserializer: Deserializer | None = None
+) -> int:
     """/delete: drop queued jobs and kept results whose arguments name the person.
 
     A queued job for them (a deferred re-index, a retry) would write about them again; a kept
@@ -68,7 +111,7 @@ async def forget_jobs(redis: Redis, personal: set[str]) -> int:
         if data is None:
             continue
         try:
-            _, args, kwargs, _, _ = deserialize_job_raw(data)
+            _, args, kwargs, _, _ = deserialize_job_raw(data, deserializer=deserializer)
         except DeserializationError:
             continue
         if _names(list(args), wanted) or _names(kwargs, wanted):
@@ -81,7 +124,7 @@ async def forget_jobs(redis: Redis, personal: set[str]) -> int:
         if data is None:
             continue
         try:
-            result = deserialize_result(data)
+            result = deserialize_result(data, deserializer=deserializer)
         except DeserializationError:
             continue
         if _names(list(result.args), wanted) or _names(result.kwargs, wanted):

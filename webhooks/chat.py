@@ -43,7 +43,7 @@ from core.channels import (
 )
 from core.errors import RecipientBlocked, TransientError
 from core.logging import pseudonym
-from core.queue import TaskQueue, compact_redis_files, forget_jobs
+from core.queue import TaskQueue, compact_redis_files
 from core.store.people import MongoPeople
 from core.store.repositories import (
     MongoConversationRepository,
@@ -281,7 +281,7 @@ class ChatService:
             await self.linking.forget_person(person, chats)
         # Work queued for them would write about them again, and kept results repeat their ids.
         named = {person, msg.user_key, msg.chat_id, *chats, *(m.chat_id for m in members)}
-        dropped = await forget_jobs(self.redis, named)
+        dropped = await self.queue.forget(named)
         removed: dict[str, int] = {}
         for key in dict.fromkeys([person, msg.user_key, *chats]):
             for name, count in (await self.personal.erase(key, now)).items():

@@ -179,18 +179,19 @@ class Runtime:
             redis_url = settings.redis_url or await stack.redis_url()
             mongo = await connect(mongodb_url, settings.mongodb_database)
             redis = Redis.from_url(redis_url)
-            queue = await connect_queue(redis_url)
+            cipher = (
+                Cipher(settings.fernet_keys)
+                if settings.fernet_keys
+                else Cipher.development(str(settings.data_dir / "dev-encryption.key"))
+            )
+            # Task arguments name people: Redis holds them sealed with the service's key.
+            queue = await connect_queue(redis_url, cipher)
             embedder = shared_embedder(settings.matching)
             index, rebuild_needed = await open_index(settings, embedder, progress)
         except BaseException:
             stack.stop()
             raise
 
-        cipher = (
-            Cipher(settings.fernet_keys)
-            if settings.fernet_keys
-            else Cipher.development(str(settings.data_dir / "dev-encryption.key"))
-        )
         all_senders: dict[Channel, ReplySender] = dict(senders or {})
         all_files: dict[Channel, FileFetcher] = dict(files or {})
         bot = None
@@ -237,7 +238,7 @@ class Runtime:
             senders=all_senders,
             queue=queue,
             redis=redis,
-            dead_letters=MongoDeadLetters(),
+            dead_letters=MongoDeadLetters(cipher),
             clock=clock,
         )
         queue_port: TaskQueue = queue

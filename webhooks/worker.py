@@ -266,6 +266,9 @@ def build_worker(
         # gets fresh ones, or a second worker in one process skips its start-up runs.
         cron_jobs=[dataclasses.replace(job, next_run=None) for job in CRON_JOBS],
         redis_pool=runtime.queue.pool,
+        # Jobs and results are sealed (core.queue): read and write them with the pool's own.
+        job_serializer=runtime.queue.pool.job_serializer,
+        job_deserializer=runtime.queue.pool.job_deserializer,
         ctx={"runtime": runtime, "backoff_scale": backoff_scale},
         handle_signals=False,
         poll_delay=poll_delay,

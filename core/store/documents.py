@@ -141,7 +141,9 @@ class ErasureDoc(Document):
 
 class DeadLetterDoc(Document):
     task: str
-    args: list[Any]  # positional, as the task takes them: a retry enqueues them again
+    # Positional, as the task takes them (a retry enqueues them again); sealed bytes when the
+    # service has its key (they name people).
+    args: list[Any] | bytes
     error: str
     failed_at: datetime
 

@@ -6,6 +6,7 @@ import base64
 import hashlib
 import hmac
 import json
+import pickle
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -356,20 +357,37 @@ class DeadLetter(Frozen):
 
 
 class MongoDeadLetters:
-    """Work that failed for good: kept for admins to see and retry."""
+    """Work that failed for good: kept for admins to see and retry.
+
+    With a cipher, the task's arguments (a user key, a chat id, reply texts) are stored sealed:
+    they come back for a retry, and no document holds them in the clear.
+    """
+
+    def __init__(self, cipher: Cipher | None = None) -> None:
+        self._cipher = cipher
 
     async def add(self, task: str, args: list[Any], error: str, now: datetime) -> None:
+        stored: Any = args
+        if self._cipher is not None:
+            stored = self._cipher.encrypt(pickle.dumps(list(args)))
         await DeadLetterDoc.get_pymongo_collection().insert_one(
-            {"task": task, "args": args, "error": error[:500], "failed_at": now}
+            {"task": task, "args": stored, "error": error[:500], "failed_at": now}
         )
 
     async def recent(self, limit: int = 20) -> list[DeadLetter]:
         cursor = DeadLetterDoc.get_pymongo_collection().find({}).sort("failed_at", -1).limit(limit)
         return [
-            DeadLetter(id=str(raw["_id"]), task=raw["task"], args=raw["args"], error=raw["error"],
-                       failed_at=raw["failed_at"])
+            DeadLetter(id=str(raw["_id"]), task=raw["task"], args=self._args(raw["args"]),
+                       error=raw["error"], failed_at=raw["failed_at"])
             async for raw in cursor
         ]
+
+    def _args(self, stored: Any) -> list[Any]:
+        if isinstance(stored, bytes) and self._cipher is not None:
+            # Authenticated by the cipher before it is unpickled: only what we sealed.
+            value = pickle.loads(self._cipher.decrypt(stored))
+            return list(value) if isinstance(value, list) else []
+        return list(stored) if isinstance(stored, list) else []
 
     async def remove(self, letter_id: str) -> None:
         await DeadLetterDoc.get_pymongo_collection().delete_one({"_id": ObjectId(letter_id)})

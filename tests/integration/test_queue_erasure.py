@@ -10,10 +10,12 @@ from pathlib import Path
 import pytest
 from arq.connections import RedisSettings, create_pool
 from arq.jobs import serialize_result
+from cryptography.fernet import Fernet
 from redis.asyncio import Redis
 
+from core.crypto import Cipher
 from core.embedded import EmbeddedRedis
-from core.queue import compact_redis_files, forget_jobs
+from core.queue import compact_redis_files, connect_queue, forget_jobs
 
 pytestmark = pytest.mark.integration
 
@@ -116,3 +118,30 @@ def _stop_servers() -> Iterator[None]:
     yield
     while _SERVERS:
         _SERVERS.pop().stop()
+
+
+async def test_sealed_jobs_hold_no_readable_argument_and_can_still_be_forgotten(
+    redis_dir: tuple[Redis, Path],
+) -> None:
+    redis, data = redis_dir
+    port = redis.connection_pool.connection_kwargs["port"]
+    cipher = Cipher([Fernet.generate_key().decode()])
+    queue = await connect_queue(f"redis://127.0.0.1:{port}/0", cipher)
+    try:
+        await queue.enqueue(
+            "parse_resume", GONE, "whatsapp", PHONE, "u1", None, "text", job_id="s1"
+        )
+        await queue.enqueue("index_candidate", STAYS, job_id="s2", defer_by=600)
+        raw = await redis.get("arq:job:s1")
+        assert raw is not None
+        assert GONE.encode() not in raw
+        assert PHONE.encode() not in raw
+        await rewritten(redis)
+        await compact_redis_files(redis)
+        await rewritten(redis)
+        assert files_holding(data, GONE) == []  # sealed: not even before the erasure
+        assert await queue.forget({GONE}) == 1
+        assert await redis.exists("arq:job:s1") == 0
+        assert await redis.exists("arq:job:s2") == 1
+    finally:
+        await queue.pool.aclose()
