@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -120,6 +120,9 @@ class MatchService:
     places: Places
     clock: Callable[[], datetime]
     kick: Callable[[], Awaitable[None]]  # start a delivery drain now
+    # The fence against /delete: whatever a fan-out wrote for someone erased meanwhile is
+    # erased again (the chat service's erasure; None: no fence, for tools that only read).
+    erase: Callable[[str], Awaitable[object]] | None = None
 
     @functools.cached_property
     def weights(self) -> Weights:
@@ -201,7 +204,21 @@ class MatchService:
         ]
         await self._queue_alerts(alerts, now, mark=False)
         alerted = {(record.user_key, target.id) for record, _, _ in alerts}
-        return len(await self.matches.record_many(sendable, now, alerted))
+        recorded = await self.matches.record_many(sendable, now, alerted)
+        await self.fence(match.user_key for match in sendable)
+        return len(recorded)
+
+    async def fence(self, written: Iterable[str]) -> None:
+        """After the page's writes: anyone among them erased since their profile was read has
+        their conversation gone (the erasure removes it first); erase what was just written for
+        them too. Checked after writing, so an erasure either saw the rows or leaves this check
+        to see it."""
+        keys = set(written)
+        if self.erase is None or not keys:
+            return
+        for gone in sorted(keys - await self.candidates.existing(keys)):
+            log.info("match.fenced", user=gone)
+            await self.erase(gone)
 
     async def job_closed(self, job_id: str) -> None:
         """A job closed or was rejected: out of the index; its undelivered matches are dropped."""

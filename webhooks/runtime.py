@@ -323,6 +323,7 @@ class Runtime:
             kick=functools.partial(kick_delivery, queue),
         )
         chat.matches = matches
+        matches.erase = functools.partial(_erase_again, chat)
         admin.match_stats = matches.stats_lines
         email_sender = None
         bounce_domain = None
@@ -450,3 +451,10 @@ async def _reindex(queue: TaskQueue, person: str) -> None:
     await queue.enqueue(
         "index_candidate", person, job_id=f"candidate:{pseudonym(person)}:linked:{time.time_ns()}"
     )
+
+
+async def _erase_again(chat: ChatService, person: str) -> None:
+    """A fan-out's writes for someone erased while it ran (MatchService.fence): what it writes
+    (matches, links, alerts) goes; a chat's own row and inbox are not the fan-out's to touch (a
+    profile dropped by linking leaves its chat in place)."""
+    await chat.personal.erase(person, chat.clock(), profile_only=True)

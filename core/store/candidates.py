@@ -6,7 +6,7 @@ where to reach them. Loading both for thousands of users at once is two queries.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -94,6 +94,13 @@ class MongoCandidates:
 
     async def get(self, user_key: str) -> CandidateRecord | None:
         return (await self.get_many([user_key])).get(user_key)
+
+    async def existing(self, user_keys: Iterable[str]) -> set[str]:
+        """Which of these people still have a conversation (an erasure removes it first)."""
+        cursor = ConversationDoc.get_pymongo_collection().find(
+            {"_id": {"$in": sorted(set(user_keys))}}, {"_id": 1}
+        )
+        return {raw["_id"] async for raw in cursor}
 
     async def onboarded_keys(self) -> list[str]:
         cursor = ConversationDoc.get_pymongo_collection().find(

@@ -7,7 +7,7 @@ import dataclasses
 import pytest
 
 from core.channels import Channel, FileRef
-from core.store.documents import InboundDoc, ResumeDoc
+from core.store.documents import InboundDoc, MatchDoc, OutboxDoc, ResumeDoc
 from tests.conftest import Stack
 from tests.e2e.test_telegram_webhook import Person, onboard_until_resume
 from tests.resume_files import SAMPLE_RESUME_EN, make_pdf
@@ -38,3 +38,31 @@ async def test_a_resume_read_while_its_owner_is_erased_is_not_kept(stack: Stack)
     # No "resume parsed" event was stored for them either (it would carry their skills).
     assert await InboundDoc.get_pymongo_collection().count_documents({"user_key": key}) == 0
     assert await chat.conversations.load(key) is None
+
+
+async def test_a_fan_out_writing_for_someone_erased_meanwhile_leaves_nothing(stack: Stack) -> None:
+    """The fan-out read A's and B's profiles, A was erased, then the page's rows were written:
+    the fence after the writes erases A's again and leaves B's alone."""
+    chat = stack.runtime.chat
+    for user in (6262, 6363):
+        await onboard_until_resume(Person(stack, user))
+    erased, kept = "telegram:6262", "telegram:6363"
+    await chat.personal.erase(erased, chat.clock())
+    now = chat.clock()
+    for key in (erased, kept):  # what the page writes for both, after the erasure
+        await MatchDoc.get_pymongo_collection().insert_one(
+            {"user_key": key, "job_id": "job1", "score": 0.9, "state": "alerted",
+             "created_at": now, "updated_at": now}
+        )
+        await OutboxDoc.get_pymongo_collection().insert_one(
+            {"_id": f"alert|{key}|job1", "user_key": key, "channel": "telegram",
+             "chat_id": key.partition(":")[2], "kind": "alert", "job_id": "job1", "replies": [],
+             "status": "pending", "not_before": now, "created_at": now}
+        )
+
+    await stack.runtime.matches.fence([erased, kept])
+
+    for document in (MatchDoc, OutboxDoc):
+        collection = document.get_pymongo_collection()
+        assert await collection.count_documents({"user_key": erased}) == 0
+        assert await collection.count_documents({"user_key": kept}) == 1
