@@ -155,8 +155,9 @@ async def compact_redis_files(redis: Redis, wait_s: float = _REWRITE_WAIT_S) -> 
         try:
             await redis.execute_command("BGREWRITEAOF")  # type: ignore[no-untyped-call]
             return True
-        except ResponseError:
+        except ResponseError as exc:
             # A rewrite is running (it may have forked before the deletions): ask again after.
-            if loop.time() >= deadline:
+            # Anything else (a managed Redis that refuses the command) will not change.
+            if "in progress" not in str(exc).lower() or loop.time() >= deadline:
                 return False
             await asyncio.sleep(0.1)
