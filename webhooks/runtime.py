@@ -395,7 +395,12 @@ class Runtime:
         listener = BounceListener(
             self.settings.host, port, self.linking.bounce_secret, self._bounced
         )
-        await listener.start()
+        try:
+            await listener.start()
+        except OSError as exc:
+            # Several web processes on one host: one of them listens, the others need not.
+            log.warning("email.bounces.not_listening", port=port, error=str(exc))
+            return None
         return listener
 
     async def _bounced(self, bounce: Bounce) -> None:

@@ -206,3 +206,10 @@ async def test_forged_and_temporary_bounces_change_nothing(
     stored = await UserDoc.get_pymongo_collection().find_one({"_id": member})
     assert stored is not None
     assert stored["reachable"] is False
+
+
+async def test_a_second_web_process_on_the_host_leaves_the_bounce_port_to_the_first(
+    stack: tuple[Runtime, FakeGraphAPI, FakeSmtpServer],
+) -> None:
+    runtime, _, _ = stack
+    assert await runtime.listen_for_bounces() is None  # the fixture's listener holds the port
