@@ -7,6 +7,7 @@ import hmac
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from html import escape
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
@@ -14,6 +15,7 @@ import structlog
 from fastapi import Depends, FastAPI, Request, Response
 from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse
 
+from bots.email.render import email_text
 from bots.payload import load_json
 from bots.telegram import to_inbound
 from bots.whatsapp import SignatureCheck, verify_handshake, verify_signature
@@ -137,10 +139,13 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
         # Mail clients that support RFC 8058 POST straight to this URL.
         if not rt.linking.unsubscribe_token_valid(token):
             return _page("This unsubscribe link is not valid.", 403)
+        lang = await rt.linking.unsubscribe_lang(token)
+        button = escape(email_text(lang, "unsubscribe"))
         return _page(
-            "Stop JobScout e-mails to this address?"
-            '<form method="post"><button type="submit">Unsubscribe</button></form>',
+            f"{escape(email_text(lang, 'page_confirm'))}"
+            f'<form method="post"><button type="submit">{button}</button></form>',
             200,
+            lang,
         )
 
     @app.post("/email/unsubscribe/{token}")
@@ -148,9 +153,10 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
         # No login: the signed token is the capability, and it works once.
         if not rt.linking.unsubscribe_token_valid(token):
             return _page("This unsubscribe link is not valid.", 403)
+        lang = await rt.linking.unsubscribe_lang(token)
         if await rt.linking.unsubscribe(token):
-            return _page("Unsubscribed: JobScout sends nothing more to this address.", 200)
-        return _page("This link was used already: the address receives nothing from us.", 410)
+            return _page(escape(email_text(lang, "page_done")), 200, lang)
+        return _page(escape(email_text(lang, "page_used")), 410, lang)
 
     @app.post("/webhooks/telegram")
     async def telegram_webhook(request: Request, rt: RuntimeDep) -> Response:
@@ -274,9 +280,10 @@ _PAGE_HEADERS = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer",
                  "X-Robots-Tag": "noindex", "Content-Security-Policy": "default-src 'none'"}
 
 
-def _page(body: str, status: int) -> Response:
+def _page(body: str, status: int, lang: str = "en") -> Response:
+    """A tiny page; ``body`` is HTML the caller escaped."""
     html = (
-        '<!doctype html><html lang="en"><meta charset="utf-8"><title>JobScout</title>'
+        f'<!doctype html><html lang="{escape(lang)}"><meta charset="utf-8"><title>JobScout</title>'
         f"<p>{body}</p></html>"
     )
     return Response(html, status_code=status, media_type="text/html", headers=_PAGE_HEADERS)

@@ -376,6 +376,12 @@ class LinkService:
     def bounce_secret(self) -> bytes:
         return self.cipher.derive_key("bounces")
 
+    async def unsubscribe_lang(self, token: str) -> str:
+        """The language of the address a token is for ("en" once it is gone, or forged)."""
+        read = read_unsubscribe(token, self._secret)
+        raw = await self.people.raw(read[0]) if read else None
+        return str(raw.get("language") or "en") if raw else "en"
+
     def unsubscribe_token_valid(self, token: str) -> bool:
         """Signed by us (whether or not it was used since)."""
         return read_unsubscribe(token, self._secret) is not None

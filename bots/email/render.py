@@ -63,6 +63,9 @@ EMAIL_TEXTS: Final[dict[str, dict[str, str]]] = {
             "nothing more will be sent to this address."
         ),
         "code_footer": "This code was requested in a chat with JobScout.",
+        "page_confirm": "Stop JobScout e-mails to this address?",
+        "page_done": "Unsubscribed: JobScout sends nothing more to this address.",
+        "page_used": "This link was used already: the address receives nothing from us.",
     },
     "de": {
         "footer": "Du erhältst diese E-Mail, weil du JobScout gebeten hast, dir Jobs zu schicken.",
@@ -78,6 +81,9 @@ EMAIL_TEXTS: Final[dict[str, dict[str, str]]] = {
             "diese E-Mail: An diese Adresse wird nichts mehr gesendet."
         ),
         "code_footer": "Dieser Code wurde in einem Chat mit JobScout angefordert.",
+        "page_confirm": "Keine E-Mails von JobScout mehr an diese Adresse?",
+        "page_done": "Abgemeldet: JobScout sendet nichts mehr an diese Adresse.",
+        "page_used": "Dieser Link wurde schon benutzt: Die Adresse bekommt nichts mehr von uns.",
     },
     "es": {
         "footer": "Recibes este correo porque pediste a JobScout que te enviara empleos.",
@@ -93,6 +99,9 @@ EMAIL_TEXTS: Final[dict[str, dict[str, str]]] = {
             "nada más a esta dirección."
         ),
         "code_footer": "Este código se pidió en un chat con JobScout.",
+        "page_confirm": "¿Dejar de recibir correos de JobScout en esta dirección?",
+        "page_done": "Baja hecha: JobScout no envía nada más a esta dirección.",
+        "page_used": "Este enlace ya se usó: la dirección no recibe nada nuestro.",
     },
 }
 

@@ -443,13 +443,22 @@ async def test_the_unsubscribe_link_works_once_and_only_as_signed(both: Both) ->
     page = await both.stack.http.get(endpoint)
     assert page.status_code == 200
     assert "<form" in page.text
+    assert "Stop JobScout e-mails" in page.text
     assert len(await route_of(wa_key(BEN)) or []) == 2  # a GET changes nothing
+    # The page speaks the address's language.
+    member = (await route_of(wa_key(BEN)) or [])[-1]
+    await UserDoc.get_pymongo_collection().update_one({"_id": member}, {"$set": {"language": "de"}})
+    german = await both.stack.http.get(endpoint)
+    assert 'lang="de"' in german.text
+    assert "Keine E-Mails von JobScout" in german.text
 
     forged_post = await both.stack.http.post(f"{both.stack.base_url}/email/unsubscribe/{forged}")
     assert forged_post.status_code == 403
     assert len(await route_of(wa_key(BEN)) or []) == 2
 
-    assert (await both.stack.http.post(endpoint)).status_code == 200
+    done = await both.stack.http.post(endpoint)
+    assert done.status_code == 200
+    assert "Abgemeldet" in done.text
     assert await route_of(wa_key(BEN)) == [wa_key(BEN)]
     assert (await both.stack.http.post(endpoint)).status_code == 410
 
