@@ -76,6 +76,10 @@ class Ingestor:
         """Store what one crawl found; ``complete``: the crawl saw the whole listing; ``demo``:
         the postings are the bundled demo catalogue (cards say so)."""
         report = IngestReport()
+        # Open jobs per company, read once per ingest and kept current with what it inserts:
+        # near-duplicates are looked for among them for every new posting. (Per call: one
+        # Ingestor serves concurrent crawls.)
+        open_jobs: dict[str, list[StoredJob]] = {}
         for raw in raws:
             result = normalize(raw, today=now.date(), taxonomy=self.taxonomy)
             if isinstance(result, Dropped):
@@ -83,15 +87,27 @@ class Ingestor:
                 continue
             if demo:
                 result = result.model_copy(update={"demo": True})
-            report.seen.append(await self._one(source, result, now, report))
+            report.seen.append(await self._one(source, result, now, report, open_jobs))
         if complete:
             gone = await self.jobs.open_ids_of_source(source.id) - set(report.seen)
             report.closed_ids = await self.jobs.vanished(source.id, gone, now)
             report.closed = len(report.closed_ids)
         return report
 
+    async def _open_of_company(
+        self, company: str, open_jobs: dict[str, list[StoredJob]]
+    ) -> list[StoredJob]:
+        if company not in open_jobs:
+            open_jobs[company] = await self.jobs.open_of_company(company)
+        return open_jobs[company]
+
     async def _one(
-        self, source: Source, posting: JobPosting, now: datetime, report: IngestReport
+        self,
+        source: Source,
+        posting: JobPosting,
+        now: datetime,
+        report: IngestReport,
+        open_jobs: dict[str, list[StoredJob]],
     ) -> str:
         fp = fingerprint(posting)
         url = canonical_url(posting.url) if posting.url else None
@@ -103,7 +119,7 @@ class Ingestor:
             existing = next(
                 (
                     job
-                    for job in await self.jobs.open_of_company(company)
+                    for job in await self._open_of_company(company, open_jobs)
                     if job.signature and similarity(job.signature, signature) >= NEAR_DUPLICATE
                 ),
                 None,
@@ -139,6 +155,8 @@ class Ingestor:
                 }
             )
             await self.jobs.revise(existing, updated, changed or ("status",), now)
+            if any(existing.id == job.id for jobs in open_jobs.values() for job in jobs):
+                open_jobs.clear()  # its text or company may have changed: read them again
             report.revised.append(existing.id)
             return existing.id
         status, reason = review_decision(source, posting, self.auto_approve_confidence)
@@ -155,6 +173,8 @@ class Ingestor:
             last_seen_at=now,
         )
         await self.jobs.insert(job, external_key, company)
+        if company in open_jobs:
+            open_jobs[company].append(job)
         report.created.append(job.id)
         (report.approved if status is JobStatus.APPROVED else report.pending).append(job.id)
         return job.id

@@ -10,17 +10,35 @@ import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import assert_never
 
 import structlog
 
-from conversations.admin_views import (
-    ADMIN_HELP,
-    EDIT_PROMPTS,
-    EDITABLE_FIELDS,
-    edit_choice,
-    job_card,
-    sources_list,
+from conversations.admin_commands import ADMIN_COMMANDS as ADMIN_COMMANDS
+from conversations.admin_commands import (
+    AddSource,
+    AdminAction,
+    AskRejectReason,
+    DeadLetters,
+    Decide,
+    Duty,
+    EditChoice,
+    EditField,
+    Grant,
+    Help,
+    Invalid,
+    ListSources,
+    SaveEdit,
+    ShowJob,
+    ShowPending,
+    SourceAction,
+    SourceVerb,
+    Stats,
+    parse_admin_button,
+    parse_admin_command,
+    parse_admin_reply,
 )
+from conversations.admin_views import ADMIN_HELP, EDIT_PROMPTS, edit_choice, job_card, sources_list
 from core.channels import (
     Channel,
     InboundMessage,
@@ -45,27 +63,6 @@ from crawlers.sources.detect import detect_source
 
 log = structlog.get_logger(__name__)
 
-ADMIN_COMMANDS = frozenset(
-    {
-        "sources",
-        "addsource",
-        "pausesource",
-        "resumesource",
-        "removesource",
-        "crawl",
-        "pending",
-        "job",
-        "approve",
-        "reject",
-        "deadletters",
-        "stats",
-        "duty",
-        "admin_add",
-        "admin_remove",
-        "admin",
-    }
-)
-
 
 def crawl_job_id(source_id: str, slot: datetime) -> str:
     """One crawl per source and due slot: enqueueing twice is a no-op."""
@@ -89,74 +86,85 @@ class AdminService:
     match_stats: Callable[[datetime], Awaitable[list[str]]] | None = None
 
     async def handle(self, msg: InboundMessage) -> list[Reply] | None:
-        """Replies for an admin matter; None when this message is not one (or not an admin's)."""
-        is_command = msg.kind is MessageKind.COMMAND and msg.command in ADMIN_COMMANDS
-        is_button = msg.kind is MessageKind.CALLBACK and msg.text.startswith("adm:")
-        if not (is_command or is_button or msg.kind is MessageKind.TEXT):
+        """Replies for an admin matter; None when this message is not one (or not an admin's).
+
+        What the message means is decided by conversations.admin_commands; this only runs it.
+        """
+        action: AdminAction | None = None
+        if msg.kind is MessageKind.COMMAND:
+            action = parse_admin_command(msg.command or "", msg.args)
+        elif msg.kind is MessageKind.CALLBACK:
+            action = parse_admin_button(msg.text)
+        if action is None and msg.kind is not MessageKind.TEXT:
             return None
         admin = await self.admins.get(msg.user_key)
         if admin is None:
             return None
-        actor = msg.user_key
-        if is_command:
-            return await self._command(actor, msg.command or "", msg.args.split())
-        if is_button:
-            return await self._button(actor, msg.text.split(":")[1:])
-        if admin.editing_job and admin.editing_field:
-            return await self._finish_edit(actor, admin.editing_job, admin.editing_field, msg.text)
-        return None
+        if action is None:  # plain text: an answer only while a job is rejected or edited
+            action = parse_admin_reply(admin.editing_job, admin.editing_field, msg.text)
+            if action is None:
+                return None
+        return await self._execute(msg.user_key, action)
 
-    # --- commands ------------------------------------------------------------------------
+    # --- actions -------------------------------------------------------------------------
 
-    async def _command(self, actor: str, command: str, args: list[str]) -> list[Reply]:
+    async def _execute(self, actor: str, action: AdminAction) -> list[Reply]:
         now = self.clock()
-        first = args[0] if args else ""
-        if command == "admin":
-            return [Reply(text=ADMIN_HELP)]
-        if command == "sources":
-            return [sources_list(await self.sources.all(), now)]
-        if command == "addsource":
-            return [await self._add_source(actor, first, now)]
-        if command in {"pausesource", "resumesource", "removesource", "crawl"}:
-            return [await self._source_action(actor, command, first, now)]
-        if command == "pending":
-            pending = await self.jobs.with_status(JobStatus.PENDING_REVIEW, limit=10)
-            if not pending:
-                return [Reply(text="Nothing waits for review.")]
-            return [Reply(text=f"{len(pending)} job(s) wait for review:")] + [
-                job_card(job, await self.sources.get(job.source_ids[0])) for job in pending
-            ]
-        if command == "job":
-            job = await self.jobs.get(first)
-            if job is None:
-                return [Reply(text=f"No job {first or '(no id)'}.")]
-            return [job_card(job, await self.sources.get(job.source_ids[0]))]
-        if command == "approve":
-            return [await self._decide(actor, first, JobStatus.APPROVED, None)]
-        if command == "reject":
-            reason = " ".join(args[1:]).strip()
-            if reason:
-                return [await self._decide(actor, first, JobStatus.REJECTED, reason)]
-            if await self.jobs.get(first) is None:
-                return [Reply(text=f"No job {first or '(no id)'}. Use /reject ID reason.")]
-            # Like the Reject button: the admin's next message is the reason.
-            await self.admins.set_editing(actor, first, "reject_reason")
-            return [Reply(text=EDIT_PROMPTS["reject_reason"])]
-        if command == "duty":
-            if first not in {"on", "off"}:
-                return [Reply(text="Use /duty on or /duty off.")]
-            await self.admins.set_duty(actor, first == "on")
-            await self.audit.record(actor, f"duty.{first}", actor, now)
-            return [Reply(text=f"You are {'on' if first == 'on' else 'off'} duty.")]
-        if command in {"admin_add", "admin_remove"}:
-            return [await self._grant(actor, command, first, now)]
-        if command == "deadletters":
-            return [await self._dead_letters(actor, first == "retry", now)]
-        return [await self.stats_reply(now)]
+        match action:
+            case Invalid():
+                return [Reply(text=action.text)]
+            case Help():
+                return [Reply(text=ADMIN_HELP)]
+            case ListSources():
+                return [sources_list(await self.sources.all(), now)]
+            case AddSource():
+                return [await self._add_source(actor, action.url, now)]
+            case SourceAction():
+                return [await self._source_action(actor, action.verb, action.source_id, now)]
+            case ShowPending():
+                return await self._pending()
+            case ShowJob():
+                job = await self.jobs.get(action.job_id)
+                if job is None:
+                    return [Reply(text=f"No job {action.job_id}.")]
+                return [job_card(job, await self.sources.get(job.source_ids[0]))]
+            case Decide():
+                return [await self._decide(actor, action.job_id, action.status, action.reason)]
+            case AskRejectReason():
+                if action.must_exist and await self.jobs.get(action.job_id) is None:
+                    return [Reply(text=f"No job {action.job_id}. Use /reject ID reason.")]
+                await self.admins.set_editing(actor, action.job_id, "reject_reason")
+                return [Reply(text=EDIT_PROMPTS["reject_reason"])]
+            case Duty():
+                await self.admins.set_duty(actor, action.on)
+                state = "on" if action.on else "off"
+                await self.audit.record(actor, f"duty.{state}", actor, now)
+                return [Reply(text=f"You are {state} duty.")]
+            case Grant():
+                return [await self._grant(actor, action.add, action.user_id, now)]
+            case DeadLetters():
+                return [await self._dead_letters(actor, action.retry, now)]
+            case Stats():
+                return [await self.stats_reply(now)]
+            case EditChoice():
+                return [edit_choice(action.job_id)]
+            case EditField():
+                await self.admins.set_editing(actor, action.job_id, action.field)
+                return [Reply(text=EDIT_PROMPTS[action.field])]
+            case SaveEdit():
+                return await self._finish_edit(actor, action.job_id, action.field, action.text)
+            case _:
+                assert_never(action)
+
+    async def _pending(self) -> list[Reply]:
+        pending = await self.jobs.with_status(JobStatus.PENDING_REVIEW, limit=10)
+        if not pending:
+            return [Reply(text="Nothing waits for review.")]
+        return [Reply(text=f"{len(pending)} job(s) wait for review:")] + [
+            job_card(job, await self.sources.get(job.source_ids[0])) for job in pending
+        ]
 
     async def _add_source(self, actor: str, url: str, now: datetime) -> Reply:
-        if not url:
-            return Reply(text="Send the URL: /addsource https://boards.greenhouse.io/acme")
         try:
             kind, locator = detect_source(url)
         except ValueError as exc:
@@ -183,12 +191,12 @@ class AdminService:
         return Reply(text=f"Added source {source.id}: {what}. First crawl is on its way.")
 
     async def _source_action(
-        self, actor: str, command: str, source_id: str, now: datetime
+        self, actor: str, verb: SourceVerb, source_id: str, now: datetime
     ) -> Reply:
         source = await self.sources.get(source_id)
         if source is None:
-            return Reply(text=f"No source {source_id or '(no id)'}. See /sources.")
-        if command == "removesource":
+            return Reply(text=f"No source {source_id}. See /sources.")
+        if verb is SourceVerb.REMOVE:
             # Its jobs that no other source lists close and leave the index: nothing would
             # ever crawl (and close) them again.
             gone = await self.jobs.open_ids_of_source(source_id)
@@ -201,11 +209,11 @@ class AdminService:
             )
             jobs = f" Closed {len(closed)} of its jobs." if closed else ""
             return Reply(text=f"Removed source {source_id}.{jobs}")
-        if command == "crawl":
+        if verb is SourceVerb.CRAWL:
             await self.queue.enqueue("crawl_source", source_id, job_id=crawl_job_id(source_id, now))
             await self.audit.record(actor, "source.crawl", source_id, now)
             return Reply(text=f"Crawling {source.name} now.")
-        paused = command == "pausesource"
+        paused = verb is SourceVerb.PAUSE
         updated = source.model_copy(
             update={
                 "paused": paused,
@@ -252,11 +260,9 @@ class AdminService:
         verb = "Approved" if status is JobStatus.APPROVED else f"Rejected ({reason})"
         return Reply(text=f"{verb}: {after.posting.title if after else job_id}.")
 
-    async def _grant(self, actor: str, command: str, user_id: str, now: datetime) -> Reply:
-        if not user_id.isdigit():
-            return Reply(text=f"Use /{command} followed by a Telegram user id.")
+    async def _grant(self, actor: str, add: bool, user_id: str, now: datetime) -> Reply:
         key = f"{Channel.TELEGRAM}:{user_id}"
-        if command == "admin_add":
+        if add:
             await self.admins.grant(key, actor, now)
             await self.audit.record(actor, "admin.add", key, now)
             return Reply(text=f"{user_id} is now an admin.")
@@ -309,23 +315,7 @@ class AdminService:
 
     # --- buttons and the edit flow --------------------------------------------------------
 
-    async def _button(self, actor: str, parts: list[str]) -> list[Reply]:
-        action, job_id = ([*parts, "", ""])[:2]
-        if action == "approve":
-            return [await self._decide(actor, job_id, JobStatus.APPROVED, None)]
-        if action == "reject":
-            await self.admins.set_editing(actor, job_id, "reject_reason")
-            return [Reply(text=EDIT_PROMPTS["reject_reason"])]
-        if action == "edit":
-            return [edit_choice(job_id)]
-        if action == "field" and len(parts) == 3 and parts[2] in EDITABLE_FIELDS:
-            await self.admins.set_editing(actor, job_id, parts[2])
-            return [Reply(text=EDIT_PROMPTS[parts[2]])]
-        return [Reply(text="That button is out of date.")]
-
     async def _finish_edit(self, actor: str, job_id: str, field: str, text: str) -> list[Reply]:
-        if field == "reject_reason":
-            return [await self._decide(actor, job_id, JobStatus.REJECTED, text.strip()[:300])]
         job = await self.jobs.get(job_id)
         if job is None:
             await self.admins.set_editing(actor, None, None)

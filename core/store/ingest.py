@@ -101,16 +101,24 @@ class MongoJobRepository:
     async def find_by_keys(
         self, external_key: str | None, canonical_url: str | None, fingerprint: str
     ) -> StoredJob | None:
-        """The same posting seen before: by source id, then by URL, then by fingerprint."""
-        collection = JobDoc.get_pymongo_collection()
-        for query in (
-            {"external_keys": external_key} if external_key else None,
-            {"canonical_url": canonical_url} if canonical_url else None,
-            {"fingerprint": fingerprint},
-        ):
-            if query is not None:
-                raw = await collection.find_one(query, sort=[("first_seen_at", ASCENDING)])
-                if raw is not None:
+        """The same posting seen before: by source id, then by URL, then by fingerprint.
+
+        One query for all three (a crawl asks this for every posting), then the first kind of
+        key that matched wins, the oldest job among its matches.
+        """
+        keys: list[tuple[str, str]] = [("fingerprint", fingerprint)]
+        if canonical_url:
+            keys.insert(0, ("canonical_url", canonical_url))
+        if external_key:
+            keys.insert(0, ("external_keys", external_key))
+        cursor = JobDoc.get_pymongo_collection().find(
+            {"$or": [{field: value} for field, value in keys]}
+        ).sort("first_seen_at", ASCENDING)
+        found = [raw async for raw in cursor]
+        for field, value in keys:
+            for raw in found:  # oldest first
+                stored = raw.get(field)
+                if stored == value or (isinstance(stored, list) and value in stored):
                     return _job_from(raw)
         return None
 
