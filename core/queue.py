@@ -103,32 +103,34 @@ async def forget_jobs(
     """
     from arq.jobs import DeserializationError, deserialize_job_raw, deserialize_result
 
+    def job_arguments(data: bytes) -> tuple[Any, Any]:
+        _, args, kwargs, _, _ = deserialize_job_raw(data, deserializer=deserializer)
+        return args, kwargs
+
+    def result_arguments(data: bytes) -> tuple[Any, Any]:
+        result = deserialize_result(data, deserializer=deserializer)
+        return result.args, result.kwargs
+
     wanted = frozenset(key for key in personal if key)
     removed = 0
-    async for raw_key in redis.scan_iter(match=f"{_JOBS}*", count=500):
-        key = raw_key.decode() if isinstance(raw_key, bytes) else str(raw_key)
-        data = await redis.get(key)
-        if data is None:
-            continue
-        try:
-            _, args, kwargs, _, _ = deserialize_job_raw(data, deserializer=deserializer)
-        except DeserializationError:
-            continue
-        if _names(list(args), wanted) or _names(kwargs, wanted):
-            job_id = key.removeprefix(_JOBS)
-            await redis.zrem(_QUEUE, job_id)
-            removed += int(await redis.delete(key, f"{_RETRIES}{job_id}"))
-    async for raw_key in redis.scan_iter(match=f"{_RESULTS}*", count=500):
-        key = raw_key.decode() if isinstance(raw_key, bytes) else str(raw_key)
-        data = await redis.get(key)
-        if data is None:
-            continue
-        try:
-            result = deserialize_result(data, deserializer=deserializer)
-        except DeserializationError:
-            continue
-        if _names(list(result.args), wanted) or _names(result.kwargs, wanted):
-            removed += int(await redis.delete(key))
+    for prefix, arguments in ((_JOBS, job_arguments), (_RESULTS, result_arguments)):
+        async for raw_key in redis.scan_iter(match=f"{prefix}*", count=500):
+            key = raw_key.decode() if isinstance(raw_key, bytes) else str(raw_key)
+            data = await redis.get(key)
+            if data is None:
+                continue
+            try:
+                args, kwargs = arguments(data)
+            except DeserializationError:
+                continue
+            if not (_names(list(args), wanted) or _names(kwargs, wanted)):
+                continue
+            if prefix == _JOBS:  # a queued job: out of the queue, with its retry marker
+                job_id = key.removeprefix(_JOBS)
+                await redis.zrem(_QUEUE, job_id)
+                removed += int(await redis.delete(key, f"{_RETRIES}{job_id}"))
+            else:
+                removed += int(await redis.delete(key))
     return removed
 
 

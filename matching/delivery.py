@@ -349,14 +349,15 @@ class DeliveryService:
                 return None
             chat_free = permit.chat_free
             state.in_send.add(row.id)
-            whole = isinstance(sender, SendsWholeRows)  # e-mail: the row's replies as one mail
             try:
-                if isinstance(sender, SendsWholeRows):
+                if isinstance(sender, SendsWholeRows):  # e-mail: the row's replies as one mail
                     platform_ids = await sender.send_row(
                         row.chat_id, row.replies[index:], kind=str(row.kind)
                     )
+                    sent_up_to = len(row.replies)
                 else:
                     platform_ids = await sender.send(row.chat_id, row.replies[index])
+                    sent_up_to = index + 1
             except OutsideWindow:
                 state.in_send.discard(row.id)
                 await self.recipients.window_closed(row.user_key, self.clock())
@@ -392,7 +393,7 @@ class DeliveryService:
                 state.in_send.discard(row.id)
                 log.exception("delivery.rejected")
                 return await self._give_up(row, f"{type(exc).__name__}: {exc}", state)
-            index = len(row.replies) if whole else index + 1
+            index = sent_up_to
             report["messages"] += 1
             if platform_ids:  # their status webhooks name these ids (WhatsApp)
                 await asyncio.shield(self.outbox.add_platform_ids(row.id, platform_ids))

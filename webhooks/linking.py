@@ -138,10 +138,7 @@ class LinkService:
         return Reply(text=t(lang, "link_code_issued", code=code, minutes=MINUTES))
 
     async def _redeem(self, code: str, msg: InboundMessage, lang: str) -> list[Reply]:
-        tries_key = self._key("tries", msg.user_key)
-        tries = int(await self.redis.incr(tries_key))
-        if tries == 1:
-            await self.redis.expire(tries_key, CODE_TTL_S)
+        tries = await self._count(self._key("tries", msg.user_key))
         if tries > LINK_TRIES:
             log.warning("link.throttled", user=msg.user_key)
             return [Reply(text=t(lang, "link_throttled", minutes=MINUTES))]
@@ -287,11 +284,7 @@ class LinkService:
             if owner == person:
                 return Reply(text=t(lang, "email_already", address=_masked(address)))
             return Reply(text=t(lang, "email_in_use"))
-        sends_key = self._key("email-sends", person)
-        sends = int(await self.redis.incr(sends_key))
-        if sends == 1:
-            await self.redis.expire(sends_key, CODE_TTL_S)
-        if sends > EMAIL_SENDS:
+        if await self._count(self._key("email-sends", person)) > EMAIL_SENDS:
             return Reply(text=t(lang, "link_throttled", minutes=MINUTES))
         code = f"{secrets.randbelow(10**linking.EMAIL_CODE_LENGTH):0{linking.EMAIL_CODE_LENGTH}d}"
         try:
@@ -414,6 +407,13 @@ class LinkService:
         await self.redis.delete(*keys)
 
     # --- helpers --------------------------------------------------------------------------
+
+    async def _count(self, key: str) -> int:
+        """One more attempt in the window that the first one opened (CODE_TTL_S)."""
+        count = int(await self.redis.incr(key))
+        if count == 1:
+            await self.redis.expire(key, CODE_TTL_S)
+        return count
 
     def _key(self, kind: str, value: str) -> str:
         digest = hmac.new(self._secret, f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()

@@ -15,7 +15,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -41,23 +40,10 @@ class MongoPeople:
         raw = await UserDoc.get_pymongo_collection().find_one({"_id": user_key}, {"person": 1})
         return str(raw.get("person") or user_key) if raw else user_key
 
-    async def persons_of(self, user_keys: Iterable[str]) -> dict[str, str]:
-        keys = sorted(set(user_keys))
-        cursor = UserDoc.get_pymongo_collection().find(
-            {"_id": {"$in": keys}, "person": {"$ne": None}}, {"person": 1}
-        )
-        found = {raw["_id"]: str(raw["person"]) async for raw in cursor}
-        return {key: found.get(key, key) for key in keys}
-
     async def route(self, person: str) -> list[str]:
         """Member keys in delivery order; a person who never linked is their one chat."""
         raw = await PersonDoc.get_pymongo_collection().find_one({"_id": person})
         return list(raw["route"]) if raw else [person]
-
-    async def routes(self, persons: Sequence[str]) -> dict[str, list[str]]:
-        cursor = PersonDoc.get_pymongo_collection().find({"_id": {"$in": list(set(persons))}})
-        found = {raw["_id"]: list(raw["route"]) async for raw in cursor}
-        return {person: found.get(person, [person]) for person in persons}
 
     async def members(self, person: str) -> list[Member]:
         """The person's chats and addresses, preferred first."""
@@ -74,7 +60,7 @@ class MongoPeople:
         return raw
 
     async def member(self, user_key: str) -> Member | None:
-        raw = await UserDoc.get_pymongo_collection().find_one({"_id": user_key})
+        raw = await self.raw(user_key)
         return None if raw is None else _member(raw)
 
     async def join(self, person: str, user_key: str, now: datetime) -> list[str]:

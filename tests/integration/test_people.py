@@ -54,7 +54,6 @@ async def test_a_chat_alone_is_its_own_person(people: MongoPeople) -> None:
 async def test_join_prefer_and_fallbacks(people: MongoPeople) -> None:
     assert await people.join(TG, WA, T0) == [TG, WA]
     assert await people.person_of(WA) == TG
-    assert await people.persons_of([WA, TG, "x:1"]) == {WA: TG, TG: TG, "x:1": "x:1"}
     mail = email_key("ana@example.org", b"k" * 32)
     await people.add_member(TG, mail, ChatRef(channel=Channel.EMAIL, chat_id=mail), T0)
     assert await people.route(TG) == [TG, WA, mail]
