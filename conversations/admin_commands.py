@@ -9,7 +9,7 @@ What an admin may send and the action each means:
   ``adm:field:ID:FIELD``): ``BUTTON_GRAMMAR`` maps each verb to its action;
 - the message after a Reject or Edit-field button: the reason or the new value.
 
-The admin service (webhooks/admin.py) only carries the actions out: every decision about what
+The admin service (conversations/admin.py) only carries the actions out: every decision about what
 an input means is made here, so it is table-tested like the rest of the conversation.
 """
 

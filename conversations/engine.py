@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from conversations import answers, linking
+from conversations import answers, link_commands
 from conversations.answers import Invalid
 from conversations.flow import (
     EDITABLE,
@@ -145,7 +145,7 @@ def _as_command(conv: Conversation | None, msg: InboundMessage) -> InboundMessag
     command = command_of(conv, msg.text)
     if command is not None:
         return msg.model_copy(update={"kind": MessageKind.COMMAND, "command": command})
-    worded = linking.word_command(msg.text)
+    worded = link_commands.word_command(msg.text)
     if worded is None or (conv is not None and conv.step in _EMAIL_STEPS):
         return msg
     word, args = worded
@@ -242,7 +242,7 @@ def _before_consent(msg: InboundMessage, now: datetime) -> Transition:
     if msg.kind is MessageKind.COMMAND and msg.command == "link" and msg.args:
         # A code from a chat that already consented: this chat joins that person (nothing is
         # stored for a wrong code). The linking service answers.
-        redeem = linking.link_command(msg.args)
+        redeem = link_commands.link_command(msg.args)
         if isinstance(redeem, RedeemLinkCode):
             return Transition(conversation=None, commands=(redeem,))
         return Transition(conversation=None, replies=(say("link_code_invalid"),))
@@ -464,14 +464,14 @@ def _linking(conv: Conversation, command: str, args: str) -> Transition:
     if command == "channels":
         return Transition(conversation=conv, commands=(ShowChannels(),))
     if command == "link":
-        link = linking.link_command(args)
+        link = link_commands.link_command(args)
         if link is None:
             return _say(conv, "link_code_invalid", reprompt=False)
         return Transition(conversation=conv, commands=(link,))
     if not args:
         asking = _aside(conv, Step.EMAIL)
         return Transition(conversation=asking, replies=(_prompt(asking),))
-    mail = linking.email_command(args)
+    mail = link_commands.email_command(args)
     if mail is None:
         return _say(conv, "email_not_understood", reprompt=False)
     if isinstance(mail, AddEmail):
@@ -483,10 +483,10 @@ def _linking(conv: Conversation, command: str, args: str) -> Transition:
 
 def _email_answer(conv: Conversation, text: str) -> Transition:
     """The address asked for by /email, or the code mailed to it."""
-    if conv.step is Step.EMAIL and linking.looks_like_address(text):
+    if conv.step is Step.EMAIL and link_commands.looks_like_address(text):
         waiting = conv.model_copy(update={"step": Step.EMAIL_CODE})
         return Transition(conversation=waiting, commands=(AddEmail(address=text.strip()),))
-    code = linking.email_code(text)
+    code = link_commands.email_code(text)
     if conv.step is Step.EMAIL_CODE and code is not None:
         return Transition(conversation=_back(conv), commands=(VerifyEmail(code=code),))
     key = "email_ask_again" if conv.step is Step.EMAIL else "email_code_ask_again"
@@ -611,8 +611,8 @@ def _callback(conv: Conversation, msg: InboundMessage, now: datetime) -> Transit
     prefix, _, value = msg.text.partition(":")
     if prefix == "cmd":
         return _command(conv, value, now)
-    if linking.is_linking_callback(msg.text):
-        link = linking.callback_command(msg.text)
+    if link_commands.is_linking_callback(msg.text):
+        link = link_commands.callback_command(msg.text)
         if link is not None:
             return Transition(conversation=conv, commands=(link,))
     if prefix == "lang" and value in SUPPORTED:

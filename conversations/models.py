@@ -163,7 +163,7 @@ class RemoveEmail(Frozen):
     kind: Literal["remove_email"] = "remove_email"
 
 
-# The commands the linking service carries out (webhooks/linking.py).
+# The commands the linking service carries out (conversations/linking.py).
 LinkCommand = (
     IssueLinkCode
     | RedeemLinkCode

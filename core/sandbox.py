@@ -299,7 +299,7 @@ class _Zygote:
 
 
 _BOOT: Final = "import sys; from core.sandbox import _zygote_main; _zygote_main(sys.argv[1:])"
-_DEFAULT_PRELOAD: Final = ("core.resume:warm_up",)
+_DEFAULT_PRELOAD: Final = ("conversations.resume_parser:warm_up",)
 _shared: _Zygote | None = None
 _shared_lock = threading.Lock()
 _slots = threading.BoundedSemaphore(_MAX_CONCURRENT)

@@ -19,6 +19,7 @@ from cryptography.fernet import Fernet
 from pydantic import SecretStr
 from redis.asyncio import Redis
 
+from conversations.chat import utc_now
 from core.embedded import EmbeddedMongo, EmbeddedRedis
 from core.logging import configure_logging
 from core.settings import Settings
@@ -26,7 +27,6 @@ from core.store.mongo import connect
 from tests.fakes.loopback import start_server, stop_server
 from tests.fakes.telegram_api import FakeTelegramAPI
 from webhooks.app import create_app
-from webhooks.chat import utc_now
 from webhooks.runtime import Runtime
 from webhooks.worker import build_worker, stop_worker
 

@@ -509,8 +509,8 @@ def resume_parse(
     ] = False,
 ) -> None:
     """Parse a resume and print what was read; exit code 2 with a reason when it is unreadable."""
+    from conversations.resume_parser import parse_resume
     from core.errors import UnreadableDocument
-    from core.resume import parse_resume
     from core.settings import load_settings
 
     settings = load_settings()

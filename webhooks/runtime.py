@@ -25,6 +25,9 @@ import structlog
 from pymongo import AsyncMongoClient
 from redis.asyncio import Redis
 
+from conversations.admin import AdminService
+from conversations.chat import ChatService, utc_now
+from conversations.linking import LinkService
 from core.channels import Channel, FileFetcher, ReplySender, TemplateSender
 from core.crypto import Cipher
 from core.embedded import EmbeddedStack
@@ -59,14 +62,11 @@ from matching.delivery import DeliveryService, concurrency_for, kick_delivery
 from matching.embed import Embedder, load_embedder
 from matching.index import Progress, VectorIndex
 from matching.index_edge import MIGRATED, EdgeVectorIndex, migrate_local_mode
-from webhooks.admin import AdminService
-from webhooks.chat import ChatService, utc_now
-from webhooks.linking import LinkService
 
 if TYPE_CHECKING:
     from bots.email.bounces import Bounce, BounceListener
+from conversations.resumes import ResumeIntake
 from webhooks.matches import MatchService
-from webhooks.resumes import ResumeIntake
 
 log = structlog.get_logger(__name__)
 

@@ -17,12 +17,12 @@ from pymongo.errors import ConnectionFailure
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
+from conversations.admin import crawl_job_id
 from core import metrics
 from core.channels import Channel, Reply
 from core.errors import TransientError
 from matching.delivery import DRAIN_TASK, RETRY_TASK, ask_for_help
 from matching.delivery import kick_delivery as kick_delivery  # callers import it from here too
-from webhooks.admin import crawl_job_id
 from webhooks.imports import after_ingest
 from webhooks.runtime import Runtime
 

@@ -388,7 +388,7 @@ DOCUMENTS: list[type[Document]] = [
 
 # Collections that hold something about a user, and the field that names them. /delete erases
 # them in this order: the conversation before the resume, so resume intake finishing at the same
-# time either has its resume erased or sees the conversation gone (webhooks/resumes.py).
+# time either has its resume erased or sees the conversation gone (conversations/resumes.py).
 PERSONAL: list[tuple[type[Document], str]] = [
     (UserDoc, "_id"),
     (PersonDoc, "_id"),

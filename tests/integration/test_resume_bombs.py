@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from conversations.resume_parser import parse_resume, parse_resume_isolated
 from core import sandbox
 from core.errors import UnreadableDocument
-from core.resume import parse_resume, parse_resume_isolated
 from core.sandbox import MIB, ChildFailed
 from tests.resume_files import (
     SAMPLE_RESUME_DE,
@@ -87,8 +87,11 @@ def test_bombs_are_refused_and_the_caller_stays_flat(data: bytes, reason: str) -
 @pytest.mark.parametrize(("data", "reason"), HOSTILE)
 def test_bombs_stay_small_in_the_child(data: bytes, reason: str) -> None:
     with pytest.raises(ChildFailed) as caught:
-        sandbox.run("core.resume:_parse_confined", data, kwargs={"max_bytes": 10 * MIB,
-                                                                 "today": None})
+        sandbox.run(
+            "conversations.resume_parser:_parse_confined",
+            data,
+            kwargs={"max_bytes": 10 * MIB, "today": None},
+        )
     assert caught.value.reason == reason
     assert caught.value.usage is not None
     assert caught.value.usage.max_rss_bytes < MAX_CHILD_RSS

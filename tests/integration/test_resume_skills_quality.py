@@ -17,8 +17,8 @@ import docx
 import pytest
 from fpdf import FPDF
 
+from conversations.resume_parser import parse_resume
 from core.domain import LanguageLevel, ParsedResume, SpokenLanguage
-from core.resume import parse_resume
 from core.skills import SkillTaxonomy
 from tests.resume_files import make_pdf
 

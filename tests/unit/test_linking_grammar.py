@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conversations import linking
+from conversations import link_commands as linking
 from conversations.engine import advance
 from conversations.models import (
     AddEmail,

@@ -11,9 +11,7 @@ import docx
 import pytest
 from docx.oxml import parse_xml
 
-from core.domain import ParsedResume
-from core.errors import UnreadableDocument
-from core.resume import (
+from conversations.resume_parser import (
     DEFAULT_MAX_BYTES,
     REASONS,
     detect_type,
@@ -24,6 +22,8 @@ from core.resume import (
     parse_resume_text,
     sniff_type,
 )
+from core.domain import ParsedResume
+from core.errors import UnreadableDocument
 from core.skills import SkillEntry, SkillTaxonomy
 from tests.resume_files import (
     MIB,

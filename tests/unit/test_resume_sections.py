@@ -7,8 +7,8 @@ from datetime import date
 
 import pytest
 
+from conversations.resume_parser import language_level, parse_resume_text
 from core.domain import LanguageLevel, SpokenLanguage
-from core.resume import language_level, parse_resume_text
 from core.skills import SkillEntry, SkillTaxonomy, expand_item, section_item, split_items
 
 TODAY = date(2024, 6, 30)

@@ -461,7 +461,7 @@ def _tiny_pdf(text: str) -> bytes:
     return bytes(out)
 
 
-_CONFINED_TARGET: Final = "core.resume:_parse_confined"
+_CONFINED_TARGET: Final = "conversations.resume_parser:_parse_confined"
 
 
 def _parse_confined(data: bytes, *, max_bytes: int, today: str | None) -> bytes:

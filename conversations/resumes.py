@@ -9,13 +9,13 @@ from typing import Any
 
 import structlog
 
+from conversations.chat import ChatService
+from conversations.resume_parser import parse_resume_isolated, parse_resume_text, sniff_type
 from core import metrics
 from core.channels import Channel, FileFetcher, FileRef, InboundMessage, MessageKind
 from core.domain import ParsedResume
 from core.errors import FileTooLarge, TransientError, UnreadableDocument
-from core.resume import parse_resume_isolated, parse_resume_text, sniff_type
 from core.store.repositories import MongoConversationRepository, MongoResumeRepository
-from webhooks.chat import ChatService
 
 log = structlog.get_logger(__name__)
 

@@ -16,7 +16,9 @@ import structlog
 from pydantic import TypeAdapter
 from redis.asyncio import Redis
 
+from conversations.admin import AdminService
 from conversations.engine import advance
+from conversations.linking import LinkService
 from conversations.models import (
     Command,
     Conversation,
@@ -53,8 +55,6 @@ from core.store.repositories import (
     MongoUserRepository,
     json_default,
 )
-from webhooks.admin import AdminService
-from webhooks.linking import LinkService
 from webhooks.matches import MatchService
 
 log = structlog.get_logger(__name__)
