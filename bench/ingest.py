@@ -9,7 +9,7 @@ Five measurements in one run, each next to a baseline from the same run:
 3. JavaScript-built job pages from a CareerSite on loopback, rendered in Debian's Chromium
    through PageRenderer; the baseline is a plain HTTP fetch of the same pages.
 4. An unchanged re-crawl of a CareerSite (career pages with ETags and a Greenhouse-shaped board)
-   through Crawler.collect: with the stored validators (304, nothing parsed) against a naive
+   through Collector.collect: with the stored validators (304, nothing parsed) against a naive
    re-crawl that fetches, parses and normalizes everything again; medians of interleaved runs.
 5. Career pages without structured data (issue 14): field accuracy of the labelled sites in
    tests/fixtures/pages/labelled (heuristics alone, detail pages followed, the script-built
@@ -46,12 +46,10 @@ from core.jobs import JobPosting, RawPosting, Source, SourceKind, Validators
 from core.logging import configure_logging
 from core.settings import CrawlSettings
 from core.skills import SkillTaxonomy
-from core.store.ingest import MongoJobRepository, MongoSourceRepository
 from crawlers import normalize as normalize_module
 from crawlers.accuracy import Score, score, score_sites, total
-from crawlers.crawl import Crawler
+from crawlers.crawl import Collector
 from crawlers.fetch import HttpFetcher
-from crawlers.ingest import Ingestor
 from crawlers.normalize import Dropped, description_markdown, normalize
 from crawlers.render import PageRenderer
 from crawlers.sources.ats import SOURCES
@@ -663,7 +661,7 @@ class Recrawl:
 
 
 async def crawl_all(
-    crawler: Crawler, site: LoopbackSite, sources: list[Source], taxonomy: SkillTaxonomy
+    crawler: Collector, site: LoopbackSite, sources: list[Source], taxonomy: SkillTaxonomy
 ) -> tuple[Recrawl, list[Source]]:
     """Collect every source at once (the fetcher keeps 2 requests per host), then normalize
     what was collected, as the ingestor would; returns the sources with their new validators."""
@@ -720,13 +718,9 @@ async def bench_recrawl(
             )
         )
         async with HttpFetcher(settings) as fetcher:
-            crawler = Crawler(
+            crawler = Collector(
                 fetcher=fetcher,
-                # collect() uses neither repository: no database is involved.
-                sources=MongoSourceRepository(),
-                ingestor=Ingestor(MongoJobRepository(), taxonomy),
                 settings=settings,
-                clock=lambda: NOW,
             )
             first, stored = await crawl_all(crawler, site, sources, taxonomy)
             forgetful = [
@@ -745,7 +739,7 @@ async def bench_recrawl(
 
     section(
         f"Unchanged re-crawl: {pages} career pages with ETags and a Greenhouse-shaped board of"
-        f" {board_postings} postings; Crawler.collect, then normalize; median of {repeats} runs"
+        f" {board_postings} postings; Collector.collect, then normalize; median of {repeats} runs"
     )
     print(
         f"  {'':<36}{'wall ms':>9}{'CPU ms':>9}{'requests':>10}{'connections':>13}"
@@ -788,12 +782,9 @@ async def bench_plain_pages(delay: float, taxonomy: SkillTaxonomy) -> None:
         today = date.fromisoformat(data["today"])
         fast = crawl_settings()
         async with HttpFetcher(fast) as fetcher, PageRenderer(fast) as renderer:
-            crawler = Crawler(
+            crawler = Collector(
                 fetcher=fetcher,
-                sources=MongoSourceRepository(),
-                ingestor=Ingestor(MongoJobRepository(), taxonomy),
                 settings=fast,
-                clock=lambda: NOW,
                 renderer=renderer,
             )
 
@@ -815,12 +806,9 @@ async def bench_plain_pages(delay: float, taxonomy: SkillTaxonomy) -> None:
         serve_labelled(site)
         polite = crawl_settings(per_domain_delay_s=delay)
         async with HttpFetcher(polite) as fetcher:
-            crawler = Crawler(
+            crawler = Collector(
                 fetcher=fetcher,
-                sources=MongoSourceRepository(),
-                ingestor=Ingestor(MongoJobRepository(), taxonomy),
                 settings=polite,
-                clock=lambda: NOW,
             )
             plain = [entry for entry in data["sites"] if not entry["rendered"]]
             with timed() as polite_run:

@@ -52,65 +52,16 @@ class Collected:
     requests: int
 
 
-@dataclass
-class Crawler:
+@dataclass(kw_only=True)
+class Collector:
+    """Fetch and extract what one source lists now: no storage (``jobs extract``, benches)."""
+
     fetcher: HttpFetcher
-    sources: MongoSourceRepository
-    ingestor: Ingestor
     settings: CrawlSettings
-    clock: Callable[[], datetime]
     renderer: PageRenderer | None = None
     llm: LlmExtractor | None = None
     # Posting pages followed from listings, with what they said last time (for 304s).
     details: DetailReader = field(default_factory=DetailReader)
-
-    async def crawl(self, source_id: str) -> CrawlResult:
-        """Crawl once; transient failures are counted (and may open the breaker) and re-raised."""
-        source = await self.sources.get(source_id)
-        now = self.clock()
-        if (
-            source is None
-            or not source.fetchable
-            or source.paused
-            or (source.opened_until and source.opened_until > now)
-        ):
-            metrics.crawled(str(source.kind) if source else "unknown", Outcome.SKIPPED)
-            return CrawlResult(source_id, Outcome.SKIPPED)
-        next_crawl = now + timedelta(minutes=source.interval_minutes)
-        try:
-            collected = await self.collect(source)
-        except AppError as exc:
-            return await self._failed(source, exc, now, next_crawl)
-        healthy = record_success(self._breaker(source))
-        base = {
-            "last_crawl_at": now,
-            "next_crawl_at": next_crawl,
-            "last_error": None,
-            "consecutive_failures": healthy.consecutive_failures,
-            "opened_until": None,
-        }
-        if collected.unchanged:
-            await self.sources.save(source.model_copy(update=base))
-            log.info("crawl.unchanged", source=source_id, requests=collected.requests)
-            metrics.crawled(source.kind, Outcome.UNCHANGED)
-            return CrawlResult(source_id, Outcome.UNCHANGED, collected.requests)
-        report = await self.ingestor.ingest(source, collected.postings, now, complete=True)
-        open_jobs = len(await self.ingestor.jobs.open_ids_of_source(source.id))
-        await self.sources.save(
-            source.model_copy(
-                update={**base, "validators": collected.validators, "jobs_count": open_jobs}
-            )
-        )
-        log.info(
-            "crawl.done",
-            source=source_id,
-            requests=collected.requests,
-            created=len(report.created),
-            revised=len(report.revised),
-            closed=report.closed,
-        )
-        metrics.crawled(source.kind, Outcome.CRAWLED)
-        return CrawlResult(source_id, Outcome.CRAWLED, collected.requests, report)
 
     async def collect(self, source: Source) -> Collected:
         """Fetch and extract everything one source lists now (no storage)."""
@@ -184,6 +135,63 @@ class Crawler:
                 else:
                     postings = list(await self.llm.extract(html, result.url))
         return Collected(postings, validators, False, requests)
+
+
+@dataclass(kw_only=True)
+class Crawler(Collector):
+    """A crawl: collect, then ingest what was found and record the source's health."""
+
+    sources: MongoSourceRepository
+    ingestor: Ingestor
+    clock: Callable[[], datetime]
+
+    async def crawl(self, source_id: str) -> CrawlResult:
+        """Crawl once; transient failures are counted (and may open the breaker) and re-raised."""
+        source = await self.sources.get(source_id)
+        now = self.clock()
+        if (
+            source is None
+            or not source.fetchable
+            or source.paused
+            or (source.opened_until and source.opened_until > now)
+        ):
+            metrics.crawled(str(source.kind) if source else "unknown", Outcome.SKIPPED)
+            return CrawlResult(source_id, Outcome.SKIPPED)
+        next_crawl = now + timedelta(minutes=source.interval_minutes)
+        try:
+            collected = await self.collect(source)
+        except AppError as exc:
+            return await self._failed(source, exc, now, next_crawl)
+        healthy = record_success(self._breaker(source))
+        base = {
+            "last_crawl_at": now,
+            "next_crawl_at": next_crawl,
+            "last_error": None,
+            "consecutive_failures": healthy.consecutive_failures,
+            "opened_until": None,
+        }
+        if collected.unchanged:
+            await self.sources.save(source.model_copy(update=base))
+            log.info("crawl.unchanged", source=source_id, requests=collected.requests)
+            metrics.crawled(source.kind, Outcome.UNCHANGED)
+            return CrawlResult(source_id, Outcome.UNCHANGED, collected.requests)
+        report = await self.ingestor.ingest(source, collected.postings, now, complete=True)
+        open_jobs = len(await self.ingestor.jobs.open_ids_of_source(source.id))
+        await self.sources.save(
+            source.model_copy(
+                update={**base, "validators": collected.validators, "jobs_count": open_jobs}
+            )
+        )
+        log.info(
+            "crawl.done",
+            source=source_id,
+            requests=collected.requests,
+            created=len(report.created),
+            revised=len(report.revised),
+            closed=report.closed,
+        )
+        metrics.crawled(source.kind, Outcome.CRAWLED)
+        return CrawlResult(source_id, Outcome.CRAWLED, collected.requests, report)
 
     async def _failed(
         self, source: Source, exc: AppError, now: datetime, next_crawl: datetime

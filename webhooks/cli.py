@@ -598,11 +598,8 @@ def _raw_postings_from_url(
 
     from core.errors import AppError
     from core.jobs import Source
-    from core.skills import SkillTaxonomy
-    from core.store.ingest import MongoJobRepository, MongoSourceRepository
-    from crawlers.crawl import Collected, Crawler
+    from crawlers.crawl import Collected, Collector
     from crawlers.fetch import HttpFetcher
-    from crawlers.ingest import Ingestor
     from crawlers.llm import LlmExtractor, build_chat_model
     from crawlers.render import PageRenderer
     from crawlers.sources.detect import detect_source
@@ -624,17 +621,13 @@ def _raw_postings_from_url(
             HttpFetcher(settings.crawl) as fetcher,
             PageRenderer(settings.crawl) as renderer,
         ):
-            crawler = Crawler(
+            collector = Collector(
                 fetcher=fetcher,
-                # Never touched by collect(): nothing is stored.
-                sources=MongoSourceRepository(),
-                ingestor=Ingestor(MongoJobRepository(), SkillTaxonomy.load()),
                 settings=settings.crawl,
-                clock=lambda: now,
                 renderer=renderer,
                 llm=LlmExtractor(model) if model is not None else None,
             )
-            return await crawler.collect(source)
+            return await collector.collect(source)
 
     import uvloop
 
