@@ -45,10 +45,10 @@ from pydantic import SecretStr
 from bots.email.sender import EmailSender
 from core.channels import Channel, ChatRef, Reply
 from core.logging import configure_logging
+from core.ports.outbox import OutboxKind, OutboxRow, OutboxStatus, outbox_id
 from core.ratelimit import RateLimits, delivery_limits
 from core.settings import MatchingSettings, Settings
 from core.store.documents import OutboxDoc, UserDoc
-from core.store.outbox import OutboxKind, OutboxRow, OutboxStatus, outbox_id
 from tests.fakes.graph_api import FakeGraphAPI
 from tests.fakes.smtp_server import FakeSmtpServer
 from tests.fakes.telegram_api import FakeTelegramAPI
@@ -381,7 +381,7 @@ async def deliver_mixed(runtime: Runtime, people: Sequence[Person], drains: int)
     """Store the people's users documents, queue one alert each, drain with ``drains`` drains
     side by side, and read back each row's status and delivering channel."""
     now = datetime.now(UTC)
-    await UserDoc.get_pymongo_collection().insert_many(mixed_users(people, now), ordered=False)
+    await UserDoc.collection().insert_many(mixed_users(people, now), ordered=False)
     queued = await runtime.delivery.outbox.enqueue([mixed_row(person, now) for person in people])
     load_before = os.getloadavg()[0]
     cpu_before = _cpu_seconds()
@@ -391,7 +391,7 @@ async def deliver_mixed(runtime: Runtime, people: Sequence[Person], drains: int)
     cpu = _cpu_seconds() - cpu_before
     recorded = {
         raw["_id"]: (str(raw["status"]), str(raw["channel"]))
-        async for raw in OutboxDoc.get_pymongo_collection().find({}, {"status": 1, "channel": 1})
+        async for raw in OutboxDoc.collection().find({}, {"status": 1, "channel": 1})
     }
     return MixedRun(queued, wall, cpu, load_before, list(reports), recorded)
 
@@ -532,7 +532,7 @@ async def _drain_all(
     runtime = await Runtime.start(settings)
     try:
         settle_memory()
-        await UserDoc.get_pymongo_collection().insert_many(
+        await UserDoc.collection().insert_many(
             [_user(chat, channel) for chat in expected], ordered=False
         )
         started = time.monotonic()

@@ -722,10 +722,10 @@ async def bench_whole(arguments: argparse.Namespace) -> None:
     from pydantic import SecretStr
 
     from core.logging import configure_logging
+    from core.ports.matches import CandidateRecord
     from core.settings import Settings
-    from core.store.candidates import CandidateRecord
     from core.store.documents import ConversationDoc, OutboxDoc, UserDoc
-    from webhooks.matches import candidate_of
+    from matching.service import candidate_of
     from webhooks.runtime import Runtime
 
     configure_logging("ERROR", "console")
@@ -796,8 +796,8 @@ async def bench_whole(arguments: argparse.Namespace) -> None:
                             )
                         )
                         families.append(role_of(profile.roles[0]))
-                    await UserDoc.get_pymongo_collection().insert_many(users)
-                    await ConversationDoc.get_pymongo_collection().insert_many(states)
+                    await UserDoc.collection().insert_many(users)
+                    await ConversationDoc.collection().insert_many(states)
                     people = [candidate_of(r, matches.places, matches.taxonomy) for r in records]
                     vectors = directions.near(families)
                     await runtime.index.upsert_candidates(list(zip(people, vectors, strict=True)))
@@ -822,7 +822,7 @@ async def bench_whole(arguments: argparse.Namespace) -> None:
                     matched.append(await matches.job_approved(job.id))
                 times += took
                 queued.append(
-                    await OutboxDoc.get_pymongo_collection().count_documents(
+                    await OutboxDoc.collection().count_documents(
                         {"job_id": job.id, "kind": "alert"}
                     )
                 )

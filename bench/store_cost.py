@@ -49,6 +49,7 @@ import uvloop
 from pydantic import Field
 from pymongo import ASCENDING, AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.results import UpdateResult
 
 from conversations.models import Conversation, Step
 from core.channels import Channel, InboundMessage, MessageKind
@@ -73,15 +74,21 @@ def conversation_state() -> dict[str, Any]:
         licences=("Nursing licence (DE)", "First aid"),
         timezone="Europe/Berlin",
     )
-    conv = Conversation(lang="de", step=Step.ROLES, profile=profile, consents=consents,
-                        onboarded=True)
+    conv = Conversation(
+        lang="de", step=Step.ROLES, profile=profile, consents=consents, onboarded=True
+    )
     return conv.model_dump(mode="json")
 
 
 def inbound_message(user: str, n: int) -> dict[str, Any]:
     return InboundMessage(
-        channel=Channel.TELEGRAM, chat_id=user, user_id=user, update_id=str(n),
-        kind=MessageKind.TEXT, text="Berlin, Hamburg", language_code="de",
+        channel=Channel.TELEGRAM,
+        chat_id=user,
+        user_id=user,
+        update_id=str(n),
+        kind=MessageKind.TEXT,
+        text="Berlin, Hamburg",
+        language_code="de",
     ).model_dump(mode="json")
 
 
@@ -90,25 +97,37 @@ def raw_way(db: AsyncDatabase[dict[str, Any]], state: dict[str, Any]) -> Update:
 
     async def update(user: str, n: int) -> None:
         key, inbound_id, now = f"telegram:{user}", f"raw:{n}", T0 + timedelta(seconds=n)
-        await inbound.insert_one({"_id": inbound_id, "user_key": key,
-                                  "message": inbound_message(user, n), "status": "pending",
-                                  "received_at": now})
+        await inbound.insert_one(
+            {
+                "_id": inbound_id,
+                "user_key": key,
+                "message": inbound_message(user, n),
+                "status": "pending",
+                "received_at": now,
+            }
+        )
         cursor = inbound.find({"user_key": key, "status": "pending"}).sort(
             [("received_at", ASCENDING), ("_id", ASCENDING)]
         )
-        pending = [(raw["_id"], InboundMessage.model_validate(raw["message"]))
-                   async for raw in cursor]
+        pending = [
+            (raw["_id"], InboundMessage.model_validate(raw["message"])) async for raw in cursor
+        ]
         raw = await conversations.find_one({"_id": key})
-        assert raw is not None and pending
+        assert raw is not None
+        assert pending
         revision = raw["revision"]
         result = await conversations.update_one(
             {"_id": key, "revision": revision},
-            {"$set": {"state": state, "updated_at": now, "applied": inbound_id, "effects": None},
-             "$inc": {"revision": 1}},
+            {
+                "$set": {"state": state, "updated_at": now, "applied": inbound_id, "effects": None},
+                "$inc": {"revision": 1},
+            },
         )
         assert result.matched_count == 1
-        await inbound.update_one({"_id": inbound_id}, {"$set": {"status": "done"},
-                                                       "$unset": {"user_key": "", "message": ""}})
+        await inbound.update_one(
+            {"_id": inbound_id},
+            {"$set": {"status": "done"}, "$unset": {"user_key": "", "message": ""}},
+        )
 
     return update
 
@@ -141,42 +160,51 @@ async def beanie_ways(
             name = "inbound"
 
     await init_beanie(database=db, document_models=[ConversationDoc, InboundDoc])
-    order = [("received_at", ASCENDING), ("_id", ASCENDING)]
 
     async def pending(key: str) -> list[tuple[str, InboundMessage]]:
-        docs = await InboundDoc.find({"user_key": key, "status": "pending"}).sort(order).to_list()
+        docs = (
+            await InboundDoc.find({"user_key": key, "status": "pending"})
+            .sort("+received_at", "+_id")
+            .to_list()
+        )
         return [(doc.id, InboundMessage.model_validate(doc.message)) for doc in docs]
 
     async def documents(user: str, n: int) -> None:
         key, inbound_id, now = f"telegram:{user}", f"beanie:{n}", T0 + timedelta(seconds=n)
-        await InboundDoc(id=inbound_id, user_key=key, message=inbound_message(user, n),
-                         received_at=now).insert()
+        await InboundDoc(
+            id=inbound_id, user_key=key, message=inbound_message(user, n), received_at=now
+        ).insert()
         assert await pending(key)
         conv = await ConversationDoc.get(key)
         assert conv is not None
         revision = conv.revision
         conv.state, conv.updated_at, conv.applied, conv.effects = state, now, inbound_id, None
         conv.revision = revision + 1
-        result = await ConversationDoc.find_one(
-            {"_id": key, "revision": revision}
-        ).replace_one(conv)
-        assert result is not None and result.matched_count == 1
+        result = await ConversationDoc.find_one({"_id": key, "revision": revision}).replace_one(
+            conv
+        )
+        assert result is not None
+        assert result.matched_count == 1
         await InboundDoc.find_one({"_id": inbound_id}).update(
             {"$set": {"status": "done"}, "$unset": {"user_key": "", "message": ""}}
         )
 
     async def lean(user: str, n: int) -> None:
         key, inbound_id, now = f"telegram:{user}", f"lean:{n}", T0 + timedelta(seconds=n)
-        await InboundDoc(id=inbound_id, user_key=key, message=inbound_message(user, n),
-                         received_at=now).insert()
+        await InboundDoc(
+            id=inbound_id, user_key=key, message=inbound_message(user, n), received_at=now
+        ).insert()
         assert await pending(key)
         conv = await ConversationDoc.get(key)
         assert conv is not None
         result = await ConversationDoc.find_one({"_id": key, "revision": conv.revision}).update(
-            {"$set": {"state": state, "updated_at": now, "applied": inbound_id, "effects": None},
-             "$inc": {"revision": 1}}
+            {
+                "$set": {"state": state, "updated_at": now, "applied": inbound_id, "effects": None},
+                "$inc": {"revision": 1},
+            }
         )
-        assert result is not None and result.matched_count == 1
+        assert isinstance(result, UpdateResult)
+        assert result.matched_count == 1
         await InboundDoc.find_one({"_id": inbound_id}).update(
             {"$set": {"status": "done"}, "$unset": {"user_key": "", "message": ""}}
         )
@@ -211,21 +239,30 @@ async def run(updates: int, users: int, warmup: int, journal: bool) -> None:
             try:
                 ways = {"raw": raw_way(db, state), **await beanie_ways(db, state)}
             except ImportError:
-                print("beanie is not installed: only the raw way runs "
-                      "(.venv/bin/pip install beanie==2.2.0 to compare)")
+                print(
+                    "beanie is not installed: only the raw way runs "
+                    "(.venv/bin/pip install beanie==2.2.0 to compare)"
+                )
                 ways = {"raw": raw_way(db, state)}
             for name in ways:
                 await db["conversations"].insert_many(
-                    [{"_id": f"telegram:{name}-{u}", "state": state, "revision": 1,
-                      "updated_at": T0} for u in range(users)]
+                    [
+                        {
+                            "_id": f"telegram:{name}-{u}",
+                            "state": state,
+                            "revision": 1,
+                            "updated_at": T0,
+                        }
+                        for u in range(users)
+                    ]
                 )
             timings = {name: Timings() for name in ways}
             n = 0
             total = warmup + updates
             for start in range(0, total, BLOCK):
                 names = list(ways)
-                rotated = names[(start // BLOCK) % len(names):] + names[:(start // BLOCK) % len(names)]
-                for name in rotated:
+                first = (start // BLOCK) % len(names)
+                for name in names[first:] + names[:first]:
                     for i in range(start, min(total, start + BLOCK)):
                         n += 1
                         wall, cpu = time.perf_counter(), time.process_time()
@@ -240,17 +277,23 @@ async def run(updates: int, users: int, warmup: int, journal: bool) -> None:
 
 
 def report(timings: dict[str, Timings], updates: int, users: int, journal: bool) -> None:
-    print(f"\n{updates} updates per way, {users} users each, 5 round trips per update, "
-          f"writes {'journaled' if journal else 'w=1'}; times per update in ms")
-    print(f"{'way':<12} {'wall p50':>9} {'p99':>7} {'mean':>7} {'× raw':>6}   "
-          f"{'cpu p50':>8} {'mean':>7} {'× raw':>6}")
+    print(
+        f"\n{updates} updates per way, {users} users each, 5 round trips per update, "
+        f"writes {'journaled' if journal else 'w=1'}; times per update in ms"
+    )
+    print(
+        f"{'way':<12} {'wall p50':>9} {'p99':>7} {'mean':>7} {'× raw':>6}   "
+        f"{'cpu p50':>8} {'mean':>7} {'× raw':>6}"
+    )
     base = timings["raw"]
     base_wall, base_cpu = statistics.fmean(base.wall), statistics.fmean(base.cpu)
     for name, t in timings.items():
         wall, cpu = statistics.fmean(t.wall), statistics.fmean(t.cpu)
-        print(f"{name:<12} {ms(t.wall, 0.5):>9.2f} {ms(t.wall, 0.99):>7.2f} {1000 * wall:>7.2f} "
-              f"{wall / base_wall:>6.2f}   {ms(t.cpu, 0.5):>8.2f} {1000 * cpu:>7.2f} "
-              f"{cpu / base_cpu:>6.2f}")
+        print(
+            f"{name:<12} {ms(t.wall, 0.5):>9.2f} {ms(t.wall, 0.99):>7.2f} {1000 * wall:>7.2f} "
+            f"{wall / base_wall:>6.2f}   {ms(t.cpu, 0.5):>8.2f} {1000 * cpu:>7.2f} "
+            f"{cpu / base_cpu:>6.2f}"
+        )
     print("(× raw: ratio of the means; cpu: this process only, the database is a child process)")
 
 

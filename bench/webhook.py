@@ -60,8 +60,11 @@ async def run_users(
     script: list[tuple[str, str, int]],
     first_user: int,
     think: float = 0.0,
+    replies: dict[int, float] | None = None,
 ) -> tuple[float, list[float], int]:
     """Every user walks the script; returns wall time, per-update latencies and update count.
+
+    ``replies``, if given, gets each update's id and when its first reply arrived (monotonic).
 
     ``think`` > 0: a user reads and types for 0.5x to 1.5x that many seconds before each answer
     (people in a chat); 0: the next update goes out the moment the reply arrives (saturation).
@@ -91,6 +94,8 @@ async def run_users(
                 call.timestamp for call in fake.calls_to(user_id) if call.timestamp >= started
             )
             latencies.append(first_reply - started)
+            if replies is not None:
+                replies[update_id] = first_reply
             seen += expect
 
     started = time.monotonic()
@@ -98,14 +103,84 @@ async def run_users(
     return time.monotonic() - started, latencies, users * len(script)
 
 
+class Commands:
+    """MongoDB commands the stack ran during one phase, from its ``/bench/stats``."""
+
+    def __init__(
+        self, before: dict[str, Any], after: dict[str, Any], replies: dict[int, float]
+    ) -> None:
+        self.per_update_all = (after["commands"] - before["commands"]) / max(1, len(replies))
+        stamped = after["updates"]
+        self.before_reply: list[int] = []
+        self.attributed: list[int] = []
+        self.names: dict[str, int] = {}
+        self.gaps: dict[str, list[float]] = {}
+        self.lags = after["loop_lags"][len(before["loop_lags"]) :]
+        # How long each kind of command took during the phase (microseconds), all work.
+        self.durations = {
+            name: values[len(before["durations"].get(name, [])) :]
+            for name, values in after["durations"].items()
+        }
+        for update_id, replied in replies.items():
+            commands = stamped.get(str(update_id), [])
+            self.attributed.append(sum(1 for _, name in commands if name != "request"))
+            steps = [(stamp, name) for stamp, name in commands if stamp < replied]
+            # Where the time before the reply went: from each stamp to the next (the request
+            # arriving, each command starting), the last one to the reply.
+            ends = [*steps[1:], (replied, "")]
+            for (stamp, name), (following, _) in zip(steps, ends, strict=True):
+                self.gaps.setdefault(name, []).append(following - stamp)
+            early = [name for _, name in steps if name != "request"]
+            self.before_reply.append(len(early))
+            for name in early:
+                self.names[name] = self.names.get(name, 0) + 1
+
+    def lines(self) -> list[str]:
+        count = max(1, len(self.before_reply))
+        top = sorted(self.names.items(), key=lambda item: -item[1])
+        return [
+            f"    db commands per update: {statistics.mean(self.attributed):.2f} for the update "
+            f"(max {max(self.attributed, default=0)}), {self.per_update_all:.2f} counting "
+            "everything the stack ran in the phase",
+            f"    before the first reply: {statistics.mean(self.before_reply):.2f} "
+            f"(max {max(self.before_reply, default=0)}): "
+            + ", ".join(f"{name} {n / count:.2f}" for name, n in top),
+            "    their time in the store, p50/p99 ms: "
+            + ", ".join(
+                f"{name} {percentile(self.durations[name], 0.5) / 1000:.1f}"
+                f"/{percentile(self.durations[name], 0.99) / 1000:.1f}"
+                for name, _ in top
+                if self.durations.get(name)
+            ),
+            "    from each step to the next, p50/p99 ms: "
+            + ", ".join(
+                f"{name} {percentile(gaps, 0.5) * 1000:.1f}/{percentile(gaps, 0.99) * 1000:.1f}"
+                for name, gaps in self.gaps.items()
+            ),
+            f"    the stack's event loop woke late by p50 {percentile(self.lags, 0.5) * 1000:.1f}"
+            f" / p99 {percentile(self.lags, 0.99) * 1000:.1f}"
+            f" / max {max(self.lags, default=0) * 1000:.0f} ms",
+        ]
+
+
 async def main(users: int, think: float) -> None:
     settle_memory()  # the harness's own GC pauses must not count as the stack's latency
     async with FakeTelegramAPI() as fake:
         port = free_port()
         server = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bench.webhook_server", "--port", str(port),
-            "--api", fake.base_url, "--files", fake.file_base_url, "--token", fake.token,
-            "--secret", SECRET,
+            sys.executable,
+            "-m",
+            "bench.webhook_server",
+            "--port",
+            str(port),
+            "--api",
+            fake.base_url,
+            "--files",
+            fake.file_base_url,
+            "--token",
+            fake.token,
+            "--secret",
+            SECRET,
         )
         base = f"http://127.0.0.1:{port}"
         limits = httpx.Limits(max_connections=users + 10, max_keepalive_connections=users + 10)
@@ -126,15 +201,31 @@ async def main(users: int, think: float) -> None:
                     url = f"{base}/webhooks/telegram"
                     return await http.post(url, json=update, headers=headers)
 
+                async def stats() -> dict[str, Any]:
+                    result: dict[str, Any] = (await http.get(f"{base}/bench/stats")).json()
+                    return result
+
                 await run_users(to_webhook, fake, 5, ONBOARDING, first_user=900_000)  # warm-up
                 floor = await run_users(to_echo, fake, users, ECHO, first_user=100_000)
-                real = await run_users(to_webhook, fake, users, ONBOARDING, first_user=200_000)
+                before, replies = await stats(), dict[int, float]()
+                real = await run_users(
+                    to_webhook, fake, users, ONBOARDING, first_user=200_000, replies=replies
+                )
+                real_commands = Commands(before, await stats(), replies)
                 paced_floor = await run_users(
                     to_echo, fake, users, ECHO, first_user=300_000, think=think
                 )
+                before, replies = await stats(), dict[int, float]()
                 paced = await run_users(
-                    to_webhook, fake, users, ONBOARDING, first_user=400_000, think=think
+                    to_webhook,
+                    fake,
+                    users,
+                    ONBOARDING,
+                    first_user=400_000,
+                    think=think,
+                    replies=replies,
                 )
+                paced_commands = Commands(before, await stats(), replies)
         finally:
             server.send_signal(signal.SIGTERM)
             await asyncio.wait_for(server.wait(), timeout=60)
@@ -153,10 +244,12 @@ async def main(users: int, think: float) -> None:
     print("saturation (each user sends the next update as soon as the reply arrives):")
     floor_rate = report("  echo floor", floor)
     real_rate = report("  onboarding", real)
+    print("\n".join(real_commands.lines()))
     print(f"  ratio to floor: {real_rate / floor_rate:.2f}  (goal >= 0.5)")
     print(f"paced (each user thinks {think:g} s on average before answering):")
     report("  echo floor", paced_floor)
     report("  onboarding", paced)
+    print("\n".join(paced_commands.lines()))
     print("  (goal: p99 < 100 ms)")
 
 

@@ -49,15 +49,17 @@ from core.channels import (
 )
 from core.errors import RecipientBlocked, TransientError
 from core.jobs import JobStatus, Source, SourceKind
-from core.queue import TaskQueue
-from core.store.admins import MongoAdminRepository, MongoReviewRepository, remind_at
-from core.store.ingest import (
+from core.ports.people import DeadLetters as DeadLetterStore
+from core.ports.review import (
+    Admins,
+    AuditLog,
     DuplicateSource,
-    MongoAuditLog,
-    MongoJobRepository,
-    MongoSourceRepository,
+    Jobs,
+    Reviews,
+    Sources,
+    remind_at,
 )
-from core.store.repositories import MongoDeadLetters
+from core.queue import TaskQueue
 from crawlers.edits import apply_edit
 from crawlers.sources.detect import detect_source
 
@@ -71,12 +73,12 @@ def crawl_job_id(source_id: str, slot: datetime) -> str:
 
 @dataclass
 class AdminService:
-    admins: MongoAdminRepository
-    reviews: MongoReviewRepository
-    sources: MongoSourceRepository
-    jobs: MongoJobRepository
-    audit: MongoAuditLog
-    dead_letters: MongoDeadLetters
+    admins: Admins
+    reviews: Reviews
+    sources: Sources
+    jobs: Jobs
+    audit: AuditLog
+    dead_letters: DeadLetterStore
     queue: TaskQueue
     senders: dict[Channel, ReplySender]
     clock: Callable[[], datetime]

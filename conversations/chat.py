@@ -1,13 +1,22 @@
-"""The chat service: accept an update durably, then load → advance → save → run commands → send.
+"""The chat service: accept an update durably, then load → advance → save → send → the rest.
 
 One user's updates never run concurrently (a Redis lock per user) and run in the order they
 were accepted; different users' run side by side.
+
+Before the reply an update costs the read of the chat's pending updates, one read of the
+conversation and one write of it (the write carries the update's idempotency mark and what its
+step still has to do); marking it done, the user row of a first message, commands that answer
+nothing and delivery's window note come after the reply.
 """
 
 from __future__ import annotations
 
+import asyncio
+import base64
+import functools
 import json
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -19,6 +28,7 @@ from redis.asyncio import Redis
 from conversations.admin import AdminService
 from conversations.engine import advance
 from conversations.linking import LinkService
+from conversations.match_views import match_request
 from conversations.models import (
     Command,
     Conversation,
@@ -45,17 +55,10 @@ from core.channels import (
 )
 from core.errors import RecipientBlocked, TransientError
 from core.logging import pseudonym
+from core.ports.conversations import Conversations, Inbox, StoredState
+from core.ports.people import DeadLetters, People, PersonalData, Users
 from core.queue import TaskQueue, compact_redis_files
-from core.store.people import MongoPeople
-from core.store.repositories import (
-    MongoConversationRepository,
-    MongoDeadLetters,
-    MongoInboundRepository,
-    MongoPersonalData,
-    MongoUserRepository,
-    json_default,
-)
-from webhooks.matches import MatchService
+from matching.service import MatchService
 
 log = structlog.get_logger(__name__)
 
@@ -68,6 +71,14 @@ LOCK_TIMEOUT_S = 60
 # restart). Safe however short: processing takes the user's lock and re-reads what is pending.
 RECOVER_AFTER = timedelta(seconds=5)
 MAX_SEND_ATTEMPTS = 5
+# Work after a sent reply is tried this often, waiting 0.5, 1, 2, 4 s (a database restarting).
+AFTER_REPLY_TRIES = 5
+AFTER_REPLY_BACKOFF_S = 0.5
+# How often a busy lock is tried again (redis-py's default, 0.1 s, is a whole reply's budget).
+LOCK_POLL_S = 0.01
+# Commands whose replies go with the step's, or that must be done before it says so: they run
+# before the reply; the others run after it.
+_BEFORE_THE_REPLY = (LinkCommand, ExportData, EraseUser)
 
 
 def utc_now() -> datetime:
@@ -76,25 +87,24 @@ def utc_now() -> datetime:
 
 @dataclass
 class ChatService:
-    conversations: MongoConversationRepository
-    users: MongoUserRepository
-    inbound: MongoInboundRepository
-    personal: MongoPersonalData
+    conversations: Conversations
+    users: Users
+    inbound: Inbox
+    personal: PersonalData
     senders: Mapping[Channel, ReplySender]
     queue: TaskQueue
     redis: Redis
-    dead_letters: MongoDeadLetters
-    clock: Callable[[], datetime] = utc_now
-    admin: AdminService | None = None
-    matches: MatchService | None = None
+    dead_letters: DeadLetters
+    # The services a message may be for: admin commands, match buttons, /link and /email.
+    admin: AdminService
+    matches: MatchService
+    linking: LinkService
+    # Whose data a chat reads and writes (linked chats share their person's).
+    people: People
     # Tells delivery that a user wrote (a windowed channel's window opens again; what waited for
     # it goes out); returns how many held messages that released.
-    user_wrote: Callable[[Channel, str, datetime], Awaitable[int]] | None = None
-    # Linked chats: whose data a chat reads and writes, and the service behind /link, /channels
-    # and /email. Without them every chat is a person of its own.
-    people: MongoPeople | None = None
-    linking: LinkService | None = None
-
+    user_wrote: Callable[[Channel, str, datetime], Awaitable[int]]
+    clock: Callable[[], datetime] = utc_now
     async def accept(self, msg: InboundMessage) -> bool:
         """Durably accept an update; False for a resend of one accepted before."""
         return await self.inbound.accept(msg, self.clock())
@@ -108,28 +118,39 @@ class ChatService:
         return True
 
     async def process_user(self, user_key: str) -> int:
-        """Run every pending update of one user, oldest first, under the user's lock."""
+        """Run every pending update of one chat, oldest first, under the chat's lock."""
         processed = 0
-        # One lock per person: two linked chats change one conversation, one at a time. Its
-        # name is a keyed hash: Redis never holds a user key.
-        person = await self.people.person_of(user_key) if self.people else user_key
-        async with self.redis.lock(
-            f"lock:user:{pseudonym(person)}", timeout=LOCK_TIMEOUT_S,
-            blocking_timeout=LOCK_TIMEOUT_S,
-        ):
+        async with self._lock(user_key):
             for inbound_id, msg in await self.inbound.pending(user_key):
                 with structlog.contextvars.bound_contextvars(
                     update_id=msg.update_id, user=user_key
                 ):
-                    if self.people is not None:
-                        # Again under the lock: a link or unlink may have just moved the chat.
-                        owner = await self.people.person_of(user_key)
-                        if owner != user_key:
-                            msg = msg.model_copy(update={"person": owner})
-                    await self._process(msg, inbound_id)
-                await self.inbound.done(inbound_id)
+                    await self._one(msg, inbound_id)
+                await self._after_reply("done", functools.partial(self.inbound.done, inbound_id))
                 processed += 1
         return processed
+
+    async def _one(self, msg: InboundMessage, inbound_id: str) -> None:
+        """One update: one read says whose conversation it is and, for a chat that is its own
+        person, what it holds; a linked chat then takes its person's lock and reads theirs."""
+        chat = await self.conversations.load_chat(msg.user_key)
+        if chat.owner == msg.user_key:
+            await self._process(msg, inbound_id, chat.stored)
+            return
+        msg = msg.model_copy(update={"person": chat.owner})
+        # One lock per person too: two linked chats change one conversation, one at a time.
+        async with self._lock(chat.owner):
+            await self._process(msg, inbound_id, await self.conversations.load(chat.owner))
+
+    @asynccontextmanager
+    async def _lock(self, key: str) -> AsyncIterator[None]:
+        async with self.redis.lock(
+            _lock_key(key),
+            timeout=LOCK_TIMEOUT_S,
+            blocking_timeout=LOCK_TIMEOUT_S,
+            sleep=LOCK_POLL_S,
+        ):
+            yield
 
     async def recover(self, older_than: timedelta = RECOVER_AFTER) -> int:
         """Process updates that were accepted but never finished (a crash, a restart)."""
@@ -138,64 +159,83 @@ class ChatService:
             await self.process_user(user_key)
         return len(users)
 
-    async def _process(self, msg: InboundMessage, inbound_id: str) -> None:
+    async def _process(
+        self, msg: InboundMessage, inbound_id: str, stored: StoredState | None
+    ) -> None:
+        """One update of the chat, with the conversation of its owner as just read."""
+        wrote = msg.kind not in _NOT_FROM_THE_USER
+        if wrote and msg.kind is MessageKind.CALLBACK and msg.text == REENGAGE_PAYLOAD:
+            # The button under a template: the jobs that waited are the answer, if any.
+            wrote = False
+            if await self._user_wrote(msg):
+                return
+            msg = msg.model_copy(update={"kind": MessageKind.COMMAND, "command": "menu"})
+        await self._step(msg, inbound_id, stored)
+        if wrote:
+            # After the reply: the window opens again and what waited for it goes out.
+            await self._user_wrote(msg)
+
+    async def _user_wrote(self, msg: InboundMessage) -> int:
+        return await self.user_wrote(msg.channel, msg.user_key, self.clock())
+
+    async def _step(self, msg: InboundMessage, inbound_id: str, stored: StoredState | None) -> None:
         sender = self.senders.get(msg.channel)
         if msg.callback_id and not msg.callback_answered and sender is not None:
             try:
                 await sender.acknowledge(msg.callback_id)
             except (TransientError, RecipientBlocked):
                 log.warning("callback.ack_failed")
-        if self.user_wrote is not None and msg.kind not in _NOT_FROM_THE_USER:
-            released = await self.user_wrote(msg.channel, msg.user_key, self.clock())
-            if msg.kind is MessageKind.CALLBACK and msg.text == REENGAGE_PAYLOAD:
-                if released:
-                    return  # the button under a template: the jobs that waited are the answer
-                msg = msg.model_copy(update={"kind": MessageKind.COMMAND, "command": "menu"})
-        if self.admin is not None:
-            admin_replies = await self.admin.handle(msg)
-            if admin_replies is not None:
-                await self.send(msg.channel, msg.chat_id, admin_replies, user_key=msg.user_key)
-                return
+        admin_replies = await self.admin.handle(msg)
+        if admin_replies is not None:
+            await self.send(msg.channel, msg.chat_id, admin_replies, user_key=msg.user_key)
+            return
         now = self.clock()
+        lang = str(stored.state.get("lang", "en")) if stored else "en"
         if (
-            self.linking is not None
-            and not self.linking.email_enabled
+            not self.linking.email_enabled
             and msg.kind is MessageKind.COMMAND
             and msg.command == "email"
         ):
-            lang = await self._lang_of(msg.owner)
-            await self.send(msg.channel, msg.chat_id, [Reply(text=t(lang, "email_off"))],
-                            user_key=msg.user_key)
+            await self.send(
+                msg.channel, msg.chat_id, [Reply(text=t(lang, "email_off"))], user_key=msg.user_key
+            )
             return
-        stored = await self.conversations.load(msg.owner)
         if stored is not None and stored.applied == inbound_id:
             # A crash came after this message's step was stored and before it was marked done:
             # the step is not taken again (it would answer the next question); what it still
             # had to do was stored with it and is done now (each effect is safe to repeat).
             log.warning("inbound.replayed_after_crash")
-            await self._finish(msg, *_effects_from(stored.effects), now)
+            replies, commands = _effects_from(stored.effects)
+            first = bool(stored.effects and stored.effects.get("new_user"))
+            await self._finish(msg, replies, commands, now, new_user=lang if first else None)
             return
         before = Conversation.model_validate(stored.state) if stored else None
-        if self.matches is not None and before is not None:
+        if before is not None:
             # Buttons under a job card and /applications: the match service, not the engine.
-            match_replies = await self.matches.handle(msg, before.lang)
-            if match_replies is not None:
+            action = match_request(msg)
+            if action is not None:
+                match_replies = await self.matches.act(msg.owner, before.lang, action)
                 await self.send(msg.channel, msg.chat_id, match_replies, user_key=msg.user_key)
                 return
         transition = advance(before, msg, now)
         after = transition.conversation
+        new_user: str | None = None
         if after is not None and after != before:
-            if stored is None:
-                await self.users.ensure(msg, after.lang, now)
+            new_user = after.lang if stored is None else None
+            effects = _effects_of(transition.replies, transition.commands)
+            if new_user is not None:
+                effects["new_user"] = True
             await self.conversations.save(
                 msg.owner,
                 after.model_dump(mode="json"),
                 stored.revision if stored else None,
                 now,
                 applied=inbound_id,
-                effects=_effects_of(transition.replies, transition.commands),
+                effects=effects,
             )
-        await self._finish(msg, transition.replies, transition.commands, now, after)
+        await self._finish(
+            msg, transition.replies, transition.commands, now, after, new_user=new_user
+        )
 
     async def _finish(
         self,
@@ -204,11 +244,19 @@ class ChatService:
         commands: Sequence[Command],
         now: datetime,
         after: Conversation | None = None,
+        *,
+        new_user: str | None = None,
     ) -> None:
-        """Run a step's commands and send its replies with theirs."""
+        """Send a step's replies and run its commands: before the reply when one answers or
+        must be done first (its replies go with the step's), after it otherwise.
+
+        ``new_user``: the language of a chat's first conversation, whose user row is written
+        with the commands (a crash replay writes it again: it is an upsert).
+        """
         replies = list(first)
-        for command in commands:
-            replies.extend(await self._run(command, msg, now, after))
+        early = any(isinstance(command, _BEFORE_THE_REPLY) for command in commands)
+        if early:
+            await self._rest(msg, commands, now, after, new_user, replies)
         if msg.kind is MessageKind.GROUP and not await self._first_time(
             f"group:{msg.channel}:{msg.chat_id}"
         ):
@@ -220,6 +268,39 @@ class ChatService:
             replies=len(replies),
         )
         await self.send(msg.channel, msg.chat_id, replies, user_key=msg.user_key)
+        if not early:
+            await self._after_reply(
+                "commands", lambda: self._rest(msg, commands, now, after, new_user, [])
+            )
+
+    async def _after_reply(self, what: str, work: Callable[[], Awaitable[object]]) -> None:
+        """Work that follows a sent reply, tried again when the store or the queue drops it
+        mid-way (a server restarting): repeating it is safe, while leaving the update to a
+        replay would send its reply a second time."""
+        for attempt in range(AFTER_REPLY_TRIES):
+            try:
+                await work()
+                return
+            except Exception as exc:  # whatever the adapter raised: the work is safe to repeat
+                if attempt + 1 == AFTER_REPLY_TRIES:
+                    raise
+                log.warning("chat.after_reply.retry", work=what, error=str(exc))
+                await asyncio.sleep(AFTER_REPLY_BACKOFF_S * 2**attempt)
+
+    async def _rest(
+        self,
+        msg: InboundMessage,
+        commands: Sequence[Command],
+        now: datetime,
+        after: Conversation | None,
+        new_user: str | None,
+        replies: list[Reply],
+    ) -> None:
+        """The user row of a first message, then the commands in order (their replies added)."""
+        if new_user is not None:
+            await self.users.ensure(msg, new_user, now)
+        for command in commands:
+            replies.extend(await self._run(command, msg, now, after))
 
     async def _run(
         self, command: Command, msg: InboundMessage, now: datetime, after: Conversation | None
@@ -227,8 +308,6 @@ class ChatService:
         """Carry out one command; safe to repeat (a crash replay may run it again)."""
         key = msg.owner
         if isinstance(command, LinkCommand):
-            if self.linking is None:
-                return []
             lang = after.lang if after is not None else await self._lang_of(key)
             return await self.linking.run(command, msg, lang)
         if isinstance(command, RecordConsent):
@@ -275,10 +354,9 @@ class ChatService:
 
     async def _erase_person(self, person: str, msg: InboundMessage, now: datetime) -> None:
         """/delete from any chat: the person, every chat and address linked to them, everywhere."""
-        chats = await self.people.route(person) if self.people is not None else [person]
-        members = await self.people.members(person) if self.people is not None else []
-        if self.linking is not None:
-            await self.linking.forget_person(person, chats)
+        chats = await self.people.route(person)
+        members = await self.people.members(person)
+        await self.linking.forget_person(person, chats)
         # Work queued for them would write about them again, and kept results repeat their ids.
         named = {person, msg.user_key, msg.chat_id, *chats, *(m.chat_id for m in members)}
         dropped = await self.queue.forget(named)
@@ -286,8 +364,7 @@ class ChatService:
         for key in dict.fromkeys([person, msg.user_key, *chats]):
             for name, count in (await self.personal.erase(key, now)).items():
                 removed[name] = removed.get(name, 0) + count
-        if self.matches is not None:
-            await self.matches.forget(person)
+        await self.matches.forget(person)
         sender = self.senders.get(msg.channel)
         if isinstance(sender, KeepsUserFiles):
             await sender.forget(msg.chat_id)
@@ -301,20 +378,17 @@ class ChatService:
 
     async def _export(self, user_key: str, now: datetime) -> Reply:
         data = await self.personal.export(user_key)
-        if self.people is not None:
-            # Every chat and address linked to the person, in the order alerts try them.
-            members = await self.people.members(user_key)
-            data["channels"] = [
-                {"channel": str(member.channel), "user_key": member.user_key}
-                for member in members
-            ]
-            if self.linking is not None:
-                for entry in data["channels"]:
-                    mailbox = await self.linking.mailbox(entry["user_key"])
-                    if mailbox is not None:
-                        entry["address"] = mailbox.address
+        # Every chat and address linked to the person, in the order alerts try them.
+        members = await self.people.members(user_key)
+        data["channels"] = [
+            {"channel": str(member.channel), "user_key": member.user_key} for member in members
+        ]
+        for entry in data["channels"]:
+            mailbox = await self.linking.mailbox(entry["user_key"])
+            if mailbox is not None:
+                entry["address"] = mailbox.address
         data["exported_at"] = now.isoformat()
-        content = json.dumps(data, default=json_default, indent=2, ensure_ascii=False).encode()
+        content = json.dumps(data, default=_json_default, indent=2, ensure_ascii=False).encode()
         stored = await self.conversations.load(user_key)
         lang = str(stored.state.get("lang", "en")) if stored else "en"
         return Reply(
@@ -381,6 +455,12 @@ _COMMANDS: TypeAdapter[list[Command]] = TypeAdapter(list[Command])
 _REPLIES: TypeAdapter[list[Reply]] = TypeAdapter(list[Reply])
 
 
+def _lock_key(key: str) -> str:
+    """One lock per chat, and per person (their first chat's): a keyed hash, so Redis never
+    holds a user key."""
+    return f"lock:user:{pseudonym(key)}"
+
+
 def _effects_of(replies: Sequence[Reply], commands: Sequence[Command]) -> dict[str, Any]:
     """A step's replies and commands as stored beside the state it produced."""
     return {
@@ -396,3 +476,12 @@ def _effects_from(stored: dict[str, Any] | None) -> tuple[list[Reply], list[Comm
         _REPLIES.validate_python(stored.get("replies", [])),
         _COMMANDS.validate_python(stored.get("commands", [])),
     )
+
+
+def _json_default(value: object) -> str:
+    """Export: times as ISO 8601, bytes as base64, the rest as text."""
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, bytes):
+        return base64.b64encode(value).decode()
+    return str(value)

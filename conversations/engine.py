@@ -24,7 +24,7 @@ from conversations.flow import (
     preference_lines,
     profile_summary,
 )
-from conversations.match_views import MatchAction, Verb
+from conversations.match_views import MatchAction, Verb, callback_data
 from conversations.models import (
     AddEmail,
     Command,
@@ -351,7 +351,7 @@ def _menu(conv: Conversation) -> Reply:
     # Every command, within the 10 rows of a WhatsApp list. The tracker belongs to the match
     # service, which answers its button before the engine sees it.
     applications = Button(
-        label=_t(conv, "btn_apps"), data=MatchAction(action=Verb.APPLICATIONS).data
+        label=_t(conv, "btn_apps"), data=callback_data(MatchAction(action=Verb.APPLICATIONS))
     )
     return Reply(
         text=_t(conv, "menu"),

@@ -50,15 +50,11 @@ from conversations.models import (
     VerifyEmail,
 )
 from conversations.texts import t
-from core.channels import Button, Channel, ChatRef, InboundMessage, Reply
+from core.channels import Button, Channel, ChatRef, InboundMessage, Reply, email_key
 from core.crypto import Cipher, DecryptionFailed
 from core.errors import RecipientBlocked, TransientError
-from core.store.people import Member, MongoPeople, email_key
-from core.store.repositories import (
-    MongoConversationRepository,
-    MongoPersonalData,
-    MongoUserRepository,
-)
+from core.ports.conversations import Conversations
+from core.ports.people import Member, People, PersonalData, Users
 
 log = structlog.get_logger(__name__)
 
@@ -75,10 +71,10 @@ def utc_now() -> datetime:
 
 @dataclass
 class LinkService:
-    people: MongoPeople
-    users: MongoUserRepository
-    conversations: MongoConversationRepository
-    personal: MongoPersonalData
+    people: People
+    users: Users
+    conversations: Conversations
+    personal: PersonalData
     redis: Redis
     cipher: Cipher
     public_url: str

@@ -1,7 +1,9 @@
 """What a candidate sees of matches: job cards, explanations, the tracker, follow-ups (pure).
 
-Every button these views make carries a payload of the ``m:`` grammar below; the service layer
-reads a pressed button back with ``parse_match_callback`` and answers with these views again.
+Every button these views make carries a payload of the ``m:`` grammar below (``GRAMMAR``: each
+verb and the fields that follow it); ``match_request`` reads a pressed button or /applications
+back into a ``MatchAction`` for the match service to carry out, and ``MatchViews`` hands these
+views to that service through its ``JobCards`` port.
 
     m:save:<job>  m:applied:<job>  m:why:<job>
     m:ni:<job> (opens the not-interested choices)  m:nij:<job>  m:nic:<job>  m:nik:<job>
@@ -12,135 +14,111 @@ reads a pressed button back with ``parse_match_callback`` and answers with these
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
-from enum import StrEnum
-from typing import Annotated, Final, Literal
+from typing import Final, Literal
 
-from pydantic import StringConstraints, ValidationError, model_validator
+from pydantic import ValidationError
 
 from conversations.texts import t
-from core.channels import Button, Reply
-from core.domain import Frequency, Frozen, WorkMode
+from core.channels import Button, InboundMessage, MessageKind, Reply
+from core.domain import Frequency, WorkMode
 from core.jobs import JobPosting, Location, Salary
-from core.matches import ApplicationStage, JobForMatching, LocationFit, Match, SalaryFit
+from core.matches import (
+    HEARD_STAGE,
+    MAX_JOB_ID,
+    REMOVE,
+    ApplicationStage,
+    Heard,
+    JobForMatching,
+    JobId,
+    LocationFit,
+    Match,
+    MatchAction,
+    Move,
+    SalaryFit,
+    TrackedJob,
+    Verb,
+)
+
+__all__ = [  # the vocabulary lives in core.matches; the grammar speaks it, so re-exports it
+    "HEARD_STAGE",
+    "MAX_JOB_ID",
+    "REMOVE",
+    "Heard",
+    "JobId",
+    "MatchAction",
+    "Move",
+    "Stage",
+    "TrackedJob",
+    "Verb",
+]
 
 MAX_CALLBACK_BYTES = 64  # Telegram's limit for callback_data
 MAX_TEXT = 4096  # Telegram's limit for a message, in UTF-16 code units
 PREFIX = "m"
 
-
-class Verb(StrEnum):
-    """What a match button asks for: the verbs of the callback grammar."""
-
-    SAVE = "save"
-    APPLIED = "applied"
-    WHY = "why"
-    NOT_INTERESTED = "ni"  # show the three choices below
-    NOT_THIS_JOB = "nij"
-    NOT_THIS_COMPANY = "nic"
-    NOT_THIS_KIND = "nik"  # this kind of role
-    STAGE = "stage"  # move a tracked job to ``stage``, or remove it
-    HEARD = "heard"  # an answer to the follow-up
-    APPLICATIONS = "apps"  # show the tracker
-
-
 # The tracker's stages are shared with the store.
 Stage = ApplicationStage
 
+Field = Literal["job_id", "stage", "answer"]
 
-REMOVE: Final = "remove"
-# Where a tracker button moves a job: a stage, or out of the tracker.
-Move = Stage | Literal["remove"]
+# The callback grammar as data: each verb and the fields its payload carries after it, in order
+# ("m:<verb>:<field>:<field>"). Reading and writing a payload both follow this table; the
+# values of each field are checked by ``MatchAction`` itself.
+GRAMMAR: Final[Mapping[Verb, tuple[Field, ...]]] = {
+    Verb.SAVE: ("job_id",),
+    Verb.APPLIED: ("job_id",),
+    Verb.WHY: ("job_id",),
+    Verb.NOT_INTERESTED: ("job_id",),
+    Verb.NOT_THIS_JOB: ("job_id",),
+    Verb.NOT_THIS_COMPANY: ("job_id",),
+    Verb.NOT_THIS_KIND: ("job_id",),
+    Verb.STAGE: ("stage", "job_id"),
+    Verb.HEARD: ("answer", "job_id"),
+    Verb.APPLICATIONS: (),
+}
+_BY_NAME: Final = {str(verb): fields for verb, fields in GRAMMAR.items()}
 
-
-class Heard(StrEnum):
-    """Answers to "did you hear back?"."""
-
-    INTERVIEW = "interview"
-    OFFER = "offer"
-    REJECTED = "rejected"
-    WAITING = "waiting"
-
-
-# The stage an answer to the follow-up moves the job to; WAITING leaves it where it is.
-HEARD_STAGE: dict[Heard, Stage | None] = {
-    Heard.INTERVIEW: Stage.INTERVIEWING,
-    Heard.OFFER: Stage.OFFER,
-    Heard.REJECTED: Stage.REJECTED,
-    Heard.WAITING: None,
+# Commands (without the slash) that stand for a match action.
+COMMANDS: Final[Mapping[str, MatchAction]] = {
+    "applications": MatchAction(action=Verb.APPLICATIONS),
 }
 
-# The longest payload is "m:stage:interviewing:<job>"; a job id may use the rest.
-MAX_JOB_ID = MAX_CALLBACK_BYTES - len(f"{PREFIX}:{Verb.STAGE}:{Stage.INTERVIEWING}:")
-JobId = Annotated[str, StringConstraints(pattern=rf"^[A-Za-z0-9_.\-]{{1,{MAX_JOB_ID}}}$")]
 
-_JOB_VERBS = frozenset(
-    str(verb)
-    for verb in (
-        Verb.SAVE,
-        Verb.APPLIED,
-        Verb.WHY,
-        Verb.NOT_INTERESTED,
-        Verb.NOT_THIS_JOB,
-        Verb.NOT_THIS_COMPANY,
-        Verb.NOT_THIS_KIND,
-    )
-)
-_MOVES = frozenset({*(str(stage) for stage in Stage), REMOVE})
-_ANSWERS = frozenset(str(answer) for answer in Heard)
-
-
-class MatchAction(Frozen):
-    """A pressed match button, read back from its payload (``data`` writes it again)."""
-
-    action: Verb
-    job_id: JobId | None = None  # every verb but APPLICATIONS
-    stage: Move | None = None  # STAGE only
-    answer: Heard | None = None  # HEARD only
-
-    @model_validator(mode="after")
-    def _complete(self) -> MatchAction:
-        if (self.action is Verb.APPLICATIONS) == (self.job_id is not None):
-            raise ValueError("a job id belongs to every action but the tracker")
-        if (self.action is Verb.STAGE) != (self.stage is not None):
-            raise ValueError("a stage belongs to STAGE actions only")
-        if (self.action is Verb.HEARD) != (self.answer is not None):
-            raise ValueError("an answer belongs to HEARD actions only")
-        return self
-
-    @property
-    def data(self) -> str:
-        """The callback payload for this action."""
-        middle = self.stage or self.answer
-        parts = (PREFIX, self.action, *((middle,) if middle else ()), self.job_id)
-        return ":".join(str(part) for part in parts if part is not None)
+def callback_data(action: MatchAction) -> str:
+    """The callback payload a button for ``action`` carries."""
+    values = (getattr(action, field) for field in GRAMMAR[action.action])
+    return ":".join([PREFIX, str(action.action), *(str(value) for value in values)])
 
 
 def parse_match_callback(data: str) -> MatchAction | None:
     """The action a match button's payload stands for; None for anything else, never raises."""
     if not isinstance(data, str) or len(data) > MAX_CALLBACK_BYTES or not data.isascii():
         return None
-    parts = data.split(":")
-    if len(parts) < 2 or parts[0] != PREFIX:
+    prefix, _, rest = data.partition(":")
+    verb, *args = rest.split(":")
+    fields = _BY_NAME.get(verb)
+    if prefix != PREFIX or fields is None or len(args) != len(fields):
         return None
-    verb, args = parts[1], parts[2:]
     try:
-        if verb == Verb.APPLICATIONS and not args:
-            return MatchAction(action=Verb.APPLICATIONS)
-        if verb in _JOB_VERBS and len(args) == 1:
-            return MatchAction(action=Verb(verb), job_id=args[0])
-        if verb == Verb.STAGE and len(args) == 2 and args[0] in _MOVES:
-            return MatchAction(action=Verb.STAGE, stage=args[0], job_id=args[1])
-        if verb == Verb.HEARD and len(args) == 2 and args[0] in _ANSWERS:
-            return MatchAction(action=Verb.HEARD, answer=Heard(args[0]), job_id=args[1])
+        return MatchAction.model_validate({"action": verb, **dict(zip(fields, args, strict=True))})
     except ValidationError:
         return None
+
+
+def match_request(msg: InboundMessage) -> MatchAction | None:
+    """What a message asks of the match service (/applications, a match button); None when it
+    is not about matches and the conversation goes on as usual."""
+    if msg.kind is MessageKind.COMMAND:
+        return COMMANDS.get(msg.command or "")
+    if msg.kind is MessageKind.CALLBACK:
+        return parse_match_callback(msg.text)
     return None
 
 
 def _button(lang: str, key: str, action: MatchAction, **values: object) -> Button:
-    return Button(label=t(lang, key, **values), data=action.data)
+    return Button(label=t(lang, key, **values), data=callback_data(action))
 
 
 def _apps_button(lang: str) -> Button:
@@ -561,17 +539,6 @@ def first_batch_empty(live_jobs: int, lang: str) -> Reply:
 # --- the application tracker ------------------------------------------------------------------
 
 
-class TrackedJob(Frozen):
-    """One job in a candidate's tracker, as the tracker view needs it."""
-
-    job_id: JobId
-    title: str
-    company: str | None = None
-    stage: Stage
-    updated_at: datetime
-    demo: bool = False  # from the bundled demo catalogue
-
-
 # Where a job can go from each stage, besides being removed.
 NEXT_STAGES: dict[Stage, tuple[Stage, ...]] = {
     Stage.SAVED: (Stage.APPLIED,),
@@ -707,3 +674,54 @@ def acknowledge(action: MatchAction, title: str, lang: str, *, company: str | No
     if verb is Verb.HEARD and action.answer is not None:
         return followup_ack(action.answer, title, lang)
     raise ValueError(f"{verb} is answered with its own view, not an acknowledgement")
+
+
+# --- the views as the match service sees them -------------------------------------------------
+
+
+class MatchViews:
+    """The views above behind matching's ``JobCards`` port: the match service renders what it
+    sends with them without importing the conversation."""
+
+    def job_card(
+        self,
+        job: JobForMatching,
+        match: Match,
+        lang: str,
+        apply_url: str | None,
+        *,
+        header: str | None = None,
+    ) -> Reply:
+        return job_card(job, match, lang, apply_url, header=header)
+
+    def first_batch_header(self, found: int, shown: int, lang: str) -> str:
+        return first_batch_header(found, shown, lang)
+
+    def first_batch_empty(self, live_jobs: int, lang: str) -> Reply:
+        return first_batch_empty(live_jobs, lang)
+
+    def digest_header(self, count: int, frequency: Frequency | str, lang: str) -> str:
+        return digest_header(count, frequency, lang)
+
+    def one_message(self, cards: Sequence[Reply], lang: str) -> Reply:
+        return one_message(cards, lang)
+
+    def followup_prompt(self, job_id: str, title: str, company: str | None, lang: str) -> Reply:
+        return followup_prompt(job_id, title, company, lang)
+
+    def why_text(self, job: JobForMatching, match: Match, lang: str) -> Reply:
+        return why_text(job, match, lang)
+
+    def not_interested_menu(self, job: JobForMatching, lang: str) -> Reply:
+        return not_interested_menu(job, lang)
+
+    def acknowledge(
+        self, action: MatchAction, title: str, lang: str, *, company: str | None = None
+    ) -> Reply:
+        return acknowledge(action, title, lang, company=company)
+
+    def job_gone(self, lang: str) -> Reply:
+        return job_gone(lang)
+
+    def applications_view(self, entries: Sequence[TrackedJob], lang: str) -> list[Reply]:
+        return applications_view(entries, lang)

@@ -15,7 +15,8 @@ from core import metrics
 from core.channels import Channel, FileFetcher, FileRef, InboundMessage, MessageKind
 from core.domain import ParsedResume
 from core.errors import FileTooLarge, TransientError, UnreadableDocument
-from core.store.repositories import MongoConversationRepository, MongoResumeRepository
+from core.ports.conversations import Conversations
+from core.ports.people import Resumes
 
 log = structlog.get_logger(__name__)
 
@@ -27,8 +28,8 @@ def without_contact(parsed: ParsedResume) -> ParsedResume:
 @dataclass
 class ResumeIntake:
     chat: ChatService
-    conversations: MongoConversationRepository
-    resumes: MongoResumeRepository
+    conversations: Conversations
+    resumes: Resumes
     files: Mapping[Channel, FileFetcher]
     max_bytes: int
 

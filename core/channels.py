@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from collections.abc import Sequence
 from enum import StrEnum
 from typing import Protocol, runtime_checkable
@@ -150,3 +152,9 @@ class FileFetcher(Protocol):
     """Downloads a file a user sent; raises FileTooLarge or TransientError."""
 
     async def fetch(self, file: FileRef, max_bytes: int) -> bytes: ...
+
+
+def email_key(address: str, secret: bytes) -> str:
+    """The user key of an e-mail address: a keyed hash, so no key or log line holds it."""
+    digest = hmac.new(secret, address.lower().encode(), hashlib.sha256).hexdigest()
+    return f"{Channel.EMAIL}:{digest[:24]}"

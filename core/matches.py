@@ -3,12 +3,18 @@ and the service layer (which stores and delivers it). Frozen values, no I/O.
 
 A ``Candidate`` is a consented user's profile in the shape matching needs: locations resolved to
 places, skills canonical. A ``Match`` is one candidate × one job: whether the hard filters pass,
-the score and its parts, and the reasons a person reads.
+the score and its parts, and the reasons a person reads. A ``MatchAction`` is what a candidate
+asked to do with a match (a button under a card, /applications): the conversation decides it, the
+match service carries it out.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import StrEnum
+from typing import Annotated, Final, Literal
+
+from pydantic import StringConstraints, model_validator
 
 from core.domain import (
     Commute,
@@ -140,3 +146,79 @@ class Match(Frozen):
     send_score: float = 0.0  # the score without recency: what the threshold compares
     would_send: bool = False  # passes the filters and the threshold
     reasons: Reasons = Reasons()
+
+
+# --- what candidates do with matches ---------------------------------------------------------
+
+
+class Verb(StrEnum):
+    """What a candidate asks of a match: the verbs of the match buttons' grammar."""
+
+    SAVE = "save"
+    APPLIED = "applied"
+    WHY = "why"
+    NOT_INTERESTED = "ni"  # show the three choices below
+    NOT_THIS_JOB = "nij"
+    NOT_THIS_COMPANY = "nic"
+    NOT_THIS_KIND = "nik"  # this kind of role
+    STAGE = "stage"  # move a tracked job to ``stage``, or remove it
+    HEARD = "heard"  # an answer to the follow-up
+    APPLICATIONS = "apps"  # show the tracker
+
+
+REMOVE: Final = "remove"
+# Where a tracker button moves a job: a stage, or out of the tracker.
+Move = ApplicationStage | Literal["remove"]
+
+
+class Heard(StrEnum):
+    """Answers to "did you hear back?"."""
+
+    INTERVIEW = "interview"
+    OFFER = "offer"
+    REJECTED = "rejected"
+    WAITING = "waiting"
+
+
+# The stage an answer to the follow-up moves the job to; WAITING leaves it where it is.
+HEARD_STAGE: Final[dict[Heard, ApplicationStage | None]] = {
+    Heard.INTERVIEW: ApplicationStage.INTERVIEWING,
+    Heard.OFFER: ApplicationStage.OFFER,
+    Heard.REJECTED: ApplicationStage.REJECTED,
+    Heard.WAITING: None,
+}
+
+# A job id must fit in a button: Telegram's 64 bytes of callback data less the longest payload
+# prefix, "m:stage:interviewing:" (conversations.match_views writes it; its tests check the sum).
+MAX_JOB_ID: Final = 43
+JobId = Annotated[str, StringConstraints(pattern=rf"^[A-Za-z0-9_.\-]{{1,{MAX_JOB_ID}}}$")]
+
+
+class MatchAction(Frozen):
+    """One thing a candidate asked to do with a match; complete or not built at all."""
+
+    action: Verb
+    job_id: JobId | None = None  # every verb but APPLICATIONS
+    stage: Move | None = None  # STAGE only
+    answer: Heard | None = None  # HEARD only
+
+    @model_validator(mode="after")
+    def _complete(self) -> MatchAction:
+        if (self.action is Verb.APPLICATIONS) == (self.job_id is not None):
+            raise ValueError("a job id belongs to every action but the tracker")
+        if (self.action is Verb.STAGE) != (self.stage is not None):
+            raise ValueError("a stage belongs to STAGE actions only")
+        if (self.action is Verb.HEARD) != (self.answer is not None):
+            raise ValueError("an answer belongs to HEARD actions only")
+        return self
+
+
+class TrackedJob(Frozen):
+    """One job in a candidate's tracker, as the tracker view needs it."""
+
+    job_id: JobId
+    title: str
+    company: str | None = None
+    stage: ApplicationStage
+    updated_at: datetime
+    demo: bool = False  # from the bundled demo catalogue

@@ -12,8 +12,8 @@ import structlog
 from core import metrics
 from core.errors import AppError, TransientError
 from core.jobs import RawPosting, Source, SourceKind, Validators
+from core.ports.review import Sources
 from core.settings import CrawlSettings
-from core.store.ingest import MongoSourceRepository
 from crawlers.breaker import BreakerState, record_failure, record_success
 from crawlers.fetch import FetchFailed, FetchResult, HttpFetcher
 from crawlers.following import DetailReader
@@ -141,7 +141,7 @@ class Collector:
 class Crawler(Collector):
     """A crawl: collect, then ingest what was found and record the source's health."""
 
-    sources: MongoSourceRepository
+    sources: Sources
     ingestor: Ingestor
     clock: Callable[[], datetime]
 

@@ -17,8 +17,8 @@ from core.jobs import (
     StoredJob,
     company_key,
 )
+from core.ports.review import JobIntake
 from core.skills import SkillTaxonomy
-from core.store.ingest import MongoJobRepository
 from crawlers.dedupe import canonical_url, changed_fields, fingerprint, similarity, text_signature
 from crawlers.normalize import Dropped, normalize
 
@@ -60,7 +60,7 @@ def _may_revise(job: StoredJob, source: Source, posting: JobPosting) -> bool:
 
 @dataclass
 class Ingestor:
-    jobs: MongoJobRepository
+    jobs: JobIntake
     taxonomy: SkillTaxonomy
     auto_approve_confidence: float = 0.9
 

@@ -1,6 +1,6 @@
 """Delivery: drain the outbox through each channel's ReplySender, within the platforms' limits.
 
-A drain claims batches of due rows (core.store.outbox) and works on up to ``concurrency`` of them
+A drain claims batches of due rows (core.ports.outbox) and works on up to ``concurrency`` of them
 at once; several workers drain side by side, and each row is held by one of them at a time.
 Per row:
 
@@ -54,10 +54,10 @@ from core.errors import (
     RecipientBlocked,
     TransientError,
 )
+from core.ports.outbox import Outbox, OutboxRow, Recipient, Recipients, slot_of
+from core.ports.people import DeadLetters, Users
 from core.queue import TaskQueue
 from core.ratelimit import Permit, RateLimiter, RateLimits
-from core.store.outbox import MongoOutbox, MongoRecipients, OutboxRow, Recipient, slot_of
-from core.store.repositories import MongoDeadLetters, MongoUserRepository
 
 log = structlog.get_logger(__name__)
 
@@ -129,7 +129,7 @@ class _SentMarks:
     own mark before it goes on.
     """
 
-    def __init__(self, outbox: MongoOutbox, clock: Callable[[], datetime]) -> None:
+    def __init__(self, outbox: Outbox, clock: Callable[[], datetime]) -> None:
         self._outbox = outbox
         self._clock = clock
         self.loop = asyncio.get_running_loop()
@@ -192,12 +192,12 @@ class _Drain:
 
 @dataclass
 class DeliveryService:
-    outbox: MongoOutbox
-    recipients: MongoRecipients
-    users: MongoUserRepository
+    outbox: Outbox
+    recipients: Recipients
+    users: Users
     limiter: RateLimiter
     senders: Mapping[Channel, ReplySender]
-    dead_letters: MongoDeadLetters
+    dead_letters: DeadLetters
     clock: Callable[[], datetime] = utc_now
     max_tries: int = 6
     lease: timedelta = timedelta(minutes=2)  # renewed with every reply of a row

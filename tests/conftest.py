@@ -58,7 +58,7 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @contextlib.asynccontextmanager
 async def fresh_database(mongodb_url: str) -> AsyncIterator[None]:
-    """A new database on the embedded MongoDB with beanie bound to it, dropped afterwards."""
+    """A new database on the embedded MongoDB, bound to the collection specs, dropped afterwards."""
     name = f"t_{uuid.uuid4().hex[:12]}"
     client = await connect(mongodb_url, name)
     try:

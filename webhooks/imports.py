@@ -25,13 +25,13 @@ import structlog
 
 from core.jobs import JobStatus, RawPosting, Source, SourceKind, company_key
 from core.logging import pseudonym
-from core.store.ingest import DuplicateSource
+from core.ports.review import DuplicateSource
 from crawlers.demo import demo_files
 from crawlers.files import UnreadableFile, read_file, read_saved
 from crawlers.ingest import IngestReport
 from crawlers.sources.detect import detect_source
 from matching.index import rebuild
-from webhooks.matches import for_matching
+from matching.service import for_matching
 from webhooks.runtime import Runtime
 
 log = structlog.get_logger(__name__)

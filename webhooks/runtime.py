@@ -28,10 +28,12 @@ from redis.asyncio import Redis
 from conversations.admin import AdminService
 from conversations.chat import ChatService, utc_now
 from conversations.linking import LinkService
+from conversations.match_views import MatchViews
 from core.channels import Channel, FileFetcher, ReplySender, TemplateSender
 from core.crypto import Cipher
 from core.embedded import EmbeddedStack
 from core.logging import pseudonym, set_pseudonym_key
+from core.ports.people import PersonalData
 from core.queue import ArqQueue, TaskQueue, connect_queue
 from core.ratelimit import RedisRateLimiter, delivery_limits
 from core.settings import MatchingSettings, Settings
@@ -66,7 +68,7 @@ from matching.index_edge import MIGRATED, EdgeVectorIndex, migrate_local_mode
 if TYPE_CHECKING:
     from bots.email.bounces import Bounce, BounceListener
 from conversations.resumes import ResumeIntake
-from webhooks.matches import MatchService
+from matching.service import MatchService
 
 log = structlog.get_logger(__name__)
 
@@ -228,107 +230,47 @@ class Runtime:
 
         # Log lines name people by a keyed pseudonym that stays the same across processes.
         set_pseudonym_key(cipher.derive_key("logs"))
+        # The stores, then the services, each built once with everything it needs: the match
+        # service first (the others call it), then linking (it forgets matches), delivery (it
+        # mails through linking's verified addresses), admin (its /stats reads the matches),
+        # and the chat service that hands each message to one of them.
         conversations = MongoConversationRepository()
         resumes = MongoResumeRepository(cipher)
-        chat = ChatService(
-            conversations=conversations,
-            users=MongoUserRepository(),
-            inbound=MongoInboundRepository(),
-            personal=MongoPersonalData(resumes, cipher.derive_key("erasure")),
-            senders=all_senders,
-            queue=queue,
-            redis=redis,
-            dead_letters=MongoDeadLetters(cipher),
-            clock=clock,
-        )
-        queue_port: TaskQueue = queue
-        admin = AdminService(
-            admins=MongoAdminRepository(settings.admin_keys),
-            reviews=MongoReviewRepository(),
-            sources=MongoSourceRepository(),
-            jobs=MongoJobRepository(),
-            audit=MongoAuditLog(),
-            dead_letters=chat.dead_letters,
-            queue=queue_port,
-            senders=all_senders,
-            clock=chat.clock,
-            review_timeout=timedelta(minutes=settings.crawl.review_timeout_minutes),
-            default_interval_minutes=settings.crawl.default_interval_minutes,
-        )
-        chat.admin = admin
-        chat_model = build_chat_model(settings.llm)
-        crawler = Crawler(
-            fetcher=HttpFetcher(settings.crawl),
-            sources=admin.sources,
-            ingestor=Ingestor(
-                admin.jobs, SkillTaxonomy.load(), settings.crawl.auto_approve_confidence
-            ),
-            settings=settings.crawl,
-            clock=chat.clock,
-            renderer=PageRenderer(settings.crawl),
-            llm=LlmExtractor(chat_model, clock=chat.clock) if chat_model is not None else None,
-            details=DetailReader(max_pages=settings.crawl.max_detail_pages),
-        )
-        intake = ResumeIntake(
-            chat=chat,
-            conversations=conversations,
-            resumes=resumes,
-            files=all_files,
-            max_bytes=settings.resume_max_bytes,
-        )
-        delivery_senders = {**all_senders, **delivery_senders}
-        if bot is not None and Channel.TELEGRAM not in (senders or {}):
-            from bots.telegram import TelegramSender
-
-            # Delivery books its own slots (core.ratelimit) and puts a row back on a 429
-            # rather than waiting inside the sender.
-            delivery_senders[Channel.TELEGRAM] = TelegramSender(bot, max_retries=0)
-        limits = delivery_limits(
-            settings.matching, settings.whatsapp if settings.whatsapp_enabled else None
-        )
-        delivery = DeliveryService(
-            outbox=MongoOutbox(),
-            recipients=MongoRecipients(),
-            users=chat.users,
-            limiter=RedisRateLimiter(redis, limits),
-            senders=delivery_senders,
-            dead_letters=chat.dead_letters,
-            clock=chat.clock,
-            max_tries=settings.matching.delivery_max_tries,
-            concurrency=concurrency_for(limits),
-            windows=windows,
-            templates=templates,
-            kick=functools.partial(kick_delivery, queue),
-        )
-        chat.user_wrote = delivery.user_wrote
+        users = MongoUserRepository()
+        personal = MongoPersonalData(resumes, cipher.derive_key("erasure"))
+        dead_letters = MongoDeadLetters(cipher)
+        jobs = MongoJobRepository()
+        outbox = MongoOutbox()
         links = MongoLinks()
-
+        taxonomy = SkillTaxonomy.load()
+        kick = functools.partial(kick_delivery, queue)
         public_url = settings.public_url or f"http://{settings.host}:{settings.port}"
         matches = MatchService(
             settings=settings.matching,
             public_url=public_url,
             embedder=embedder,
             index=index,
-            jobs=admin.jobs,
+            jobs=jobs,
             candidates=MongoCandidates(),
             matches=MongoMatches(),
             applications=MongoApplications(),
             links=links,
             feedback=MongoFeedback(),
-            outbox=delivery.outbox,
-            taxonomy=crawler.ingestor.taxonomy,
+            outbox=outbox,
+            taxonomy=taxonomy,
             # Pure and asked again for every candidate of every new job: remember the answers.
             places=functools.lru_cache(maxsize=10_000)(parse_locations),
-            clock=chat.clock,
-            kick=functools.partial(kick_delivery, queue),
+            clock=clock,
+            kick=kick,
+            cards=MatchViews(),
+            # The fence against /delete (MatchService.fence): what a fan-out wrote for someone
+            # erased while it ran goes again; their chat's own row is not the fan-out's to touch.
+            erase=functools.partial(_erase_profile, personal, clock),
         )
-        chat.matches = matches
-        matches.erase = functools.partial(_erase_again, chat)
-        admin.match_stats = matches.stats_lines
         email_sender = None
         bounce_domain = None
         if settings.email_enabled:
-            from bots.email import EmailChannel, EmailSender, parse_from_address
+            from bots.email import EmailSender, parse_from_address
 
             email_sender = EmailSender(settings.smtp)
             if settings.smtp.bounce_port is not None:
@@ -338,9 +280,9 @@ class Runtime:
                 )
         linking = LinkService(
             people=MongoPeople(),
-            users=chat.users,
+            users=users,
             conversations=conversations,
-            personal=chat.personal,
+            personal=personal,
             redis=redis,
             cipher=cipher,
             public_url=public_url,
@@ -348,15 +290,87 @@ class Runtime:
             bounce_domain=bounce_domain,
             forget=matches.forget,
             reindex=functools.partial(_reindex, queue),
-            clock=chat.clock,
+            clock=clock,
         )
-        chat.people = linking.people
-        chat.linking = linking
+        delivery_senders = {**all_senders, **delivery_senders}
+        if bot is not None and Channel.TELEGRAM not in (senders or {}):
+            from bots.telegram import TelegramSender
+
+            # Delivery books its own slots (core.ratelimit) and puts a row back on a 429
+            # rather than waiting inside the sender.
+            delivery_senders[Channel.TELEGRAM] = TelegramSender(bot, max_retries=0)
         if email_sender is not None and Channel.EMAIL not in (senders or {}):
+            from bots.email import EmailChannel
+
             # Job mail: to verified addresses only, looked up (and decrypted) per message.
-            delivery.senders = {
-                **delivery.senders, Channel.EMAIL: EmailChannel(email_sender, linking.mailbox)
-            }
+            delivery_senders[Channel.EMAIL] = EmailChannel(email_sender, linking.mailbox)
+        limits = delivery_limits(
+            settings.matching, settings.whatsapp if settings.whatsapp_enabled else None
+        )
+        delivery = DeliveryService(
+            outbox=outbox,
+            recipients=MongoRecipients(),
+            users=users,
+            limiter=RedisRateLimiter(redis, limits),
+            senders=delivery_senders,
+            dead_letters=dead_letters,
+            clock=clock,
+            max_tries=settings.matching.delivery_max_tries,
+            concurrency=concurrency_for(limits),
+            windows=windows,
+            templates=templates,
+            kick=kick,
+        )
+        admin = AdminService(
+            admins=MongoAdminRepository(settings.admin_keys),
+            reviews=MongoReviewRepository(),
+            sources=MongoSourceRepository(),
+            jobs=jobs,
+            audit=MongoAuditLog(),
+            dead_letters=dead_letters,
+            queue=queue,
+            senders=all_senders,
+            clock=clock,
+            review_timeout=timedelta(minutes=settings.crawl.review_timeout_minutes),
+            default_interval_minutes=settings.crawl.default_interval_minutes,
+            match_stats=matches.stats_lines,
+        )
+        chat = ChatService(
+            conversations=conversations,
+            users=users,
+            inbound=MongoInboundRepository(),
+            personal=personal,
+            senders=all_senders,
+            queue=queue,
+            redis=redis,
+            dead_letters=dead_letters,
+            clock=clock,
+            admin=admin,
+            matches=matches,
+            user_wrote=delivery.user_wrote,
+            people=linking.people,
+            linking=linking,
+        )
+        chat_model = build_chat_model(settings.llm)
+        crawler = Crawler(
+            fetcher=HttpFetcher(settings.crawl),
+            sources=admin.sources,
+            ingestor=Ingestor(jobs, taxonomy, settings.crawl.auto_approve_confidence),
+            settings=settings.crawl,
+            clock=clock,
+            renderer=PageRenderer(settings.crawl),
+            llm=LlmExtractor(chat_model, clock=clock) if chat_model is not None else None,
+            details=DetailReader(max_pages=settings.crawl.max_detail_pages),
+        )
+        intake = ResumeIntake(
+            chat=chat,
+            conversations=conversations,
+            resumes=resumes,
+            files=all_files,
+            max_bytes=settings.resume_max_bytes,
+        )
+        # Chats linked before their conversation rows named their person (a no-op once done).
+        await conversations.adopt_links()
         stale = rebuild_needed or bool(
             await index.stale_ids("jobs") or await index.stale_ids("candidates")
         )
@@ -458,8 +472,8 @@ async def _reindex(queue: TaskQueue, person: str) -> None:
     )
 
 
-async def _erase_again(chat: ChatService, person: str) -> None:
-    """A fan-out's writes for someone erased while it ran (MatchService.fence): what it writes
-    (matches, links, alerts) goes; a chat's own row and inbox are not the fan-out's to touch (a
-    profile dropped by linking leaves its chat in place)."""
-    await chat.personal.erase(person, chat.clock(), profile_only=True)
+async def _erase_profile(
+    personal: PersonalData, clock: Callable[[], datetime], person: str
+) -> None:
+    """What a match fan-out wrote for someone erased while it ran (matches, links, alerts)."""
+    await personal.erase(person, clock(), profile_only=True)

@@ -1,1 +1,1 @@
-"""The store: beanie Documents (one per collection) and repositories that speak domain types."""
+"""The store: collection specs (name, indexes, shape) and repositories that speak domain types."""

@@ -7,24 +7,8 @@ from datetime import datetime, timedelta
 
 from pymongo import ASCENDING, DESCENDING, ReturnDocument
 
-from core.domain import Frozen
+from core.ports.review import Admin, Review
 from core.store.documents import AdminDoc, ReviewDoc
-
-
-class Admin(Frozen):
-    key: str  # user key, e.g. "telegram:42"
-    from_settings: bool = False
-    on_duty: bool = True
-    missed_reviews: int = 0
-    editing_job: str | None = None
-    editing_field: str | None = None
-
-
-class Review(Frozen):
-    job_id: str
-    assignee: str | None
-    assigned_at: datetime
-    reminded: bool = False
 
 
 class MongoAdminRepository:
@@ -40,7 +24,7 @@ class MongoAdminRepository:
         if user_key in self._fixed:
             return True
         if time.monotonic() - self._read_at > self.CACHE_SECONDS:
-            cursor = AdminDoc.get_pymongo_collection().find({}, {"_id": 1})
+            cursor = AdminDoc.collection().find({}, {"_id": 1})
             self._granted = frozenset([str(raw["_id"]) async for raw in cursor])
             self._read_at = time.monotonic()
         return user_key in self._granted
@@ -51,7 +35,7 @@ class MongoAdminRepository:
     async def get(self, user_key: str) -> Admin | None:
         if not await self.is_admin(user_key):
             return None
-        raw = await AdminDoc.get_pymongo_collection().find_one({"_id": user_key}) or {}
+        raw = await AdminDoc.collection().find_one({"_id": user_key}) or {}
         return Admin(
             key=user_key,
             from_settings=user_key in self._fixed,
@@ -62,12 +46,12 @@ class MongoAdminRepository:
         )
 
     async def all(self) -> list[Admin]:
-        granted = [raw["_id"] async for raw in AdminDoc.get_pymongo_collection().find({})]
+        granted = [raw["_id"] async for raw in AdminDoc.collection().find({})]
         admins = [await self.get(key) for key in dict.fromkeys([*self._fixed, *granted])]
         return [admin for admin in admins if admin is not None]
 
     async def grant(self, user_key: str, by: str, now: datetime) -> bool:
-        result = await AdminDoc.get_pymongo_collection().update_one(
+        result = await AdminDoc.collection().update_one(
             {"_id": user_key},
             {
                 "$setOnInsert": {
@@ -83,12 +67,12 @@ class MongoAdminRepository:
         return result.upserted_id is not None
 
     async def revoke(self, user_key: str) -> bool:
-        result = await AdminDoc.get_pymongo_collection().delete_one({"_id": user_key})
+        result = await AdminDoc.collection().delete_one({"_id": user_key})
         self._forget()
         return result.deleted_count == 1
 
     async def _update(self, user_key: str, changes: dict[str, object]) -> None:
-        await AdminDoc.get_pymongo_collection().update_one(
+        await AdminDoc.collection().update_one(
             {"_id": user_key}, {"$set": changes}, upsert=True
         )
 
@@ -99,13 +83,13 @@ class MongoAdminRepository:
         await self._update(user_key, {"editing_job": job_id, "editing_field": field})
 
     async def missed(self, user_key: str) -> None:
-        await AdminDoc.get_pymongo_collection().update_one(
+        await AdminDoc.collection().update_one(
             {"_id": user_key}, {"$inc": {"missed_reviews": 1}}, upsert=True
         )
 
     async def next_on_duty(self, now: datetime, exclude: str | None = None) -> str | None:
         """Round robin: the on-duty admin assigned longest ago; marks them assigned now."""
-        collection = AdminDoc.get_pymongo_collection()
+        collection = AdminDoc.collection()
         for key in self._fixed:  # admins from settings get a row the first time they count
             await collection.update_one(
                 {"_id": key}, {"$setOnInsert": {"on_duty": True, "missed_reviews": 0}}, upsert=True
@@ -132,37 +116,32 @@ class MongoAdminRepository:
 
 class MongoReviewRepository:
     async def assign(self, job_id: str, assignee: str | None, now: datetime) -> None:
-        await ReviewDoc.get_pymongo_collection().update_one(
+        await ReviewDoc.collection().update_one(
             {"_id": job_id},
             {"$set": {"assignee": assignee, "assigned_at": now, "reminded": False}},
             upsert=True,
         )
 
     async def get(self, job_id: str) -> Review | None:
-        raw = await ReviewDoc.get_pymongo_collection().find_one({"_id": job_id})
+        raw = await ReviewDoc.collection().find_one({"_id": job_id})
         return None if raw is None else _review(raw)
 
     async def done(self, job_id: str) -> None:
-        await ReviewDoc.get_pymongo_collection().delete_one({"_id": job_id})
+        await ReviewDoc.collection().delete_one({"_id": job_id})
 
     async def reminded(self, job_id: str) -> None:
-        await ReviewDoc.get_pymongo_collection().update_one(
+        await ReviewDoc.collection().update_one(
             {"_id": job_id}, {"$set": {"reminded": True}}
         )
 
     async def assigned_before(self, moment: datetime) -> list[Review]:
-        cursor = ReviewDoc.get_pymongo_collection().find({"assigned_at": {"$lte": moment}})
+        cursor = ReviewDoc.collection().find({"assigned_at": {"$lte": moment}})
         return [_review(raw) async for raw in cursor.sort("assigned_at", ASCENDING)]
 
     async def waiting(self) -> int:
-        return int(await ReviewDoc.get_pymongo_collection().count_documents({}))
+        return int(await ReviewDoc.collection().count_documents({}))
 
 
 def _review(raw: dict[str, object]) -> Review:
     fields = {name: value for name, value in raw.items() if name != "_id"}
     return Review.model_validate({**fields, "job_id": raw["_id"]})
-
-
-def remind_at(assigned_at: datetime, timeout: timedelta) -> datetime:
-    """Reminders go out five minutes before a review is reassigned."""
-    return assigned_at + max(timeout - timedelta(minutes=5), timedelta(0))

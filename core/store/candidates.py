@@ -11,33 +11,10 @@ from datetime import datetime
 from typing import Any
 
 from core.channels import Channel
-from core.domain import ConsentPurpose, Frozen, Profile
+from core.domain import ConsentPurpose, Profile
+from core.ports.matches import CandidateRecord
 from core.store.documents import ConversationDoc, PersonDoc, UserDoc
 from core.store.mongo import find_in
-
-
-class CandidateRecord(Frozen):
-    user_key: str  # the person's key: their profile, matches and tracker are under it
-    lang: str
-    profile: Profile
-    onboarded: bool
-    messages_allowed: bool  # the latest job-messages consent is a grant
-    channel: Channel
-    chat_id: str
-    reachable: bool
-    linked: tuple[str, ...] = ()
-    last_digest_at: datetime | None = None
-    # The chat or address that gets their messages (the first of a linked person's route);
-    # channel and chat_id are its. Unset: the person's own chat, ``user_key``.
-    target_key: str | None = None
-
-    @property
-    def deliver_to(self) -> str:
-        return self.target_key or self.user_key
-
-    @property
-    def wants_matches(self) -> bool:
-        return self.onboarded and self.messages_allowed and not self.profile.paused
 
 
 def _messages_allowed(state: dict[str, Any]) -> bool:
@@ -54,7 +31,7 @@ class MongoCandidates:
         keys = list(dict.fromkeys(user_keys))
         if not keys:
             return {}
-        linked = await find_in(PersonDoc.get_pymongo_collection(), "_id", keys)
+        linked = await find_in(PersonDoc.collection(), "_id", keys)
         people = {raw["_id"]: raw for raw in linked}
         # A linked person's messages go to the first chat of their route; anyone else's to
         # their own chat.
@@ -63,12 +40,12 @@ class MongoCandidates:
         users = {
             raw["_id"]: raw
             for raw in await find_in(
-                UserDoc.get_pymongo_collection(), "_id", list(set(targets.values()))
+                UserDoc.collection(), "_id", list(set(targets.values()))
             )
         }
         out: dict[str, CandidateRecord] = {}
         states = await find_in(
-            ConversationDoc.get_pymongo_collection(),
+            ConversationDoc.collection(),
             "_id",
             [key for key in keys if targets[key] in users],
         )
@@ -97,23 +74,23 @@ class MongoCandidates:
 
     async def existing(self, user_keys: Iterable[str]) -> set[str]:
         """Which of these people still have a conversation (an erasure removes it first)."""
-        cursor = ConversationDoc.get_pymongo_collection().find(
+        cursor = ConversationDoc.collection().find(
             {"_id": {"$in": sorted(set(user_keys))}}, {"_id": 1}
         )
         return {raw["_id"] async for raw in cursor}
 
     async def onboarded_keys(self) -> list[str]:
-        cursor = ConversationDoc.get_pymongo_collection().find(
+        cursor = ConversationDoc.collection().find(
             {"state.onboarded": True}, {"_id": 1}
         )
         return [raw["_id"] async for raw in cursor]
 
     async def set_last_digest(self, user_key: str, at: datetime) -> None:
         """One digest per person per period: a linked person's is noted on their route."""
-        linked = await PersonDoc.get_pymongo_collection().update_one(
+        linked = await PersonDoc.collection().update_one(
             {"_id": user_key}, {"$set": {"last_digest_at": at}}
         )
         if linked.matched_count == 0:
-            await UserDoc.get_pymongo_collection().update_one(
+            await UserDoc.collection().update_one(
                 {"_id": user_key}, {"$set": {"last_digest_at": at}}
             )

@@ -9,20 +9,15 @@ from typing import Any
 from pymongo import ASCENDING, ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
-from core.errors import AppError, ConcurrentUpdate
+from core.errors import ConcurrentUpdate
 from core.jobs import JobStatus, Source, StoredJob
+from core.ports.review import NO_SOURCE, DuplicateSource
 from core.store.documents import AuditDoc, JobDoc, JobRevisionDoc, SourceDoc
-
-
-class DuplicateSource(AppError):
-    def __init__(self, existing_id: str) -> None:
-        super().__init__(f"this source is already known as {existing_id}")
-        self.existing_id = existing_id
 
 
 class MongoSourceRepository:
     async def add(self, source: Source) -> Source:
-        collection = SourceDoc.get_pymongo_collection()
+        collection = SourceDoc.collection()
         try:
             await collection.insert_one(
                 {
@@ -38,11 +33,11 @@ class MongoSourceRepository:
         return source
 
     async def get(self, source_id: str) -> Source | None:
-        raw = await SourceDoc.get_pymongo_collection().find_one({"_id": source_id})
+        raw = await SourceDoc.collection().find_one({"_id": source_id})
         return None if raw is None else Source.model_validate(raw["state"])
 
     async def all(self) -> list[Source]:
-        cursor = SourceDoc.get_pymongo_collection().find({}).sort("_id", ASCENDING)
+        cursor = SourceDoc.collection().find({}).sort("_id", ASCENDING)
         return [Source.model_validate(raw["state"]) async for raw in cursor]
 
     async def due(self, now: datetime) -> list[Source]:
@@ -54,16 +49,16 @@ class MongoSourceRepository:
                 {"$or": [{"state.opened_until": None}, {"state.opened_until": {"$lte": now}}]},
             ],
         }
-        cursor = SourceDoc.get_pymongo_collection().find(query)
+        cursor = SourceDoc.collection().find(query)
         return [Source.model_validate(raw["state"]) async for raw in cursor]
 
     async def save(self, source: Source) -> None:
-        await SourceDoc.get_pymongo_collection().update_one(
+        await SourceDoc.collection().update_one(
             {"_id": source.id}, {"$set": {"state": source.model_dump(mode="python")}}
         )
 
     async def remove(self, source_id: str) -> bool:
-        result = await SourceDoc.get_pymongo_collection().delete_one({"_id": source_id})
+        result = await SourceDoc.collection().delete_one({"_id": source_id})
         return result.deleted_count == 1
 
 
@@ -78,20 +73,20 @@ class MongoJobRepository:
     """Jobs with their identity keys; every change bumps a revision (checked on write)."""
 
     async def get(self, job_id: str) -> StoredJob | None:
-        raw = await JobDoc.get_pymongo_collection().find_one({"_id": job_id})
+        raw = await JobDoc.collection().find_one({"_id": job_id})
         return None if raw is None else _job_from(raw)
 
     async def get_many(self, job_ids: Sequence[str]) -> dict[str, StoredJob]:
-        cursor = JobDoc.get_pymongo_collection().find({"_id": {"$in": list(job_ids)}})
+        cursor = JobDoc.collection().find({"_id": {"$in": list(job_ids)}})
         return {raw["_id"]: _job_from(raw) async for raw in cursor}
 
     async def count_with_status(self, status: JobStatus) -> int:
-        return int(await JobDoc.get_pymongo_collection().count_documents({"status": str(status)}))
+        return int(await JobDoc.collection().count_documents({"status": str(status)}))
 
     async def each_with_status(self, status: JobStatus) -> AsyncIterator[StoredJob]:
         """Every job with this status, oldest first (index rebuilds)."""
         cursor = (
-            JobDoc.get_pymongo_collection()
+            JobDoc.collection()
             .find({"status": str(status)})
             .sort("first_seen_at", ASCENDING)
         )
@@ -111,7 +106,7 @@ class MongoJobRepository:
             keys.insert(0, ("canonical_url", canonical_url))
         if external_key:
             keys.insert(0, ("external_keys", external_key))
-        cursor = JobDoc.get_pymongo_collection().find(
+        cursor = JobDoc.collection().find(
             {"$or": [{field: value} for field, value in keys]}
         ).sort("first_seen_at", ASCENDING)
         found = [raw async for raw in cursor]
@@ -123,13 +118,13 @@ class MongoJobRepository:
         return None
 
     async def open_of_company(self, company_key: str) -> list[StoredJob]:
-        cursor = JobDoc.get_pymongo_collection().find(
+        cursor = JobDoc.collection().find(
             {"company_key": company_key, "status": {"$ne": str(JobStatus.CLOSED)}}
         )
         return [_job_from(raw) async for raw in cursor]
 
     async def insert(self, job: StoredJob, external_key: str, company_key: str) -> None:
-        await JobDoc.get_pymongo_collection().insert_one(
+        await JobDoc.collection().insert_one(
             {
                 **self._fields(job),
                 "_id": job.id,
@@ -151,15 +146,16 @@ class MongoJobRepository:
             },
             {"$group": {"_id": {"day": "$day", "source": "$source"}, "n": {"$sum": 1}}},
         ]
-        cursor = await JobDoc.get_pymongo_collection().aggregate(pipeline)
+        cursor = await JobDoc.collection().aggregate(pipeline)
         rows = [
-            (raw["_id"]["day"], str(raw["_id"]["source"]), int(raw["n"])) async for raw in cursor
+            (raw["_id"]["day"], str(raw["_id"].get("source", NO_SOURCE)), int(raw["n"]))
+            async for raw in cursor
         ]
         return sorted(rows)
 
     async def auto_approval(self, since: datetime) -> tuple[int, int]:
         """(approved without review, all found) since a moment."""
-        collection = JobDoc.get_pymongo_collection()
+        collection = JobDoc.collection()
         found = await collection.count_documents({"first_seen_at": {"$gte": since}})
         auto = await collection.count_documents(
             {"first_seen_at": {"$gte": since}, "auto_approved": True}
@@ -169,7 +165,7 @@ class MongoJobRepository:
     async def seen_again(
         self, job: StoredJob, source_id: str, external_key: str, now: datetime
     ) -> None:
-        await JobDoc.get_pymongo_collection().update_one(
+        await JobDoc.collection().update_one(
             {"_id": job.id},
             {
                 "$addToSet": {"source_ids": source_id, "external_keys": external_key},
@@ -182,14 +178,14 @@ class MongoJobRepository:
     ) -> StoredJob:
         """Store a changed posting and keep the previous version as a revision."""
         revised = new.model_copy(update={"revision": old.revision + 1})
-        result = await JobDoc.get_pymongo_collection().find_one_and_update(
+        result = await JobDoc.collection().find_one_and_update(
             {"_id": old.id, "revision": old.revision},
             {"$set": self._fields(revised)},
             return_document=ReturnDocument.AFTER,
         )
         if result is None:
             raise ConcurrentUpdate(f"job {old.id} changed since revision {old.revision}")
-        await JobRevisionDoc.get_pymongo_collection().insert_one(
+        await JobRevisionDoc.collection().insert_one(
             {
                 "job_id": old.id,
                 "revision": revised.revision,
@@ -202,11 +198,11 @@ class MongoJobRepository:
         return revised
 
     async def revisions(self, job_id: str) -> list[dict[str, Any]]:
-        cursor = JobRevisionDoc.get_pymongo_collection().find({"job_id": job_id}).sort("revision")
+        cursor = JobRevisionDoc.collection().find({"job_id": job_id}).sort("revision")
         return [raw async for raw in cursor]
 
     async def open_ids_of_source(self, source_id: str) -> set[str]:
-        cursor = JobDoc.get_pymongo_collection().find(
+        cursor = JobDoc.collection().find(
             {"source_ids": source_id, "status": {"$ne": str(JobStatus.CLOSED)}}, {"_id": 1}
         )
         return {raw["_id"] async for raw in cursor}
@@ -218,7 +214,7 @@ class MongoJobRepository:
         """
         if not job_ids:
             return []
-        collection = JobDoc.get_pymongo_collection()
+        collection = JobDoc.collection()
         ids = sorted(job_ids)
         await collection.update_many(
             {"_id": {"$in": ids}},
@@ -241,7 +237,7 @@ class MongoJobRepository:
     async def set_status(
         self, job_id: str, status: JobStatus, reason: str | None = None
     ) -> StoredJob | None:
-        raw = await JobDoc.get_pymongo_collection().find_one_and_update(
+        raw = await JobDoc.collection().find_one_and_update(
             {"_id": job_id},
             {"$set": {"status": str(status), "review_reason": reason}, "$inc": {"revision": 1}},
             return_document=ReturnDocument.AFTER,
@@ -250,7 +246,7 @@ class MongoJobRepository:
 
     async def with_status(self, status: JobStatus, limit: int = 50) -> list[StoredJob]:
         cursor = (
-            JobDoc.get_pymongo_collection()
+            JobDoc.collection()
             .find({"status": str(status)})
             .sort("first_seen_at", ASCENDING)
             .limit(limit)
@@ -259,7 +255,7 @@ class MongoJobRepository:
 
     async def count_by_status(self) -> dict[str, int]:
         pipeline = [{"$group": {"_id": "$status", "n": {"$sum": 1}}}]
-        cursor = await JobDoc.get_pymongo_collection().aggregate(pipeline)
+        cursor = await JobDoc.collection().aggregate(pipeline)
         return {raw["_id"]: raw["n"] async for raw in cursor}
 
     @staticmethod
@@ -291,7 +287,7 @@ class MongoAuditLog:
         before: dict[str, Any] | None = None,
         after: dict[str, Any] | None = None,
     ) -> None:
-        await AuditDoc.get_pymongo_collection().insert_one(
+        await AuditDoc.collection().insert_one(
             {
                 "actor": actor,
                 "action": action,
@@ -303,5 +299,5 @@ class MongoAuditLog:
         )
 
     async def entries(self, limit: int = 100) -> list[dict[str, Any]]:
-        cursor = AuditDoc.get_pymongo_collection().find({}).sort("at", ASCENDING).limit(limit)
+        cursor = AuditDoc.collection().find({}).sort("at", ASCENDING).limit(limit)
         return [raw async for raw in cursor]

@@ -7,27 +7,15 @@ import secrets
 from collections.abc import Iterable, Sequence
 from collections.abc import Set as AbstractSet
 from datetime import datetime, timedelta
-from enum import StrEnum
-from typing import Any, NamedTuple
+from typing import Any
 
 from pymongo import ASCENDING, DESCENDING, ReturnDocument, UpdateOne
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
-from core.domain import Frozen
 from core.matches import ApplicationStage, Feedback, Match
+from core.ports.matches import DELIVERED, Application, LinkStats, MatchState, StageChange
 from core.store.documents import ApplicationDoc, FeedbackDoc, LinkDoc, MatchDoc
 from core.store.mongo import find_in, update_in
-
-
-class MatchState(StrEnum):
-    NEW = "new"  # found, not sent yet
-    ALERTED = "alerted"  # sent on its own, as it appeared
-    DIGESTED = "digested"  # sent in a digest
-    DROPPED = "dropped"  # never to be sent (the job closed, or the user turned it down)
-
-
-DELIVERED = (MatchState.ALERTED, MatchState.DIGESTED)
-
 
 _DUPLICATE_KEY = 11000
 
@@ -50,7 +38,7 @@ class MongoMatches:
 
     async def record(self, match: Match, now: datetime) -> bool:
         """Store a new match; False when this user × job was matched before."""
-        collection = MatchDoc.get_pymongo_collection()
+        collection = MatchDoc.collection()
         key = _key(match.user_key, match.job_id)
         try:
             await collection.insert_one(
@@ -87,7 +75,7 @@ class MongoMatches:
         to repeat)."""
         if not matches:
             return []
-        collection = MatchDoc.get_pymongo_collection()
+        collection = MatchDoc.collection()
         docs = [
             {
                 "_id": _key(match.user_key, match.job_id),
@@ -125,14 +113,14 @@ class MongoMatches:
         """Which of these (user_key, job_id) were matched before."""
         keys = sorted({_key(user_key, job_id) for user_key, job_id in pairs})
         found = await find_in(
-            MatchDoc.get_pymongo_collection(), "_id", keys, projection={"user_key": 1, "job_id": 1}
+            MatchDoc.collection(), "_id", keys, projection={"user_key": 1, "job_id": 1}
         )
         return {(str(raw["user_key"]), str(raw["job_id"])) for raw in found}
 
     async def new_for_user(self, user_key: str, limit: int) -> builtins.list[Match]:
         """Matches not sent yet, best score first."""
         cursor = (
-            MatchDoc.get_pymongo_collection()
+            MatchDoc.collection()
             .find({"user_key": user_key, "state": str(MatchState.NEW)})
             .sort([("score", DESCENDING), ("_id", ASCENDING)])
             .limit(limit)
@@ -140,7 +128,7 @@ class MongoMatches:
         return [Match.model_validate(raw["match"]) async for raw in cursor]
 
     async def get(self, user_key: str, job_id: str) -> Match | None:
-        raw = await MatchDoc.get_pymongo_collection().find_one({"_id": _key(user_key, job_id)})
+        raw = await MatchDoc.collection().find_one({"_id": _key(user_key, job_id)})
         return None if raw is None else Match.model_validate(raw["match"])
 
     async def mark(
@@ -163,7 +151,7 @@ class MongoMatches:
         if state in DELIVERED:
             update["delivered_at"] = now
         return await update_in(
-            MatchDoc.get_pymongo_collection(),
+            MatchDoc.collection(),
             "_id",
             keys,
             {"state": str(MatchState.NEW)},
@@ -172,7 +160,7 @@ class MongoMatches:
 
     async def delivered_job_ids(self, user_key: str) -> set[str]:
         """Every job already sent to this user: it never reappears."""
-        cursor = MatchDoc.get_pymongo_collection().find(
+        cursor = MatchDoc.collection().find(
             {"user_key": user_key, "state": {"$in": [str(state) for state in DELIVERED]}},
             {"job_id": 1},
         )
@@ -180,21 +168,21 @@ class MongoMatches:
 
     async def delivered_to(self, job_id: str) -> set[str]:
         """The users this job was already sent to (one query for a whole fan-out)."""
-        cursor = MatchDoc.get_pymongo_collection().find(
+        cursor = MatchDoc.collection().find(
             {"job_id": job_id, "state": {"$in": [str(state) for state in DELIVERED]}},
             {"user_key": 1},
         )
         return {str(raw["user_key"]) async for raw in cursor}
 
     async def users_with_new(self) -> builtins.list[str]:
-        keys = await MatchDoc.get_pymongo_collection().distinct(
+        keys = await MatchDoc.collection().distinct(
             "user_key", {"state": str(MatchState.NEW)}
         )
         return sorted(str(key) for key in keys)
 
     async def drop_for_job(self, job_id: str) -> int:
         """A closed job: its matches not sent yet are dropped; returns how many."""
-        result = await MatchDoc.get_pymongo_collection().update_many(
+        result = await MatchDoc.collection().update_many(
             {"job_id": job_id, "state": str(MatchState.NEW)},
             {"$set": {"state": str(MatchState.DROPPED)}},
         )
@@ -211,28 +199,11 @@ class MongoMatches:
             },
             {"$group": {"_id": "$state", "n": {"$sum": 1}}},
         ]
-        cursor = await MatchDoc.get_pymongo_collection().aggregate(pipeline)
+        cursor = await MatchDoc.collection().aggregate(pipeline)
         counts = dict.fromkeys(DELIVERED, 0)
         async for raw in cursor:
             counts[MatchState(raw["_id"])] = int(raw["n"])
         return counts
-
-
-class StageChange(Frozen):
-    stage: ApplicationStage
-    at: datetime
-
-
-class Application(Frozen):
-    """A job the user saved or applied to, as the tracker shows it."""
-
-    user_key: str
-    job_id: str
-    stage: ApplicationStage
-    applied_at: datetime | None = None  # the first time it became "applied"
-    updated_at: datetime
-    history: tuple[StageChange, ...] = ()
-    followup_queued: bool = False
 
 
 def _application_from(raw: dict[str, Any]) -> Application:
@@ -258,7 +229,7 @@ class MongoApplications:
     ) -> Application:
         """Move to ``stage`` (creating the row); the same stage again changes nothing."""
         stage = ApplicationStage(stage)
-        collection = ApplicationDoc.get_pymongo_collection()
+        collection = ApplicationDoc.collection()
         key = _key(user_key, job_id)
         try:
             # The stage filter makes a repeated tap a no-op: no second history entry. When the
@@ -291,13 +262,13 @@ class MongoApplications:
         return _application_from(raw)
 
     async def remove(self, user_key: str, job_id: str) -> bool:
-        result = await ApplicationDoc.get_pymongo_collection().delete_one(
+        result = await ApplicationDoc.collection().delete_one(
             {"_id": _key(user_key, job_id)}
         )
         return result.deleted_count == 1
 
     async def get(self, user_key: str, job_id: str) -> Application | None:
-        raw = await ApplicationDoc.get_pymongo_collection().find_one(
+        raw = await ApplicationDoc.collection().find_one(
             {"_id": _key(user_key, job_id)}
         )
         return None if raw is None else _application_from(raw)
@@ -305,7 +276,7 @@ class MongoApplications:
     async def list(self, user_key: str) -> builtins.list[Application]:
         """The user's tracker, most recently changed first."""
         cursor = (
-            ApplicationDoc.get_pymongo_collection()
+            ApplicationDoc.collection()
             .find({"user_key": user_key})
             .sort([("updated_at", DESCENDING), ("_id", ASCENDING)])
         )
@@ -314,7 +285,7 @@ class MongoApplications:
     async def due_followups(self, now: datetime, after: timedelta) -> builtins.list[Application]:
         """Applications still at "applied" ``after`` since, whose follow-up is not queued yet."""
         cursor = (
-            ApplicationDoc.get_pymongo_collection()
+            ApplicationDoc.collection()
             .find(
                 {
                     "stage": str(ApplicationStage.APPLIED),
@@ -328,7 +299,7 @@ class MongoApplications:
 
     async def mark_followup_queued(self, user_key: str, job_id: str) -> bool:
         """True for the one caller that marks it first: only that one asks the question."""
-        result = await ApplicationDoc.get_pymongo_collection().update_one(
+        result = await ApplicationDoc.collection().update_one(
             {"_id": _key(user_key, job_id), "followup_queued": False},
             {"$set": {"followup_queued": True}},
         )
@@ -337,7 +308,7 @@ class MongoApplications:
     async def applied_since(self, since: datetime) -> int:
         """Applications first marked "applied" since a moment: the apply rate's numerator."""
         return int(
-            await ApplicationDoc.get_pymongo_collection().count_documents(
+            await ApplicationDoc.collection().count_documents(
                 {"applied_at": {"$gte": since}}
             )
         )
@@ -351,17 +322,11 @@ class MongoApplications:
             {"$group": {"_id": "$history.stage", "ids": {"$addToSet": "$_id"}}},
             {"$project": {"n": {"$size": "$ids"}}},
         ]
-        cursor = await ApplicationDoc.get_pymongo_collection().aggregate(pipeline)
+        cursor = await ApplicationDoc.collection().aggregate(pipeline)
         counts = dict.fromkeys(ApplicationStage, 0)
         async for raw in cursor:
             counts[ApplicationStage(raw["_id"])] = int(raw["n"])
         return counts
-
-
-class LinkStats(NamedTuple):
-    links: int  # links made
-    clicked_links: int  # of those, clicked at least once
-    clicks: int  # all clicks on them
 
 
 class MongoLinks:
@@ -369,7 +334,7 @@ class MongoLinks:
 
     async def link_for(self, user_key: str, job_id: str, url: str, now: datetime) -> str:
         """The token for this user × job (made once); it leads to ``url`` from now on."""
-        collection = LinkDoc.get_pymongo_collection()
+        collection = LinkDoc.collection()
         for _ in range(3):
             raw = await collection.find_one_and_update(
                 {"user_key": user_key, "job_id": job_id},
@@ -404,7 +369,7 @@ class MongoLinks:
         making the same link at the same moment falls back to ``link_for`` for that one."""
         if not wanted:
             return {}
-        collection = LinkDoc.get_pymongo_collection()
+        collection = LinkDoc.collection()
         urls = {(user_key, job_id): url for user_key, job_id, url in wanted}
         found = await find_in(
             collection,
@@ -453,7 +418,7 @@ class MongoLinks:
 
     async def click(self, token: str, now: datetime) -> str | None:
         """Count a click; the URL to send the user to, or None for an unknown token."""
-        collection = LinkDoc.get_pymongo_collection()
+        collection = LinkDoc.collection()
         raw = await collection.find_one_and_update(
             {"_id": token},
             {"$inc": {"clicks": 1}},
@@ -481,7 +446,7 @@ class MongoLinks:
                 }
             },
         ]
-        cursor = await LinkDoc.get_pymongo_collection().aggregate(pipeline)
+        cursor = await LinkDoc.collection().aggregate(pipeline)
         async for raw in cursor:
             return LinkStats(int(raw["links"]), int(raw["clicked"]), int(raw["clicks"]))
         return LinkStats(0, 0, 0)
@@ -491,12 +456,12 @@ class MongoFeedback:
     """What each user turned down; every write is idempotent."""
 
     async def get(self, user_key: str) -> Feedback:
-        raw = await FeedbackDoc.get_pymongo_collection().find_one({"_id": user_key})
+        raw = await FeedbackDoc.collection().find_one({"_id": user_key})
         return Feedback() if raw is None else _feedback(raw)
 
     async def get_many(self, user_keys: Sequence[str]) -> dict[str, Feedback]:
         """Feedback of many users in one query; users who gave none are left out."""
-        found = await find_in(FeedbackDoc.get_pymongo_collection(), "_id", list(user_keys))
+        found = await find_in(FeedbackDoc.collection(), "_id", list(user_keys))
         return {str(raw["_id"]): _feedback(raw) for raw in found}
 
     async def not_interested(self, user_key: str, job_id: str, now: datetime) -> None:
@@ -509,7 +474,7 @@ class MongoFeedback:
         await self._add(user_key, "role_kinds", family, now)
 
     async def _add(self, user_key: str, field: str, value: str, now: datetime) -> None:
-        await FeedbackDoc.get_pymongo_collection().update_one(
+        await FeedbackDoc.collection().update_one(
             {"_id": user_key},
             {"$addToSet": {field: value}, "$set": {"updated_at": now}},
             upsert=True,

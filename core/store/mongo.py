@@ -1,4 +1,4 @@
-"""Connecting to MongoDB and initialising beanie."""
+"""Connecting to MongoDB: the client, the collections bound to it, their indexes."""
 
 from __future__ import annotations
 
@@ -6,18 +6,23 @@ import asyncio
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from beanie import init_beanie
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.collection import AsyncCollection
 
-from core.store.documents import DOCUMENTS
+from core.store.documents import DOCUMENTS, bind
 
 
 async def connect(url: str, database: str) -> AsyncMongoClient[dict[str, object]]:
+    """A client for ``url`` with ``database`` bound to every collection spec, whose declared
+    indexes exist once this returns (created if missing; an existing one is left alone)."""
     client: AsyncMongoClient[dict[str, object]] = AsyncMongoClient(
         url, tz_aware=True, uuidRepresentation="standard"
     )
-    await init_beanie(database=client[database], document_models=DOCUMENTS)
+    db = client.get_database(database)
+    bind(db)
+    await asyncio.gather(
+        *[db[spec.name].create_indexes(list(spec.indexes)) for spec in DOCUMENTS if spec.indexes]
+    )
     return client
 
 

@@ -23,132 +23,33 @@ those slots to read first. Against MongoDB the same queries are plain index look
 from __future__ import annotations
 
 import random
-import zlib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from enum import StrEnum
 from typing import Any, Final
 
 from pymongo.errors import BulkWriteError
 
 from core.channels import Channel, ChatRef, Reply
-from core.domain import Frozen
+from core.ports.outbox import (
+    SLOTS,
+    Claim,
+    OutboxKind,
+    OutboxRow,
+    OutboxStatus,
+    Recipient,
+    slot_of,
+)
 from core.store.documents import OutboxDoc, UserDoc
 
-# Fixed: rows keep the slot they were written with. Changing it needs a migration.
-SLOTS: Final = 128
 _DUPLICATE_KEY: Final = 11000
-
-
-class OutboxKind(StrEnum):
-    ALERT = "alert"
-    DIGEST = "digest"
-    FOLLOWUP = "followup"
-    NOTICE = "notice"  # a word about matches with no job attached ("no jobs yet")
-
-
-class OutboxStatus(StrEnum):
-    PENDING = "pending"
-    SENDING = "sending"
-    SENT = "sent"
-    HELD = "held"  # waits for the user to reopen the channel's window (WhatsApp: by writing)
-    SKIPPED = "skipped"
-    DEAD = "dead"
 
 
 _OPEN: Final = [str(OutboxStatus.PENDING), str(OutboxStatus.SENDING)]
 
 
-def outbox_id(kind: OutboxKind, user_key: str, job_id: str | None) -> str:
-    """The row's identity: at most one row per user × job × kind, ever."""
-    return f"{kind}|{user_key}|{job_id or ''}"
-
-
-def slot_of(user_key: str) -> int:
-    return zlib.crc32(user_key.encode()) % SLOTS
-
-
-class OutboxRow(Frozen):
-    """One message (one or more replies, sent in order) to one user."""
-
-    id: str
-    user_key: str  # the chat or address it goes to (delivery may move it down the route)
-    person: str | None = None  # whose it is, when that is not ``user_key`` (linked chats)
-    channel: Channel
-    chat_id: str
-    kind: OutboxKind
-    job_id: str | None = None
-    replies: tuple[Reply, ...]
-    seq: int = 0  # order among rows queued together for one user (a digest's cards)
-    not_before: datetime
-    scheduled_at: datetime  # not_before as queued; retries move only not_before
-    created_at: datetime
-    status: OutboxStatus = OutboxStatus.PENDING
-    attempts: int = 0
-    sent_replies: int = 0  # replies already delivered
-    lease_until: datetime | None = None
-    worker: str | None = None
-    last_error: str | None = None
-    sent_at: datetime | None = None
-
-    @classmethod
-    def new(
-        cls,
-        kind: OutboxKind,
-        user_key: str,
-        chat: ChatRef,
-        job_id: str | None,
-        replies: Sequence[Reply],
-        *,
-        now: datetime,
-        not_before: datetime | None = None,
-        seq: int = 0,
-        person: str | None = None,
-    ) -> OutboxRow:
-        """A row to enqueue; ``not_before`` defaults to ``now`` (send as soon as possible).
-
-        ``person``: whose message it is when ``user_key`` is one of several linked chats; the
-        row's identity is the person's, so it is queued once whichever chat it goes to.
-        """
-        due = not_before or now
-        return cls(
-            id=outbox_id(kind, person or user_key, job_id),
-            user_key=user_key,
-            person=person,
-            channel=chat.channel,
-            chat_id=chat.chat_id,
-            kind=kind,
-            job_id=job_id,
-            replies=tuple(replies),
-            seq=seq,
-            not_before=due,
-            scheduled_at=due,
-            created_at=now,
-        )
-
-    @property
-    def order(self) -> tuple[datetime, datetime, int, str]:
-        """Position among the user's rows."""
-        return (self.scheduled_at, self.created_at, self.seq, self.id)
-
-
-@dataclass(frozen=True)
-class Claim:
-    """Rows a worker now holds, and when to look again.
-
-    ``next_due``: when the next row not claimed now becomes due; the claim time itself when the
-    claim took all it was allowed to (more may be due); None when no unfinished row is left that
-    this worker could claim later. ``waiting``: users with more rows behind the one claimed.
-    """
-
-    rows: list[OutboxRow]
-    next_due: datetime | None
-    waiting: frozenset[str] = frozenset()
-
-
 class MongoOutbox:
-    """The outbox collection. Claims and their follow-up writes are compare-and-set.
+    """The outbox collection (the ``Outbox`` port). Claims and their follow-up writes are
+    compare-and-set.
 
     The writes a worker makes on a row it claimed take ``worker=``: they then apply only while
     the row is still ``sending`` under that worker, so a worker that lost its lease cannot undo
@@ -166,7 +67,7 @@ class MongoOutbox:
         if not docs:
             return 0
         try:
-            result = await OutboxDoc.get_pymongo_collection().insert_many(docs, ordered=False)
+            result = await OutboxDoc.collection().insert_many(docs, ordered=False)
         except BulkWriteError as exc:
             errors = exc.details.get("writeErrors", [])
             if any(error.get("code") != _DUPLICATE_KEY for error in errors):
@@ -192,7 +93,7 @@ class MongoOutbox:
         """
         if limit < 1:
             raise ValueError("a claim takes at least one row")
-        collection = OutboxDoc.get_pymongo_collection()
+        collection = OutboxDoc.collection()
         lease_until = now + lease
         pending: list[str] = []
         expired: list[dict[str, Any]] = []
@@ -305,7 +206,7 @@ class MongoOutbox:
         """
         if not row_ids:
             return 0
-        result = await OutboxDoc.get_pymongo_collection().update_many(
+        result = await OutboxDoc.collection().update_many(
             {"_id": {"$in": list(row_ids)}, "status": {"$in": _OPEN}},
             {
                 "$set": {
@@ -345,7 +246,7 @@ class MongoOutbox:
         """Give claimed rows back untouched (a worker stopping before it sent them)."""
         if not row_ids:
             return 0
-        result = await OutboxDoc.get_pymongo_collection().update_many(
+        result = await OutboxDoc.collection().update_many(
             {"_id": {"$in": list(row_ids)}, "status": str(OutboxStatus.SENDING), "worker": worker},
             {"$set": {"status": str(OutboxStatus.PENDING), "worker": None, "lease_until": None}},
         )
@@ -384,7 +285,7 @@ class MongoOutbox:
 
     async def revive(self, row_id: str, now: datetime) -> bool:
         """A dead or skipped row back to ``pending`` with fresh tries (an admin's retry)."""
-        result = await OutboxDoc.get_pymongo_collection().update_one(
+        result = await OutboxDoc.collection().update_one(
             {"_id": row_id, "status": {"$in": [str(OutboxStatus.DEAD), str(OutboxStatus.SKIPPED)]}},
             {
                 "$set": {
@@ -404,7 +305,7 @@ class MongoOutbox:
 
     async def release_held(self, user_key: str, now: datetime) -> int:
         """The user wrote: their held rows are due now, in their order, from their start."""
-        result = await OutboxDoc.get_pymongo_collection().update_many(
+        result = await OutboxDoc.collection().update_many(
             {"user_key": user_key, "status": str(OutboxStatus.HELD)},
             {"$set": {"status": str(OutboxStatus.PENDING), "not_before": now,
                       "sent_replies": 0, "worker": None, "lease_until": None}},
@@ -414,7 +315,7 @@ class MongoOutbox:
     async def waiting_for(self, user_key: str) -> int:
         """Rows of a user not delivered yet (pending, sending or held)."""
         return int(
-            await OutboxDoc.get_pymongo_collection().count_documents(
+            await OutboxDoc.collection().count_documents(
                 {"user_key": user_key, "status": {"$in": [*_OPEN, str(OutboxStatus.HELD)]}}
             )
         )
@@ -422,16 +323,16 @@ class MongoOutbox:
     async def add_platform_ids(self, row_id: str, ids: Sequence[str]) -> None:
         """Remember the platform's ids of what a row sent, for its status webhooks."""
         if ids:
-            await OutboxDoc.get_pymongo_collection().update_one(
+            await OutboxDoc.collection().update_one(
                 {"_id": row_id}, {"$addToSet": {"platform_ids": {"$each": list(ids)}}}
             )
 
     async def by_platform_id(self, platform_id: str) -> OutboxRow | None:
-        raw = await OutboxDoc.get_pymongo_collection().find_one({"platform_ids": platform_id})
+        raw = await OutboxDoc.collection().find_one({"platform_ids": platform_id})
         return None if raw is None else _from_doc(raw)
 
     async def set_platform_status(self, row_id: str, status: str) -> None:
-        await OutboxDoc.get_pymongo_collection().update_one(
+        await OutboxDoc.collection().update_one(
             {"_id": row_id}, {"$set": {"platform_status": status}}
         )
 
@@ -444,24 +345,24 @@ class MongoOutbox:
         }
         if count_attempt:
             update["$inc"] = {"attempts": 1}
-        result = await OutboxDoc.get_pymongo_collection().update_one(
+        result = await OutboxDoc.collection().update_one(
             {"_id": row_id, "status": {"$in": [str(OutboxStatus.SENT), *_OPEN]}}, update
         )
         return result.modified_count == 1
 
     async def get(self, row_id: str) -> OutboxRow | None:
-        raw = await OutboxDoc.get_pymongo_collection().find_one({"_id": row_id})
+        raw = await OutboxDoc.collection().find_one({"_id": row_id})
         return None if raw is None else _from_doc(raw)
 
     async def rows_of(self, user_key: str) -> list[OutboxRow]:
         """Every row of one user, in their order."""
-        cursor = OutboxDoc.get_pymongo_collection().find({"user_key": user_key})
+        cursor = OutboxDoc.collection().find({"user_key": user_key})
         rows = [_from_doc(raw) async for raw in cursor]
         return sorted(rows, key=lambda row: row.order)
 
     async def counts(self) -> dict[str, dict[str, int]]:
         """Rows by kind, then by status."""
-        cursor = await OutboxDoc.get_pymongo_collection().aggregate(
+        cursor = await OutboxDoc.collection().aggregate(
             [{"$group": {"_id": {"kind": "$kind", "status": "$status"}, "n": {"$sum": 1}}}]
         )
         counts: dict[str, dict[str, int]] = {}
@@ -475,7 +376,7 @@ class MongoOutbox:
         wanted = [kinds] if isinstance(kinds, str) else [str(kind) for kind in kinds]
         total = 0
         for kind in wanted:  # one query per kind: each is a range on the (kind, sent_at) index
-            total += await OutboxDoc.get_pymongo_collection().count_documents(
+            total += await OutboxDoc.collection().count_documents(
                 {"kind": str(kind), "sent_at": {"$gte": since}}
             )
         return total
@@ -502,45 +403,19 @@ class MongoOutbox:
         query: dict[str, Any] = {"_id": row_id}
         if worker is not None:
             query.update({"status": str(OutboxStatus.SENDING), "worker": worker})
-        result = await OutboxDoc.get_pymongo_collection().update_one(query, update)
+        result = await OutboxDoc.collection().update_one(query, update)
         return result.matched_count == 1
 
 
-class Recipient(Frozen):
-    """What delivery needs to know about a user."""
-
-    user_key: str
-    chat: ChatRef
-    reachable: bool = True
-    linked: tuple[str, ...] = ()  # other user keys of the same person
-    lang: str = "en"
-    last_inbound_at: datetime | None = None  # when they last wrote (windowed channels)
-    window_closed_at: datetime | None = None  # the platform said the window is closed
-    reengaged_at: datetime | None = None  # a template asked them back
-
-    def window_open(self, now: datetime, window: timedelta) -> bool:
-        """May a free-form message go now? Only within ``window`` of the user's last message,
-        unless the platform told us since that the window is closed."""
-        last = self.last_inbound_at
-        if last is None or now - last >= window:
-            return False
-        return self.window_closed_at is None or self.window_closed_at < last
-
-    def reengaged_since_last_message(self) -> bool:
-        """A template went out after the user last wrote: don't send another until they answer."""
-        if self.reengaged_at is None:
-            return False
-        return self.last_inbound_at is None or self.reengaged_at > self.last_inbound_at
-
-
 class MongoRecipients:
-    """Reads the users collection for delivery: where to send, and whether we can."""
+    """Reads the users collection for delivery (the ``Recipients`` port): where to send, and
+    whether we can."""
 
     async def many(self, user_keys: Iterable[str]) -> dict[str, Recipient]:
         keys = sorted(set(user_keys))
         if not keys:
             return {}
-        cursor = UserDoc.get_pymongo_collection().find({"_id": {"$in": keys}})
+        cursor = UserDoc.collection().find({"_id": {"$in": keys}})
         return {
             raw["_id"]: Recipient(
                 user_key=raw["_id"],
@@ -557,17 +432,17 @@ class MongoRecipients:
 
     async def wrote(self, user_key: str, now: datetime) -> None:
         """The user wrote: a windowed channel's window is open again from ``now``."""
-        await UserDoc.get_pymongo_collection().update_one(
+        await UserDoc.collection().update_one(
             {"_id": user_key}, {"$max": {"last_inbound_at": now}}
         )
 
     async def window_closed(self, user_key: str, now: datetime) -> None:
-        await UserDoc.get_pymongo_collection().update_one(
+        await UserDoc.collection().update_one(
             {"_id": user_key}, {"$max": {"window_closed_at": now}}
         )
 
     async def reengaged(self, user_key: str, now: datetime) -> None:
-        await UserDoc.get_pymongo_collection().update_one(
+        await UserDoc.collection().update_one(
             {"_id": user_key}, {"$set": {"reengaged_at": now}}
         )
 

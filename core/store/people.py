@@ -12,24 +12,14 @@ stays with the person, whatever chat it was first created in.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import secrets
 from datetime import datetime
 from typing import Any
 
 from core.channels import Channel, ChatRef
-from core.domain import Frozen
+from core.ports.people import Member
 from core.store.documents import PersonDoc, UserDoc
-
-
-class Member(Frozen):
-    """One chat or address of a person, as /channels shows it and delivery reaches it."""
-
-    user_key: str
-    channel: Channel
-    chat_id: str
-    reachable: bool = True
+from core.store.repositories import point_chat
 
 
 class MongoPeople:
@@ -37,24 +27,24 @@ class MongoPeople:
 
     async def person_of(self, user_key: str) -> str:
         """The key a chat's personal data is under: its person's, or its own."""
-        raw = await UserDoc.get_pymongo_collection().find_one({"_id": user_key}, {"person": 1})
+        raw = await UserDoc.collection().find_one({"_id": user_key}, {"person": 1})
         return str(raw.get("person") or user_key) if raw else user_key
 
     async def route(self, person: str) -> list[str]:
         """Member keys in delivery order; a person who never linked is their one chat."""
-        raw = await PersonDoc.get_pymongo_collection().find_one({"_id": person})
+        raw = await PersonDoc.collection().find_one({"_id": person})
         return list(raw["route"]) if raw else [person]
 
     async def members(self, person: str) -> list[Member]:
         """The person's chats and addresses, preferred first."""
         route = await self.route(person)
-        cursor = UserDoc.get_pymongo_collection().find({"_id": {"$in": route}})
+        cursor = UserDoc.collection().find({"_id": {"$in": route}})
         rows = {raw["_id"]: raw async for raw in cursor}
         return [_member(rows[key]) for key in route if key in rows]
 
     async def raw(self, user_key: str) -> dict[str, Any] | None:
         """A member's user row as stored (the e-mail channel reads its encrypted address)."""
-        raw: dict[str, Any] | None = await UserDoc.get_pymongo_collection().find_one(
+        raw: dict[str, Any] | None = await UserDoc.collection().find_one(
             {"_id": user_key}
         )
         return raw
@@ -67,9 +57,10 @@ class MongoPeople:
         """Make ``user_key`` (whose user row exists) a member of ``person``, last in the route."""
         route = [key for key in await self.route(person) if key != user_key]
         route.append(user_key)
-        await UserDoc.get_pymongo_collection().update_one(
+        await UserDoc.collection().update_one(
             {"_id": user_key}, {"$set": {"person": person}}
         )
+        await point_chat(user_key, person)  # the chat service reads it with the conversation
         await self._save_route(person, route, now)
         return route
 
@@ -77,7 +68,7 @@ class MongoPeople:
         self, person: str, user_key: str, chat: ChatRef, now: datetime, **fields: Any
     ) -> list[str]:
         """A new member row (an e-mail address) and its place at the end of the route."""
-        await UserDoc.get_pymongo_collection().update_one(
+        await UserDoc.collection().update_one(
             {"_id": user_key},
             {
                 "$setOnInsert": {"created_at": now, "role": "candidate"},
@@ -113,9 +104,10 @@ class MongoPeople:
             return None
         rest = [key for key in route if key != user_key]
         fresh = f"{user_key}~{secrets.token_hex(4)}" if user_key == person else None
-        await UserDoc.get_pymongo_collection().update_one(
+        await UserDoc.collection().update_one(
             {"_id": user_key}, {"$set": {"person": fresh, "linked": []}}
         )
+        await point_chat(user_key, fresh)
         await self._save_route(person, rest, now)
         if fresh is not None:
             await self._save_route(fresh, [user_key], now)
@@ -124,30 +116,26 @@ class MongoPeople:
     async def remove(self, person: str, user_key: str, now: datetime) -> bool:
         """Forget a member row for good (an e-mail address removed or unsubscribed)."""
         route = [key for key in await self.route(person) if key != user_key]
-        result = await UserDoc.get_pymongo_collection().delete_one(
+        result = await UserDoc.collection().delete_one(
             {"_id": user_key, "person": person}
         )
+        if result.deleted_count:
+            await point_chat(user_key, None)
         if route:
             await self._save_route(person, route, now)
         return result.deleted_count == 1
 
     async def _save_route(self, person: str, route: list[str], now: datetime) -> None:
         """The route, and each member's fallbacks in its order (delivery reads ``linked``)."""
-        await PersonDoc.get_pymongo_collection().update_one(
+        await PersonDoc.collection().update_one(
             {"_id": person}, {"$set": {"route": route, "updated_at": now}}, upsert=True
         )
-        users = UserDoc.get_pymongo_collection()
+        users = UserDoc.collection()
         for index, key in enumerate(route):
             # The ones after it, then the ones before it: a row moved on from the preferred
             # chat keeps going down the route, and comes back round only past the end.
             fallbacks = route[index + 1 :] + route[:index]
             await users.update_one({"_id": key}, {"$set": {"linked": fallbacks}})
-
-
-def email_key(address: str, secret: bytes) -> str:
-    """The user key of an e-mail address: a keyed hash, so no key or log line holds it."""
-    digest = hmac.new(secret, address.lower().encode(), hashlib.sha256).hexdigest()
-    return f"{Channel.EMAIL}:{digest[:24]}"
 
 
 def _member(raw: dict[str, Any]) -> Member:

@@ -7,7 +7,7 @@ import hashlib
 import hmac
 import json
 import pickle
-from dataclasses import dataclass
+from contextlib import suppress
 from datetime import datetime
 from typing import Any
 
@@ -15,10 +15,12 @@ from bson import ObjectId
 from pymongo import ASCENDING, ReturnDocument, WriteConcern
 from pymongo.errors import DuplicateKeyError
 
-from core.channels import Channel, ChatRef, InboundMessage, MessageKind
+from core.channels import Channel, ChatRef, InboundMessage
 from core.crypto import Cipher
-from core.domain import ConsentPurpose, ConsentRecord, Frozen, ParsedResume, Profile
+from core.domain import ConsentPurpose, ConsentRecord, ParsedResume, Profile
 from core.errors import ConcurrentUpdate
+from core.ports.conversations import ChatState, StoredState, inbound_key
+from core.ports.people import DeadLetter
 from core.store.documents import (
     PERSONAL,
     ConsentDoc,
@@ -34,31 +36,25 @@ from core.store.documents import (
 JOURNALED = WriteConcern(w=1, j=True)
 
 
-@dataclass(frozen=True)
-class StoredState:
-    state: dict[str, Any]
-    revision: int
-    applied: str | None = None  # the inbound message that produced this state
-    effects: dict[str, Any] | None = None  # what that message's step still had to do
-
-
 class MongoConversationRepository:
-    """Conversation state per user, guarded by a revision number.
+    """Conversation state per person, guarded by a revision number.
 
     A save may name the inbound message it applies and carry that step's remaining effects in
     the same write, so a message is applied at most once whatever dies when (see ChatService).
+    A chat's row also says whose data the chat speaks for (``person``, written by linking via
+    ``point_chat``), so one read answers both questions for a chat that is its own person.
     """
 
     async def load(self, user_key: str) -> StoredState | None:
-        raw = await ConversationDoc.get_pymongo_collection().find_one({"_id": user_key})
-        if raw is None:
-            return None
-        return StoredState(
-            state=raw["state"],
-            revision=raw["revision"],
-            applied=raw.get("applied"),
-            effects=raw.get("effects"),
-        )
+        raw = await ConversationDoc.collection().find_one({"_id": user_key})
+        return _stored(raw)
+
+    async def load_chat(self, chat_key: str) -> ChatState:
+        raw = await ConversationDoc.collection().find_one({"_id": chat_key})
+        person = raw.get("person") if raw is not None else None
+        if person and person != chat_key:
+            return ChatState(owner=str(person), stored=None)
+        return ChatState(owner=chat_key, stored=_stored(raw))
 
     async def save(
         self,
@@ -70,11 +66,16 @@ class MongoConversationRepository:
         applied: str | None = None,
         effects: dict[str, Any] | None = None,
     ) -> int:
-        collection = ConversationDoc.get_pymongo_collection()
+        collection = ConversationDoc.collection()
         fields = {"state": state, "updated_at": now, "applied": applied, "effects": effects}
         if revision is None:
             try:
-                await collection.insert_one({"_id": user_key, "revision": 1, **fields})
+                # Upsert: a row holding only the chat's ``person`` may be there already.
+                await collection.update_one(
+                    {"_id": user_key, "revision": {"$exists": False}},
+                    {"$set": {**fields, "revision": 1}},
+                    upsert=True,
+                )
             except DuplicateKeyError as exc:
                 raise ConcurrentUpdate(f"conversation {user_key} already exists") from exc
             return 1
@@ -85,12 +86,69 @@ class MongoConversationRepository:
             raise ConcurrentUpdate(f"conversation {user_key} changed since revision {revision}")
         return revision + 1
 
+    async def point(self, chat_key: str, person: str | None) -> None:
+        """The chat speaks for ``person`` from now on (None or its own key: for itself)."""
+        await point_chat(chat_key, person)
+
+    async def adopt_links(self) -> int:
+        """Write ``person`` into the rows of chats linked before rows carried it (one pass over
+        the users that name a person); returns how many rows it changed. Safe to repeat."""
+        conversations = ConversationDoc.collection()
+        if await conversations.find_one({"_id": _LINKS_ADOPTED}, {"_id": 1}) is not None:
+            return 0  # done before, and every link since wrote its pointer
+        users = UserDoc.collection().find({"person": {"$type": "string"}}, {"person": 1})
+        changed = 0
+        async for raw in users:
+            if raw["person"] == raw["_id"]:
+                continue
+            try:
+                result = await conversations.update_one(
+                    {"_id": raw["_id"], "person": {"$exists": False}},
+                    {"$set": {"person": raw["person"]}},
+                    upsert=True,
+                )
+            except DuplicateKeyError:
+                continue  # the row names its person already
+            changed += 1 if result.modified_count or result.upserted_id is not None else 0
+        with suppress(DuplicateKeyError):  # another process finished it too
+            await conversations.insert_one({"_id": _LINKS_ADOPTED})
+        return changed
+
+
+# A marker row (no chat key looks like it): the one pass of ``adopt_links`` has been made.
+_LINKS_ADOPTED = "migration:conversation-person"
+
+
+def _pointer(chat_key: str, person: str | None) -> str | None:
+    return person if person and person != chat_key else None
+
+
+async def point_chat(chat_key: str, person: str | None) -> None:
+    """Record in the chat's conversation row whose data it speaks for (see people.py: every
+    change of ``users.person`` writes this too, so the chat service needs no second read)."""
+    pointer = _pointer(chat_key, person)
+    # No row is created to say "itself": that is what no row says.
+    await ConversationDoc.collection().update_one(
+        {"_id": chat_key}, {"$set": {"person": pointer}}, upsert=pointer is not None
+    )
+
+
+def _stored(raw: dict[str, Any] | None) -> StoredState | None:
+    if raw is None or "revision" not in raw:
+        return None  # no row, or one that only names the chat's person
+    return StoredState(
+        state=raw["state"],
+        revision=raw["revision"],
+        applied=raw.get("applied"),
+        effects=raw.get("effects"),
+    )
+
 
 class MongoUserRepository:
     """Users, their profiles and their consents."""
 
     async def ensure(self, msg: InboundMessage, language: str, now: datetime) -> None:
-        await UserDoc.get_pymongo_collection().update_one(
+        await UserDoc.collection().update_one(
             {"_id": msg.user_key},
             {
                 "$setOnInsert": {
@@ -108,18 +166,18 @@ class MongoUserRepository:
         """WhatsApp's business-scoped user id beside the wa_id we key the user by (users who
         adopt a username may later appear with it alone). Only for users who consented: no
         record is created here."""
-        await UserDoc.get_pymongo_collection().update_one(
+        await UserDoc.collection().update_one(
             {"_id": user_key, "business_id": {"$ne": business_id}},
             {"$set": {"business_id": business_id}},
         )
 
     async def set_reachable(self, user_key: str, reachable: bool) -> None:
-        await UserDoc.get_pymongo_collection().update_one(
+        await UserDoc.collection().update_one(
             {"_id": user_key}, {"$set": {"reachable": reachable}}
         )
 
     async def chat_of(self, user_key: str) -> ChatRef | None:
-        raw = await UserDoc.get_pymongo_collection().find_one({"_id": user_key})
+        raw = await UserDoc.collection().find_one({"_id": user_key})
         return (
             None
             if raw is None
@@ -127,24 +185,24 @@ class MongoUserRepository:
         )
 
     async def save_profile(self, user_key: str, profile: Profile, now: datetime) -> None:
-        await ProfileDoc.get_pymongo_collection().update_one(
+        await ProfileDoc.collection().update_one(
             {"_id": user_key},
             {"$set": {"profile": profile.model_dump(mode="json"), "updated_at": now}},
             upsert=True,
         )
 
     async def load_profile(self, user_key: str) -> Profile | None:
-        raw = await ProfileDoc.get_pymongo_collection().find_one({"_id": user_key})
+        raw = await ProfileDoc.collection().find_one({"_id": user_key})
         return None if raw is None else Profile.model_validate(raw["profile"])
 
     async def record_consents(self, user_key: str, records: tuple[ConsentRecord, ...]) -> None:
-        await ConsentDoc.get_pymongo_collection().insert_many(
+        await ConsentDoc.collection().insert_many(
             [{"user_key": user_key, **record.model_dump(mode="python")} for record in records]
         )
 
     async def consents(self, user_key: str) -> list[ConsentRecord]:
         cursor = (
-            ConsentDoc.get_pymongo_collection().find({"user_key": user_key}).sort("at", ASCENDING)
+            ConsentDoc.collection().find({"user_key": user_key}).sort("at", ASCENDING)
         )
         return [
             ConsentRecord(
@@ -188,13 +246,13 @@ class MongoResumeRepository:
             "languages": list(parsed.languages),
             "uploaded_at": now,
         }
-        await ResumeDoc.get_pymongo_collection().update_one(
+        await ResumeDoc.collection().update_one(
             {"_id": user_key}, {"$set": {"pending": pending}}, upsert=True
         )
 
     async def keep(self, user_key: str, *, keep: bool) -> bool:
         """Make the resume waiting for confirmation the user's (or drop it); False: none waits."""
-        collection = ResumeDoc.get_pymongo_collection()
+        collection = ResumeDoc.collection()
         raw = await collection.find_one({"_id": user_key}, {"pending": 1})
         pending = raw.get("pending") if raw else None
         if pending is None:
@@ -213,7 +271,7 @@ class MongoResumeRepository:
         self, user_key: str, *, pending: bool = False
     ) -> tuple[ParsedResume, bytes | None] | None:
         """The user's resume, or with ``pending`` the one waiting for confirmation."""
-        raw = await ResumeDoc.get_pymongo_collection().find_one({"_id": user_key})
+        raw = await ResumeDoc.collection().find_one({"_id": user_key})
         if raw is not None and pending:
             raw = raw.get("pending")
         if raw is None or "uploaded_at" not in raw:
@@ -236,16 +294,6 @@ class MongoResumeRepository:
 
 # Events we raise ourselves (a parse task finished): their keys live under "internal:", which no
 # platform update can reach, since those keys always start with the channel's name.
-_INTERNAL_KINDS = frozenset({MessageKind.RESUME_PARSED, MessageKind.RESUME_FAILED})
-
-
-def inbound_key(msg: InboundMessage) -> str:
-    """The idempotency key: "telegram:<update id>", "whatsapp:<wamid>", "internal:<...>"."""
-    if msg.kind in _INTERNAL_KINDS:
-        return f"internal:{msg.channel}:{msg.update_id}"
-    return f"{msg.channel}:{msg.update_id}"
-
-
 class MongoInboundRepository:
     """Accepted updates: the idempotency keys and the per-user queue of pending work."""
 
@@ -253,7 +301,7 @@ class MongoInboundRepository:
         """Store the update durably; False when it was accepted before (a resend)."""
         try:
             # Journaled: on disk (the log fsynced) before the webhook answers 200.
-            await InboundDoc.get_pymongo_collection().with_options(
+            await InboundDoc.collection().with_options(
                 write_concern=JOURNALED
             ).insert_one(
                 {
@@ -270,7 +318,7 @@ class MongoInboundRepository:
 
     async def pending(self, user_key: str) -> list[tuple[str, InboundMessage]]:
         cursor = (
-            InboundDoc.get_pymongo_collection()
+            InboundDoc.collection()
             .find({"user_key": user_key, "status": "pending"})
             .sort([("received_at", ASCENDING), ("_id", ASCENDING)])
         )
@@ -278,13 +326,15 @@ class MongoInboundRepository:
 
     async def done(self, inbound_id: str) -> None:
         # Keep only the key (for dedupe) and the time (for the TTL): nothing personal.
-        await InboundDoc.get_pymongo_collection().update_one(
+        # Journaled: an update whose step stored nothing (/start) has no other mark, and a mark
+        # lost with the database would send its reply again. It comes after the reply.
+        await InboundDoc.collection().with_options(write_concern=JOURNALED).update_one(
             {"_id": inbound_id},
             {"$set": {"status": "done"}, "$unset": {"user_key": "", "message": ""}},
         )
 
     async def stale_users(self, older_than: datetime) -> list[str]:
-        keys = await InboundDoc.get_pymongo_collection().distinct(
+        keys = await InboundDoc.collection().distinct(
             "user_key", {"status": "pending", "received_at": {"$lt": older_than}}
         )
         return [str(key) for key in keys]
@@ -300,12 +350,12 @@ class MongoPersonalData:
     async def export(self, user_key: str) -> dict[str, Any]:
         data: dict[str, Any] = {"user_key": user_key}
         for document, field in PERSONAL:
-            name = str(document.get_settings().name)
+            name = str(document.name)
             if document is ResumeDoc:
                 continue
             rows = [
                 {k: v for k, v in raw.items() if k != "_id" or document is not ConsentDoc}
-                async for raw in document.get_pymongo_collection().find({field: user_key})
+                async for raw in document.collection().find({field: user_key})
             ]
             data[name] = rows
         resumes = []
@@ -334,9 +384,9 @@ class MongoPersonalData:
         for document, field in PERSONAL:
             if profile_only and document in (UserDoc, InboundDoc):
                 continue
-            result = await document.get_pymongo_collection().delete_many({field: user_key})
-            removed[str(document.get_settings().name)] = result.deleted_count
-        await ErasureDoc.get_pymongo_collection().find_one_and_update(
+            result = await document.collection().delete_many({field: user_key})
+            removed[str(document.name)] = result.deleted_count
+        await ErasureDoc.collection().find_one_and_update(
             {"_id": self.erasure_id(user_key)},
             {"$set": {"erased_at": now}},
             upsert=True,
@@ -346,14 +396,6 @@ class MongoPersonalData:
 
     def erasure_id(self, user_key: str) -> str:
         return hmac.new(self._erasure_key, user_key.encode(), hashlib.sha256).hexdigest()
-
-
-class DeadLetter(Frozen):
-    id: str
-    task: str
-    args: list[Any]
-    error: str
-    failed_at: datetime
 
 
 class MongoDeadLetters:
@@ -370,12 +412,12 @@ class MongoDeadLetters:
         stored: Any = args
         if self._cipher is not None:
             stored = self._cipher.encrypt(pickle.dumps(list(args)))
-        await DeadLetterDoc.get_pymongo_collection().insert_one(
+        await DeadLetterDoc.collection().insert_one(
             {"task": task, "args": stored, "error": error[:500], "failed_at": now}
         )
 
     async def recent(self, limit: int = 20) -> list[DeadLetter]:
-        cursor = DeadLetterDoc.get_pymongo_collection().find({}).sort("failed_at", -1).limit(limit)
+        cursor = DeadLetterDoc.collection().find({}).sort("failed_at", -1).limit(limit)
         return [
             DeadLetter(id=str(raw["_id"]), task=raw["task"], args=self._args(raw["args"]),
                        error=raw["error"], failed_at=raw["failed_at"])
@@ -390,15 +432,7 @@ class MongoDeadLetters:
         return list(stored) if isinstance(stored, list) else []
 
     async def remove(self, letter_id: str) -> None:
-        await DeadLetterDoc.get_pymongo_collection().delete_one({"_id": ObjectId(letter_id)})
+        await DeadLetterDoc.collection().delete_one({"_id": ObjectId(letter_id)})
 
     async def count(self) -> int:
-        return int(await DeadLetterDoc.get_pymongo_collection().count_documents({}))
-
-
-def json_default(value: object) -> str:
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, bytes):
-        return base64.b64encode(value).decode()
-    return str(value)
+        return int(await DeadLetterDoc.collection().count_documents({}))

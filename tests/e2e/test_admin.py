@@ -220,7 +220,7 @@ async def test_non_admins_get_no_admin_output_and_change_nothing(admin_stack: St
     assert [s.id for s in await stack.runtime.admin.sources.all()] == [source.id]
     assert await audit(stack) == []
     assert await stack.runtime.admin.admins.get(key(STRANGER)) is None
-    assert await AdminDoc.get_pymongo_collection().count_documents({}) == 0
+    assert await AdminDoc.collection().count_documents({}) == 0
     assert await queued(stack) == []
 
 
@@ -237,7 +237,7 @@ async def test_sources_are_added_listed_paused_resumed_and_removed_with_an_audit
     assert "a greenhouse job board (acme)" in added
     (source,) = await stack.runtime.admin.sources.all()
     assert added.startswith(f"Added source {source.id}:")
-    raw = await SourceDoc.get_pymongo_collection().find_one({"_id": source.id})
+    raw = await SourceDoc.collection().find_one({"_id": source.id})
     assert raw is not None
     assert (raw["kind"], raw["locator"]) == ("greenhouse", "acme")
     assert (source.kind, source.locator, source.added_by) == (

@@ -75,7 +75,7 @@ async def presses_old_button(person: Person, data: str) -> str:
 
 
 async def email_rows() -> int:
-    return await UserDoc.get_pymongo_collection().count_documents({"channel": "email"})
+    return await UserDoc.collection().count_documents({"channel": "email"})
 
 
 async def verified(both: Both, ben: WaPerson) -> None:
@@ -267,7 +267,7 @@ async def test_a_daily_digest_for_an_email_preferring_person_is_one_multipart_ma
     jobs: list[StoredJob] = [
         await approved(both, f"job2060{n}", title=title) for n, title in enumerate(DIGEST_TITLES)
     ]
-    matched = await MatchDoc.get_pymongo_collection().count_documents(
+    matched = await MatchDoc.collection().count_documents(
         {"user_key": key(ALICE), "state": "new"}
     )
     assert matched == len(jobs)  # daily: matched, not alerted
@@ -285,9 +285,9 @@ async def test_a_daily_digest_for_an_email_preferring_person_is_one_multipart_ma
         assert job.posting.title in plain
         assert job.posting.title in html.replace("&amp;", "&")
     assert digest["List-Unsubscribe"]
-    rows = [raw async for raw in OutboxDoc.get_pymongo_collection().find({"kind": "digest"})]
+    rows = [raw async for raw in OutboxDoc.collection().find({"kind": "digest"})]
     assert [(row["channel"], row["status"]) for row in rows] == [("email", "sent")]
-    digested = await MatchDoc.get_pymongo_collection().count_documents(
+    digested = await MatchDoc.collection().count_documents(
         {"user_key": key(ALICE), "state": "digested"}
     )
     assert digested == len(jobs)

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from bots.telegram import to_inbound
+from core.ports.conversations import inbound_key
 from core.store.documents import InboundDoc
-from core.store.repositories import inbound_key
 from tests.conftest import Stack
 from tests.e2e import updates
 from tests.e2e.test_telegram_webhook import Person, settled
@@ -31,7 +31,7 @@ async def test_a_message_stored_but_not_marked_done_is_not_applied_twice(stack: 
     assert stored.applied == inbound_key(msg)
 
     # What a crash after the step was stored, before the message was marked done, leaves.
-    await InboundDoc.get_pymongo_collection().update_one(
+    await InboundDoc.collection().update_one(
         {"_id": inbound_key(msg)},
         {
             "$set": {

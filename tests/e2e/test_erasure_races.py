@@ -34,9 +34,9 @@ async def test_a_resume_read_while_its_owner_is_erased_is_not_kept(stack: Stack)
     outcome = await intake.run(key, "telegram", "6161", "901", ref.model_dump(), None)
 
     assert outcome == "dropped"
-    assert await ResumeDoc.get_pymongo_collection().count_documents({"_id": key}) == 0
+    assert await ResumeDoc.collection().count_documents({"_id": key}) == 0
     # No "resume parsed" event was stored for them either (it would carry their skills).
-    assert await InboundDoc.get_pymongo_collection().count_documents({"user_key": key}) == 0
+    assert await InboundDoc.collection().count_documents({"user_key": key}) == 0
     assert await chat.conversations.load(key) is None
 
 
@@ -50,11 +50,11 @@ async def test_a_fan_out_writing_for_someone_erased_meanwhile_leaves_nothing(sta
     await chat.personal.erase(erased, chat.clock())
     now = chat.clock()
     for key in (erased, kept):  # what the page writes for both, after the erasure
-        await MatchDoc.get_pymongo_collection().insert_one(
+        await MatchDoc.collection().insert_one(
             {"user_key": key, "job_id": "job1", "score": 0.9, "state": "alerted",
              "created_at": now, "updated_at": now}
         )
-        await OutboxDoc.get_pymongo_collection().insert_one(
+        await OutboxDoc.collection().insert_one(
             {"_id": f"alert|{key}|job1", "user_key": key, "channel": "telegram",
              "chat_id": key.partition(":")[2], "kind": "alert", "job_id": "job1", "replies": [],
              "status": "pending", "not_before": now, "created_at": now}
@@ -63,6 +63,6 @@ async def test_a_fan_out_writing_for_someone_erased_meanwhile_leaves_nothing(sta
     await stack.runtime.matches.fence([erased, kept])
 
     for document in (MatchDoc, OutboxDoc):
-        collection = document.get_pymongo_collection()
+        collection = document.collection()
         assert await collection.count_documents({"user_key": erased}) == 0
         assert await collection.count_documents({"user_key": kept}) == 1

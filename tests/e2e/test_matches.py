@@ -148,7 +148,7 @@ async def delivered(stack: Stack) -> None:
             "status": {"$in": ["pending", "sending"]},
             "not_before": {"$lte": stack.runtime.matches.clock()},
         }
-        busy = await OutboxDoc.get_pymongo_collection().count_documents(due)
+        busy = await OutboxDoc.collection().count_documents(due)
         try:
             queued = await stack.runtime.queue.pool.queued_jobs()
         except RuntimeError:  # arq: a job finished between listing and reading it; look again

@@ -7,14 +7,9 @@ from datetime import UTC, datetime
 import pytest
 
 from core.matches import ApplicationStage, Feedback, Match
+from core.ports.matches import LinkStats, MatchState
 from core.store.documents import LinkDoc
-from core.store.matches import (
-    LinkStats,
-    MatchState,
-    MongoApplications,
-    MongoFeedback,
-    MongoMatches,
-)
+from core.store.matches import MongoApplications, MongoFeedback, MongoMatches
 from tests.conftest import Stack
 
 pytestmark = pytest.mark.e2e
@@ -38,7 +33,7 @@ async def test_apply_link_redirects_and_counts_every_click(stack: Stack) -> None
         assert response.headers["cache-control"] == "no-store"
         assert await links.stats_since(T0) == LinkStats(links=1, clicked_links=1, clicks=clicks)
 
-    raw = await LinkDoc.get_pymongo_collection().find_one({"_id": token})
+    raw = await LinkDoc.collection().find_one({"_id": token})
     assert raw is not None
     assert raw["first_click_at"] is not None
 

@@ -90,11 +90,11 @@ async def documents_mentioning(stack: Stack, needles: list[str]) -> dict[str, in
     """Count documents, in every collection, whose raw BSON mentions any of the needles."""
     found: dict[str, int] = {}
     for document in DOCUMENTS:
-        collection = document.get_pymongo_collection()
+        collection = document.collection()
         async for raw in collection.find({}):
             text = json.dumps(raw, default=str)
             if any(needle in text for needle in needles):
-                name = str(document.get_settings().name)
+                name = str(document.name)
                 found[name] = found.get(name, 0) + 1
     return found
 
@@ -127,7 +127,7 @@ async def test_whole_onboarding_with_a_pdf_resume(stack: Stack) -> None:
     assert len({answer["callback_query_id"] for answer in person.answers}) == 6
     assert stack.telegram.answered_callbacks == []
     # The resume is encrypted at rest: neither the file nor the e-mail appear in plain text.
-    raw = await ResumeDoc.get_pymongo_collection().find_one({"_id": "telegram:4242"})
+    raw = await ResumeDoc.collection().find_one({"_id": "telegram:4242"})
     assert raw is not None
     assert raw["file_enc"] != pdf
     assert b"%PDF" not in raw["file_enc"]

@@ -16,8 +16,8 @@ from pydantic import SecretStr
 
 from core import metrics
 from core.channels import REENGAGE_PAYLOAD
+from core.ports.outbox import OutboxStatus
 from core.store.documents import UserDoc
-from core.store.outbox import OutboxStatus
 from tests.conftest import WEBHOOK_SECRET, Stack, running
 from tests.e2e.test_admin import ADMIN
 from tests.e2e.test_matches import (
@@ -367,7 +367,7 @@ async def test_an_undeliverable_number_is_marked_unreachable(wa: WaStack) -> Non
     await approve(wa.stack, "job00301")
 
     async def unreachable() -> bool:
-        raw = await UserDoc.get_pymongo_collection().find_one({"_id": f"whatsapp:{BEN}"})
+        raw = await UserDoc.collection().find_one({"_id": f"whatsapp:{BEN}"})
         return raw is not None and raw.get("reachable") is False
 
     await eventually(unreachable)
@@ -382,14 +382,14 @@ async def test_the_business_scoped_id_is_kept_beside_the_wa_id_once_they_consent
     assert await wa.post(with_bsuid) == 200
     await carla.read(1)
     await settled(wa.stack)
-    assert await UserDoc.get_pymongo_collection().find_one({"_id": f"whatsapp:{CARLA}"}) is None
+    assert await UserDoc.collection().find_one({"_id": f"whatsapp:{CARLA}"}) is None
 
     await carla.taps("consent:yes:es", expect=2)
     again = envelope(text_message(CARLA, "Backend Developer"))
     again["entry"][0]["changes"][0]["value"]["contacts"][0]["user_id"] = BSUID
     assert await wa.post(again) == 200
     await carla.read(1)
-    raw = await UserDoc.get_pymongo_collection().find_one({"_id": f"whatsapp:{CARLA}"})
+    raw = await UserDoc.collection().find_one({"_id": f"whatsapp:{CARLA}"})
     assert raw is not None
     assert raw["business_id"] == BSUID
 

@@ -16,10 +16,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bots.email.bounces import member_of_verp, read_bounce, verp_address
-from core.channels import Channel, ChatRef, Reply
+from core.channels import Channel, ChatRef, Reply, email_key
+from core.ports.outbox import OutboxKind, OutboxRow, OutboxStatus
 from core.store.documents import UserDoc
-from core.store.outbox import OutboxKind, OutboxRow, OutboxStatus
-from core.store.people import email_key
 from tests.fakes.graph_api import FakeGraphAPI
 from tests.fakes.smtp_server import FakeSmtpServer
 from webhooks.runtime import Runtime
@@ -123,7 +122,7 @@ async def stack(
 
 async def person_with_an_address(runtime: Runtime) -> str:
     now = datetime.now(UTC)
-    await UserDoc.get_pymongo_collection().insert_one(
+    await UserDoc.collection().insert_one(
         {"_id": WA_KEY, "channel": "whatsapp", "platform_user_id": WA_USER, "chat_id": WA_USER,
          "created_at": now, "reachable": True, "language": "en",
          "last_inbound_at": now - timedelta(hours=1)}
@@ -182,7 +181,7 @@ async def test_a_late_bounce_moves_the_alert_to_the_next_channel_once(
     assert sent.channel is Channel.WHATSAPP
     assert graph.texts_to(WA_USER) == ["job1: Backend Developer at Acme"]
     assert len(smtp.inbox(ADDRESS)) == 1  # never mailed again
-    stored = await UserDoc.get_pymongo_collection().find_one({"_id": member})
+    stored = await UserDoc.collection().find_one({"_id": member})
     assert stored is not None
     assert stored["reachable"] is False
 
@@ -198,12 +197,12 @@ async def test_forged_and_temporary_bounces_change_nothing(
     with pytest.raises(aiosmtplib.SMTPRecipientsRefused):
         await send_bounce(runtime, forged, dsn(forged, None))
     await send_bounce(runtime, verp, dsn(verp, None, action="delayed", status="4.4.7"))
-    stored = await UserDoc.get_pymongo_collection().find_one({"_id": member})
+    stored = await UserDoc.collection().find_one({"_id": member})
     assert stored is not None
     assert stored["reachable"] is True
 
     await send_bounce(runtime, verp, dsn(verp, None))  # permanent, names no known mail
-    stored = await UserDoc.get_pymongo_collection().find_one({"_id": member})
+    stored = await UserDoc.collection().find_one({"_id": member})
     assert stored is not None
     assert stored["reachable"] is False
 

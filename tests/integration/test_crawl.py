@@ -156,7 +156,7 @@ class Rig:
         return await self.crawler.crawl(source.id)
 
     async def all_jobs(self) -> list[StoredJob]:
-        cursor = JobDoc.get_pymongo_collection().find({}, {"_id": 1}).sort("first_seen_at", 1)
+        cursor = JobDoc.collection().find({}, {"_id": 1}).sort("first_seen_at", 1)
         ids = [raw["_id"] async for raw in cursor]
         return [job for job_id in ids if (job := await self.jobs.get(job_id)) is not None]
 
@@ -206,7 +206,7 @@ def taxonomy() -> SkillTaxonomy:
 
 @pytest_asyncio.fixture(loop_scope="module")
 async def store(mongodb_url: str) -> AsyncIterator[None]:
-    """A fresh database on the embedded MongoDB, with beanie bound to it."""
+    """A fresh database on the embedded MongoDB, bound to the collection specs."""
     async with fresh_database(mongodb_url):
         yield
 

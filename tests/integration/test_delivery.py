@@ -23,11 +23,12 @@ import pytest
 from cryptography.fernet import Fernet
 
 from core.channels import Channel, ChatRef, Reply
+from core.ports.outbox import OutboxKind, OutboxRow, OutboxStatus
 from core.ratelimit import RateLimits, RedisRateLimiter
 from core.settings import MatchingSettings, Settings
 from core.store.documents import UserDoc
 from core.store.mongo import connect
-from core.store.outbox import MongoOutbox, OutboxKind, OutboxRow, OutboxStatus
+from core.store.outbox import MongoOutbox
 from matching.delivery import RETRY_TASK
 from tests.conftest import Stack
 from tests.fakes.telegram_api import FakeTelegramAPI
@@ -67,7 +68,7 @@ async def add_user(
     user: int, *, reachable: bool = True, linked: tuple[int, ...] = ()
 ) -> str:
     key = f"telegram:{user}"
-    await UserDoc.get_pymongo_collection().insert_one(
+    await UserDoc.collection().insert_one(
         {
             "_id": key,
             "channel": "telegram",
@@ -222,7 +223,7 @@ async def test_blocked_and_unreachable_users(runtime: Runtime, fake: FakeTelegra
 
     report = await runtime.delivery.drain()
 
-    users = {raw["_id"]: raw async for raw in UserDoc.get_pymongo_collection().find({})}
+    users = {raw["_id"]: raw async for raw in UserDoc.collection().find({})}
     assert not users[blocked]["reachable"]
     assert not users[moved]["reachable"]
     assert users[fallback]["reachable"]

@@ -24,8 +24,8 @@ from core.jobs import (
 )
 from core.settings import MatchingSettings
 from core.store.documents import ConversationDoc, LinkDoc, MatchDoc, OutboxDoc, UserDoc
+from matching.service import for_matching
 from matching.text import job_text
-from webhooks.matches import for_matching
 from webhooks.runtime import Runtime
 
 pytestmark = pytest.mark.integration
@@ -58,12 +58,12 @@ async def runtime(settings_factory: Any) -> AsyncIterator[Runtime]:
 
 async def seed_candidate(user_key: str, profile: Profile) -> None:
     chat_id = user_key.split(":")[1]
-    await UserDoc.get_pymongo_collection().insert_one(
+    await UserDoc.collection().insert_one(
         {"_id": user_key, "channel": str(Channel.TELEGRAM), "platform_user_id": chat_id,
          "chat_id": chat_id, "created_at": NOW}
     )  # fmt: skip
     consent = {"purpose": "job_messages", "granted": True, "version": "1", "at": NOW}
-    await ConversationDoc.get_pymongo_collection().insert_one(
+    await ConversationDoc.collection().insert_one(
         {"_id": user_key, "state": {"lang": "en", "onboarded": True, "consents": [consent],
                                     "profile": profile.model_dump(mode="json")}}
     )  # fmt: skip
@@ -124,15 +124,15 @@ async def test_every_fitting_candidate_is_alerted_once_across_pages(runtime: Run
     found = await runtime.matches.job_approved(job.id)
 
     assert found == len(INSTANT) + len(DAILY)
-    rows = [raw async for raw in OutboxDoc.get_pymongo_collection().find({"job_id": job.id})]
+    rows = [raw async for raw in OutboxDoc.collection().find({"job_id": job.id})]
     assert sorted(raw["user_key"] for raw in rows) == INSTANT  # each once, nobody else
     assert {raw["kind"] for raw in rows} == {"alert"}
     states = {
         raw["user_key"]: raw["state"]
-        async for raw in MatchDoc.get_pymongo_collection().find({"job_id": job.id})
+        async for raw in MatchDoc.collection().find({"job_id": job.id})
     }
     assert states == {**dict.fromkeys(INSTANT, "alerted"), **dict.fromkeys(DAILY, "new")}
-    links = [raw async for raw in LinkDoc.get_pymongo_collection().find({"job_id": job.id})]
+    links = [raw async for raw in LinkDoc.collection().find({"job_id": job.id})]
     assert sorted(raw["user_key"] for raw in links) == INSTANT
     tokens = {raw["_id"] for raw in links}
     assert len(tokens) == len(INSTANT)
@@ -142,6 +142,6 @@ async def test_every_fitting_candidate_is_alerted_once_across_pages(runtime: Run
 
     # Approved again (a revision): no new match, no second alert.
     assert await runtime.matches.job_approved(job.id) == 0
-    assert await OutboxDoc.get_pymongo_collection().count_documents({"job_id": job.id}) == len(
+    assert await OutboxDoc.collection().count_documents({"job_id": job.id}) == len(
         INSTANT
     )

@@ -17,9 +17,9 @@ from core import metrics
 from core.channels import Channel, ChatRef, Reply
 from core.errors import TransientError
 from core.jobs import JobStatus, Source, SourceKind
+from core.ports.outbox import OutboxKind, OutboxRow
 from core.settings import CrawlSettings
 from core.store.documents import UserDoc
-from core.store.outbox import OutboxKind, OutboxRow
 from tests.fakes.ats_api import FakeAtsApi, load_fixture
 from tests.fakes.telegram_api import FakeTelegramAPI
 from webhooks.runtime import Runtime
@@ -42,7 +42,7 @@ async def runtime(settings_factory: Any, fake: FakeTelegramAPI) -> AsyncIterator
 
 
 async def add_user(user: int) -> None:
-    await UserDoc.get_pymongo_collection().insert_one(
+    await UserDoc.collection().insert_one(
         {
             "_id": f"telegram:{user}",
             "channel": "telegram",
@@ -195,7 +195,7 @@ async def test_crawls_count_by_source_kind_and_matches_per_job(settings_factory:
             }
             assert moved == {"crawled": 1, "unchanged": 1, "failed": 1}
             assert crawls("lever", "crawled") == lever_before
-            jobs = [await runtime.crawler.ingestor.jobs.get(job) for job in first.report.created]
+            jobs = [await runtime.admin.jobs.get(job) for job in first.report.created]
             approved = [job.id for job in jobs if job and job.status is JobStatus.APPROVED]
             assert approved
             assert await runtime.matches.job_approved(approved[0]) == 0  # nobody to match yet

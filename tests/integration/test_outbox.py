@@ -9,13 +9,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from core.channels import Button, Channel, ChatRef, OutgoingDocument, Reply
-from core.store.outbox import (
-    MongoOutbox,
-    OutboxKind,
-    OutboxRow,
-    OutboxStatus,
-    slot_of,
-)
+from core.ports.outbox import OutboxKind, OutboxRow, OutboxStatus, slot_of
+from core.store.outbox import MongoOutbox
 from tests.conftest import fresh_database
 
 pytestmark = pytest.mark.integration

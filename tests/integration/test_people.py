@@ -7,11 +7,11 @@ from datetime import UTC, datetime
 
 import pytest
 
-from core.channels import Channel, ChatRef
+from core.channels import Channel, ChatRef, email_key
+from core.ports.outbox import OutboxKind, OutboxRow, outbox_id
 from core.store.candidates import MongoCandidates
 from core.store.documents import ConversationDoc, PersonDoc, UserDoc
-from core.store.outbox import OutboxKind, OutboxRow, outbox_id
-from core.store.people import MongoPeople, email_key
+from core.store.people import MongoPeople
 from tests.conftest import fresh_database
 
 pytestmark = pytest.mark.integration
@@ -25,11 +25,11 @@ async def people(mongodb_url: str) -> AsyncIterator[MongoPeople]:
     async with fresh_database(mongodb_url):
         for key in (TG, WA):
             channel, _, user = key.partition(":")
-            await UserDoc.get_pymongo_collection().insert_one(
+            await UserDoc.collection().insert_one(
                 {"_id": key, "channel": channel, "platform_user_id": user, "chat_id": user,
                  "created_at": T0}
             )
-        await ConversationDoc.get_pymongo_collection().insert_one(
+        await ConversationDoc.collection().insert_one(
             {"_id": TG, "revision": 1, "updated_at": T0,
              "state": {"lang": "de", "onboarded": True, "profile": {"roles": ["Nurse"]},
                        "consents": [{"purpose": "job_messages", "granted": True,
@@ -39,7 +39,7 @@ async def people(mongodb_url: str) -> AsyncIterator[MongoPeople]:
 
 
 async def linked_of(key: str) -> list[str]:
-    raw = await UserDoc.get_pymongo_collection().find_one({"_id": key})
+    raw = await UserDoc.collection().find_one({"_id": key})
     assert raw is not None
     return list(raw.get("linked", []))
 
@@ -80,7 +80,7 @@ async def test_the_first_chat_leaving_starts_fresh_and_the_data_stays(people: Mo
     # The chat that left is a new, empty person.
     assert await people.person_of(TG) == fresh
     assert await people.route(fresh) == [TG]
-    assert await ConversationDoc.get_pymongo_collection().find_one({"_id": fresh}) is None
+    assert await ConversationDoc.collection().find_one({"_id": fresh}) is None
     # The last chat cannot leave.
     assert await people.leave(TG, WA, T0) is None
 
@@ -91,7 +91,7 @@ async def test_remove_forgets_the_member(people: MongoPeople) -> None:
     assert await people.remove(TG, mail, T0)
     assert not await people.remove(TG, mail, T0)
     assert await people.route(TG) == [TG]
-    assert await UserDoc.get_pymongo_collection().find_one({"_id": mail}) is None
+    assert await UserDoc.collection().find_one({"_id": mail}) is None
 
 
 async def test_candidates_of_a_linked_person_are_reached_on_their_preferred_chat(
@@ -118,7 +118,7 @@ async def test_candidates_of_a_linked_person_are_reached_on_their_preferred_chat
 
     # One digest per person: noted on the route, read back from there.
     await candidates.set_last_digest(TG, T0)
-    assert (await PersonDoc.get_pymongo_collection().find_one({"_id": TG}) or {}).get(
+    assert (await PersonDoc.collection().find_one({"_id": TG}) or {}).get(
         "last_digest_at"
     ) is not None
     again = await candidates.get(TG)

@@ -71,11 +71,11 @@ async def test_a_task_failing_transiently_is_retried_then_dead_lettered(
     task = asyncio.create_task(worker.async_run())
     try:
         async with asyncio.timeout(50):
-            while not await DeadLetterDoc.get_pymongo_collection().count_documents({}):  # noqa: ASYNC110
+            while not await DeadLetterDoc.collection().count_documents({}):  # noqa: ASYNC110
                 await asyncio.sleep(0.05)
     finally:
         await stop_worker(worker, task)
-    (letter,) = [raw async for raw in DeadLetterDoc.get_pymongo_collection().find({})]
+    (letter,) = [raw async for raw in DeadLetterDoc.collection().find({})]
     assert letter["task"] == "match_job"
     assert b"job00001" not in letter["args"]  # stored sealed: arguments may name people
     (kept,) = await runtime.chat.dead_letters.recent()
@@ -106,4 +106,4 @@ async def test_a_transient_failure_that_passes_is_retried_to_success(
     (done,) = [r for r in await runtime.queue.pool.all_job_results() if r.function == "match_job"]
     assert done.success
     assert done.result == 0  # indexed; no candidate to match yet
-    assert await DeadLetterDoc.get_pymongo_collection().count_documents({}) == 0
+    assert await DeadLetterDoc.collection().count_documents({}) == 0

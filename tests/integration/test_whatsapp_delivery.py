@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from core.channels import Channel, ChatRef, Reply
+from core.ports.outbox import OutboxKind, OutboxRow, OutboxStatus
 from core.store.documents import UserDoc
-from core.store.outbox import OutboxKind, OutboxRow, OutboxStatus
 from tests.fakes.graph_api import FakeGraphAPI
 from tests.fakes.smtp_server import FakeSmtpServer
 from webhooks.runtime import Runtime
@@ -39,7 +39,7 @@ async def runtime(settings_factory: Any, graph: FakeGraphAPI) -> AsyncIterator[R
 
 async def add_user(*, wrote_ago: timedelta | None) -> None:
     now = datetime.now(UTC)
-    await UserDoc.get_pymongo_collection().insert_one(
+    await UserDoc.collection().insert_one(
         {
             "_id": KEY,
             "channel": "whatsapp",
@@ -136,7 +136,7 @@ async def test_an_undeliverable_number_is_skipped_and_marked_unreachable(
     graph.fail_for(USER, 131026)
     await runtime.delivery.outbox.enqueue([alert("job1")])
     await runtime.delivery.drain()
-    raw = await UserDoc.get_pymongo_collection().find_one({"_id": KEY})
+    raw = await UserDoc.collection().find_one({"_id": KEY})
     assert raw is not None
     assert raw["reachable"] is False
     assert await statuses(runtime) == {"job1": OutboxStatus.SKIPPED}

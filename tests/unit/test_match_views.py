@@ -6,15 +6,21 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from conversations.match_views import (
+    COMMANDS,
+    GRAMMAR,
     MAX_CALLBACK_BYTES,
     MAX_JOB_ID,
     MAX_TEXT,
     MAX_TRACKED_SHOWN,
+    PREFIX,
     Heard,
     MatchAction,
+    MatchViews,
     Move,
     Stage,
     TrackedJob,
@@ -22,6 +28,7 @@ from conversations.match_views import (
     acknowledge,
     applications_view,
     applied_ack,
+    callback_data,
     digest_header,
     first_batch_empty,
     first_batch_header,
@@ -29,6 +36,7 @@ from conversations.match_views import (
     followup_prompt,
     job_card,
     job_gone,
+    match_request,
     not_interested_ack,
     not_interested_menu,
     number,
@@ -39,10 +47,11 @@ from conversations.match_views import (
     why_text,
 )
 from conversations.texts import SUPPORTED, t
-from core.channels import Reply
+from core.channels import Channel, InboundMessage, MessageKind, Reply
 from core.domain import Frequency, Seniority, WorkMode
 from core.jobs import Extraction, JobPosting, Location, Salary, SalaryPeriod, SourceKind
 from core.matches import JobForMatching, LocationFit, Match, Reasons, SalaryFit
+from matching.cards import JobCards
 
 JOB_ID = "a1b2c3d4"
 LONG_ID = "f" * MAX_JOB_ID
@@ -148,7 +157,7 @@ ROUND_TRIPS = [
 
 @pytest.mark.parametrize(("action", "payload"), ROUND_TRIPS)
 def test_an_action_and_its_payload_round_trip(action: MatchAction, payload: str) -> None:
-    assert action.data == payload
+    assert callback_data(action) == payload
     assert parse_match_callback(payload) == action
 
 
@@ -211,8 +220,8 @@ def test_non_text_is_none(payload: Any) -> None:
 @pytest.mark.parametrize("action", [action for action, _ in ROUND_TRIPS if action.job_id])
 def test_the_longest_job_id_still_fits(action: MatchAction) -> None:
     longest = action.model_copy(update={"job_id": LONG_ID})
-    assert len(longest.data.encode()) <= MAX_CALLBACK_BYTES
-    assert parse_match_callback(longest.data) == longest
+    assert len(callback_data(longest).encode()) <= MAX_CALLBACK_BYTES
+    assert parse_match_callback(callback_data(longest)) == longest
     with pytest.raises(ValidationError):
         MatchAction(**{**action.model_dump(), "job_id": LONG_ID + "f"})
 
@@ -235,6 +244,146 @@ def test_the_longest_job_id_still_fits(action: MatchAction) -> None:
 def test_incomplete_or_mixed_actions_are_refused(fields: dict[str, Any]) -> None:
     with pytest.raises(ValidationError):
         MatchAction(**fields)
+
+
+def test_the_grammar_names_every_verb_and_the_longest_payload_leaves_room_for_an_id() -> None:
+    assert set(GRAMMAR) == set(Verb)
+    widest = {"job_id": "", "stage": max(map(str, [*Stage, "remove"]), key=len)}
+    widest["answer"] = max(map(str, Heard), key=len)
+    prefixes = [
+        ":".join([PREFIX, str(verb), *(widest[field] for field in fields)])
+        for verb, fields in GRAMMAR.items()
+        if fields
+    ]
+    assert max(len(prefix) for prefix in prefixes) + MAX_JOB_ID == MAX_CALLBACK_BYTES
+
+
+def inbound(kind: MessageKind, text: str = "", command: str | None = None) -> InboundMessage:
+    return InboundMessage(
+        channel=Channel.TELEGRAM,
+        chat_id="42",
+        user_id="42",
+        update_id="1",
+        kind=kind,
+        text=text,
+        command=command,
+    )
+
+
+@pytest.mark.parametrize(
+    ("msg", "expected"),
+    [
+        (
+            inbound(MessageKind.COMMAND, "/applications", "applications"),
+            act(Verb.APPLICATIONS, None),
+        ),
+        (inbound(MessageKind.CALLBACK, "m:apps"), act(Verb.APPLICATIONS, None)),
+        (inbound(MessageKind.CALLBACK, "m:save:j1"), act(Verb.SAVE, "j1")),
+        (inbound(MessageKind.CALLBACK, "m:why:j1"), act(Verb.WHY, "j1")),
+        (inbound(MessageKind.CALLBACK, "m:ni:j1"), act(Verb.NOT_INTERESTED, "j1")),
+        (
+            inbound(MessageKind.CALLBACK, "m:stage:remove:j1"),
+            act(Verb.STAGE, "j1", stage="remove"),
+        ),
+        (
+            inbound(MessageKind.CALLBACK, "m:heard:offer:j1"),
+            act(Verb.HEARD, "j1", answer=Heard.OFFER),
+        ),
+        # Not about matches: the conversation goes on as usual.
+        (inbound(MessageKind.CALLBACK, "m:save:"), None),
+        (inbound(MessageKind.CALLBACK, "work_mode:remote"), None),
+        (inbound(MessageKind.CALLBACK, "adm:approve:j1"), None),
+        (inbound(MessageKind.COMMAND, "/prefs", "prefs"), None),
+        (inbound(MessageKind.COMMAND, "/apps", "apps"), None),
+        (inbound(MessageKind.COMMAND, "/", None), None),
+        (inbound(MessageKind.TEXT, "m:save:j1"), None),  # typed, not pressed
+        (inbound(MessageKind.TEXT, "applications"), None),
+    ],
+)
+def test_a_message_becomes_a_match_action_or_none(
+    msg: InboundMessage, expected: MatchAction | None
+) -> None:
+    assert match_request(msg) == expected
+
+
+def test_every_match_command_is_a_complete_action() -> None:
+    assert {command: callback_data(action) for command, action in COMMANDS.items()} == {
+        "applications": "m:apps"
+    }
+
+
+JOB_IDS = st.from_regex(rf"[A-Za-z0-9_.\-]{{1,{MAX_JOB_ID}}}", fullmatch=True)
+ACTIONS = st.one_of(
+    st.just(MatchAction(action=Verb.APPLICATIONS)),
+    st.builds(
+        lambda verb, job_id: MatchAction(action=verb, job_id=job_id),
+        st.sampled_from([verb for verb, fields in GRAMMAR.items() if fields == ("job_id",)]),
+        JOB_IDS,
+    ),
+    st.builds(
+        lambda stage, job_id: MatchAction(action=Verb.STAGE, stage=stage, job_id=job_id),
+        st.sampled_from([*Stage, "remove"]),
+        JOB_IDS,
+    ),
+    st.builds(
+        lambda answer, job_id: MatchAction(action=Verb.HEARD, answer=answer, job_id=job_id),
+        st.sampled_from(list(Heard)),
+        JOB_IDS,
+    ),
+)
+# Any text, and text that starts like a match payload (where a parser is likeliest to slip).
+PAYLOADS = st.one_of(
+    st.text(),
+    st.builds(
+        lambda verb, rest: f"{PREFIX}:{verb}:{rest}",
+        st.sampled_from([*map(str, Verb), "", "remove"]),
+        st.text(alphabet=st.characters(codec="ascii"), max_size=70),
+    ),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(action=ACTIONS)
+def test_any_action_fits_a_button_and_reads_back(action: MatchAction) -> None:
+    payload = callback_data(action)
+    assert len(payload.encode()) <= MAX_CALLBACK_BYTES
+    assert parse_match_callback(payload) == action
+
+
+@settings(max_examples=500, deadline=None)
+@given(payload=PAYLOADS)
+def test_reading_any_string_never_raises_and_what_it_accepts_is_canonical(payload: str) -> None:
+    action = parse_match_callback(payload)
+    if action is not None:
+        assert callback_data(action) == payload
+    pressed = inbound(MessageKind.CALLBACK, payload)
+    assert match_request(pressed) == action
+
+
+def test_match_views_serve_the_match_service_s_port() -> None:
+    cards: JobCards = MatchViews()
+    target, matched = job(JOB_ID), match()
+    tracked_jobs = [tracked(stage, JOB_ID) for stage in Stage]
+    hide = act(Verb.NOT_THIS_COMPANY)
+    assert cards.job_card(target, matched, "de", APPLY, header="Hi") == job_card(
+        target, matched, "de", APPLY, header="Hi"
+    )
+    assert cards.why_text(target, matched, "es") == why_text(target, matched, "es")
+    assert cards.not_interested_menu(target, "en") == not_interested_menu(target, "en")
+    assert cards.acknowledge(hide, "T", "en", company="Foo AG") == acknowledge(
+        hide, "T", "en", company="Foo AG"
+    )
+    assert cards.acknowledge(hide, "T", "en", company="Foo AG") != acknowledge(hide, "T", "en")
+    assert cards.applications_view(tracked_jobs, "de") == applications_view(tracked_jobs, "de")
+    assert cards.first_batch_header(9, 3, "en") == first_batch_header(9, 3, "en")
+    assert cards.first_batch_empty(0, "en") == first_batch_empty(0, "en")
+    assert cards.digest_header(2, "weekly", "es") == digest_header(2, "weekly", "es")
+    assert cards.followup_prompt(JOB_ID, "T", None, "en") == followup_prompt(
+        JOB_ID, "T", None, "en"
+    )
+    assert cards.job_gone("de") == job_gone("de")
+    one = [job_card(target, matched, "en", APPLY)]
+    assert cards.one_message(one, "en") == one_message(one, "en")
 
 
 def every_view(lang: str, job_id: str) -> list[Reply]:
@@ -268,7 +417,7 @@ def test_every_payload_a_view_makes_fits_and_parses_back(lang: str, job_id: str)
         action = parse_match_callback(button.data)
         assert action is not None, button.data
         assert action.job_id in {job_id, None}
-        assert action.data == button.data
+        assert callback_data(action) == button.data
 
 
 # --- the job card -----------------------------------------------------------------------------

@@ -8,7 +8,11 @@
   against every approved job above the floor, the same way.
 - ``send_digests``: every few minutes; users whose local digest time has come get their best new
   matches since the last digest (nothing new: nothing sent).
-- ``handle``: the buttons under a match (save, applied, not interested, why) and /applications.
+- ``act``: carry out what a candidate asked of a match (save, applied, not interested, why, the
+  tracker), as the conversation read it (``conversations.match_views.match_request``).
+
+What goes to a user is rendered through the ``JobCards`` port (matching/cards.py), which the
+conversation implements: matching never imports it.
 
 Everything that goes to a user goes through the outbox, keyed user × job × kind, so a retry or
 a second worker never sends it twice.
@@ -25,19 +29,35 @@ from datetime import datetime, timedelta
 import numpy as np
 import structlog
 
-from conversations import match_views
-from conversations.match_views import HEARD_STAGE, REMOVE, MatchAction, Stage, TrackedJob, Verb
 from core import metrics
-from core.channels import Channel, ChatRef, InboundMessage, MessageKind, Reply
+from core.channels import Channel, ChatRef, Reply
 from core.domain import Frequency, Profile, SpokenLanguage
 from core.jobs import JobStatus, Location, StoredJob, company_key
-from core.matches import Candidate, Feedback, JobForMatching, Match
+from core.matches import (
+    HEARD_STAGE,
+    REMOVE,
+    ApplicationStage,
+    Candidate,
+    Feedback,
+    JobForMatching,
+    Match,
+    MatchAction,
+    TrackedJob,
+    Verb,
+)
+from core.ports.matches import (
+    Applications,
+    ApplyLinks,
+    CandidateRecord,
+    Candidates,
+    Matches,
+    MatchFeedback,
+)
+from core.ports.outbox import Outbox, OutboxKind, OutboxRow
+from core.ports.review import JobCatalog
 from core.settings import MatchingSettings
 from core.skills import SkillTaxonomy
-from core.store.candidates import CandidateRecord, MongoCandidates
-from core.store.ingest import MongoJobRepository
-from core.store.matches import MongoApplications, MongoFeedback, MongoLinks, MongoMatches
-from core.store.outbox import MongoOutbox, OutboxKind, OutboxRow
+from matching.cards import JobCards
 from matching.embed import Embedder
 from matching.index import Hit, Progress, RebuildReport, VectorIndex, rebuild
 from matching.schedule import digest_due, next_allowed
@@ -109,17 +129,18 @@ class MatchService:
     public_url: str
     embedder: Embedder
     index: VectorIndex
-    jobs: MongoJobRepository
-    candidates: MongoCandidates
-    matches: MongoMatches
-    applications: MongoApplications
-    links: MongoLinks
-    feedback: MongoFeedback
-    outbox: MongoOutbox
+    jobs: JobCatalog
+    candidates: Candidates
+    matches: Matches
+    applications: Applications
+    links: ApplyLinks
+    feedback: MatchFeedback
+    outbox: Outbox
     taxonomy: SkillTaxonomy
     places: Places
     clock: Callable[[], datetime]
     kick: Callable[[], Awaitable[None]]  # start a delivery drain now
+    cards: JobCards  # renders what is sent (conversations.match_views.MatchViews)
     # The fence against /delete: whatever a fan-out wrote for someone erased meanwhile is
     # erased again (the chat service's erasure; None: no fence, for tools that only read).
     erase: Callable[[str], Awaitable[object]] | None = None
@@ -360,14 +381,14 @@ class MatchService:
         lang = record.lang
         if not sendable:
             live = await self.jobs.count_with_status(JobStatus.APPROVED)
-            reply = match_views.first_batch_empty(live, lang)
+            reply = self.cards.first_batch_empty(live, lang)
             await self.outbox.enqueue(
                 [self._row(OutboxKind.NOTICE, record, f"first:{batch}", [reply], 0, now, now)]
             )
             await self.kick()
             return
         shown = sendable[:INSTANT_ON_SIGNUP]
-        header = match_views.first_batch_header(len(sendable), len(shown), lang)
+        header = self.cards.first_batch_header(len(sendable), len(shown), lang)
         cards = await self._cards([(record, job, match) for job, match in shown], now, header)
         rows = [
             self._row(OutboxKind.ALERT, record, job.id, [card], seq, now, now)
@@ -435,7 +456,7 @@ class MatchService:
             token = tokens.get((record.user_key, job.id))
             apply_url = f"{base}/r/{token}" if token else None
             cards.append(
-                match_views.job_card(
+                self.cards.job_card(
                     job, match, record.lang, apply_url, header=header if position == 0 else None
                 )
             )
@@ -525,7 +546,7 @@ class MatchService:
             await self.matches.mark(record.user_key, rest, "dropped", now)
         if not top:
             return False
-        header = match_views.digest_header(len(top), str(record.profile.frequency), record.lang)
+        header = self.cards.digest_header(len(top), str(record.profile.frequency), record.lang)
         jobs = [for_matching(stored[match.job_id]) for match in top]
         cards = await self._cards(
             [(record, job, match) for job, match in zip(jobs, top, strict=True)], now, header
@@ -543,7 +564,7 @@ class MatchService:
             ]
         elif record.channel in ONE_MESSAGE_DIGESTS:
             cards = [row.replies[0] for row in rows]
-            digest = match_views.one_message(cards, record.lang)
+            digest = self.cards.one_message(cards, record.lang)
             rows = [
                 self._row(
                     OutboxKind.DIGEST, record, f"digest:{now:%Y%m%dT%H%M}", [digest], 0, now, now
@@ -570,7 +591,7 @@ class MatchService:
             await self.applications.mark_followup_queued(app.user_key, app.job_id)
             if record is None or job is None or not record.messages_allowed:
                 continue
-            prompt = match_views.followup_prompt(
+            prompt = self.cards.followup_prompt(
                 job.id, job.posting.title, job.posting.company, record.lang
             )
             not_before = next_allowed(now, record.profile.timezone, record.profile.quiet_hours)
@@ -584,18 +605,8 @@ class MatchService:
 
     # --- what candidates do with matches ----------------------------------------------------
 
-    async def handle(self, msg: InboundMessage, lang: str) -> list[Reply] | None:
-        """Replies for a match button or /applications; None when the message is not one."""
-        if msg.kind is MessageKind.COMMAND and msg.command == "applications":
-            return await self._tracker(msg.owner, lang)
-        if msg.kind is not MessageKind.CALLBACK:
-            return None
-        action = match_views.parse_match_callback(msg.text)
-        if action is None:
-            return None
-        return await self._act(msg.owner, lang, action)
-
-    async def _act(self, user_key: str, lang: str, action: MatchAction) -> list[Reply]:
+    async def act(self, user_key: str, lang: str, action: MatchAction) -> list[Reply]:
+        """Carry out what the candidate asked (the conversation decided it) and say so."""
         now = self.clock()
         if action.action is Verb.APPLICATIONS:
             return await self._tracker(user_key, lang)
@@ -607,14 +618,14 @@ class MatchService:
         match = await self.matches.get(user_key, job_id) if job is not None else None
         live = job is not None and job.status is JobStatus.APPROVED and match is not None
         if job is None or not (live or await self.applications.get(user_key, job_id)):
-            return [match_views.job_gone(lang)]
+            return [self.cards.job_gone(lang)]
         posting = job.posting
         if action.action is Verb.WHY:
             if match is None:
-                return [match_views.job_gone(lang)]
-            return [match_views.why_text(for_matching(job), match, lang)]
+                return [self.cards.job_gone(lang)]
+            return [self.cards.why_text(for_matching(job), match, lang)]
         if action.action is Verb.NOT_INTERESTED:
-            return [match_views.not_interested_menu(for_matching(job), lang)]
+            return [self.cards.not_interested_menu(for_matching(job), lang)]
         # "This job" lowers jobs much like it; "this company" and "this kind of role" act on
         # exactly that (the job itself was sent, so it never comes back anyway).
         if action.action is Verb.NOT_THIS_JOB:
@@ -626,17 +637,18 @@ class MatchService:
             if family:
                 await self.feedback.block_role_kind(user_key, family, now)
         elif action.action in {Verb.SAVE, Verb.APPLIED}:
-            stage = Stage.SAVED if action.action is Verb.SAVE else Stage.APPLIED
+            saved = action.action is Verb.SAVE
+            stage = ApplicationStage.SAVED if saved else ApplicationStage.APPLIED
             await self.applications.set_stage(user_key, job_id, stage, now)
         elif action.action is Verb.STAGE and action.stage == REMOVE:
             await self.applications.remove(user_key, job_id)
         elif action.action is Verb.STAGE and action.stage:
-            await self.applications.set_stage(user_key, job_id, Stage(action.stage), now)
+            await self.applications.set_stage(user_key, job_id, ApplicationStage(action.stage), now)
         elif action.action is Verb.HEARD and action.answer:
             moved = HEARD_STAGE.get(action.answer)
             if moved is not None:
                 await self.applications.set_stage(user_key, job_id, moved, now)
-        return [match_views.acknowledge(action, posting.title, lang, company=posting.company)]
+        return [self.cards.acknowledge(action, posting.title, lang, company=posting.company)]
 
     async def _tracker(self, user_key: str, lang: str) -> list[Reply]:
         apps = await self.applications.list(user_key)
@@ -652,7 +664,7 @@ class MatchService:
             )
             for app in apps
         ]
-        return match_views.applications_view(entries, lang)
+        return self.cards.applications_view(entries, lang)
 
     # --- numbers for /stats -----------------------------------------------------------------
 

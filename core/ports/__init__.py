@@ -1,0 +1,1 @@
+"""Ports: what the services need of the stores, named for what they do."""
