@@ -253,11 +253,19 @@ class EdgeVectorIndex(FilteredSearch[qe.Filter]):
 
     async def delete(self, collection: CollectionName, ids: Iterable[str]) -> None:
         points: list[Any] = [point_id(our_id) for our_id in ids]
-        if points:
-            operation = qe.UpdateOperation.delete_points(points)
-            await self._run(collection, lambda shard: shard.update(operation))
-            if collection == CANDIDATES:
-                self._erase_soon()
+        if not points:
+            return
+        if collection == CANDIDATES:
+            # Only what is stored: a rewrite copies the whole shard, and deleting a candidate
+            # who was never indexed (every step of onboarding asks) must not cost one.
+            stored = await self._run(collection, lambda shard: shard.retrieve(points, False, False))
+            points = [record.id for record in stored]
+            if not points:
+                return
+        operation = qe.UpdateOperation.delete_points(points)
+        await self._run(collection, lambda shard: shard.update(operation))
+        if collection == CANDIDATES:
+            self._erase_soon()
 
     def _erase_soon(self) -> None:
         """Rewrite the candidates shard in the background (module docstring); deletes that come

@@ -291,6 +291,12 @@ async def stop_worker(worker: Worker, main: asyncio.Task[None]) -> None:
     await asyncio.wait({main}, timeout=STOP_GRACE_S)
     main.cancel()
     await asyncio.gather(*jobs, main, return_exceptions=True)
+    # A poll that was under way when the loop was told to stop may have started jobs since:
+    # they go too, before the caller closes what they use.
+    late = [task for task in worker.tasks.values() if not task.done()]
+    for task in late:
+        task.cancel()
+    await asyncio.gather(*late, return_exceptions=True)
 
 
 WORKER_RESTART_BACKOFF_S = (0.5, 1.0, 2.0, 5.0, 10.0, 30.0)

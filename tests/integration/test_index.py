@@ -177,6 +177,23 @@ async def test_a_deleted_candidate_leaves_nothing_in_the_files(tmp_path: Path) -
     assert len(await index.candidates_for_job(job(), far, 50)) == 30
 
 
+async def test_deleting_a_candidate_never_indexed_rewrites_nothing(tmp_path: Path) -> None:
+    # Onboarding asks to delete the not-yet-ready candidate at every step: a rewrite copies the
+    # whole shard, so only a delete that removes a stored point may start one.
+    root = tmp_path / "vectors"
+    index = await opened(EdgeVectorIndex(root, model_id="m", dimension=4))
+    await index.upsert_candidates([(person("u1"), SAME)])
+
+    await index.delete_candidate("telegram:NEVER")
+    assert not (root / ERASING).exists()
+
+    await index.delete_candidate("u1")
+    assert (root / ERASING).exists()  # the marker of a pending rewrite: this delete needs one
+    await index.erased()
+    assert await index.ids(CANDIDATES) == []
+    await index.close()
+
+
 async def test_an_erasure_left_pending_runs_on_the_next_start(tmp_path: Path) -> None:
     root = tmp_path / "vectors"
     index = EdgeVectorIndex(root, model_id="m", dimension=4)
