@@ -5,10 +5,12 @@ from __future__ import annotations
 import time
 from datetime import datetime, timedelta
 
-from pymongo import ASCENDING, DESCENDING, ReturnDocument
+from pymongo import ASCENDING, DESCENDING
 
 from core.ports.review import Admin, Review
 from core.store.documents import AdminDoc, ReviewDoc
+
+PICK_TRIES = 10  # rounds of the compare-and-set in ``next_on_duty`` before it settles
 
 
 class MongoAdminRepository:
@@ -72,9 +74,7 @@ class MongoAdminRepository:
         return result.deleted_count == 1
 
     async def _update(self, user_key: str, changes: dict[str, object]) -> None:
-        await AdminDoc.collection().update_one(
-            {"_id": user_key}, {"$set": changes}, upsert=True
-        )
+        await AdminDoc.collection().update_one({"_id": user_key}, {"$set": changes}, upsert=True)
 
     async def set_duty(self, user_key: str, on_duty: bool) -> None:
         await self._update(user_key, {"on_duty": on_duty})
@@ -94,24 +94,38 @@ class MongoAdminRepository:
             await collection.update_one(
                 {"_id": key}, {"$setOnInsert": {"on_duty": True, "missed_reviews": 0}}, upsert=True
             )
-        # One batch of assignments shares `now` (and MongoDB keeps milliseconds): stamps must
-        # still grow, or ties would send every later review to the same admin.
-        latest = await collection.find_one(
-            {"last_assigned_at": {"$ne": None}}, sort=[("last_assigned_at", DESCENDING)]
-        )
-        stamp = now
-        if latest is not None:
-            stamp = max(now, latest["last_assigned_at"] + timedelta(milliseconds=1))
         query: dict[str, object] = {"on_duty": True}
         if exclude is not None:
             query["_id"] = {"$ne": exclude}
-        raw = await collection.find_one_and_update(
-            query,
-            {"$set": {"last_assigned_at": stamp}},
-            sort=[("last_assigned_at", ASCENDING), ("_id", ASCENDING)],
-            return_document=ReturnDocument.AFTER,
-        )
-        return None if raw is None else str(raw["_id"])
+        order = [("last_assigned_at", ASCENDING), ("_id", ASCENDING)]
+        picked: str | None = None
+        for _ in range(PICK_TRIES):
+            pick = await collection.find_one(query, sort=order)
+            if pick is None:
+                return None
+            picked = str(pick["_id"])
+            # One batch of assignments shares `now` (and MongoDB keeps milliseconds): stamps
+            # must still grow, or ties would send every later review to the same admin. Read
+            # after the pick, the latest stamp is at least the pick's: the new one passes it.
+            latest = await collection.find_one(
+                {"last_assigned_at": {"$ne": None}}, sort=[("last_assigned_at", DESCENDING)]
+            )
+            stamp = now
+            if latest is not None:
+                stamp = max(now, latest["last_assigned_at"] + timedelta(milliseconds=1))
+            # Compare-and-set on the stamp read: of callers racing for one admin, one wins and
+            # the others go round again for the next.
+            won = await collection.update_one(
+                {
+                    "_id": pick["_id"],
+                    "on_duty": True,
+                    "last_assigned_at": pick.get("last_assigned_at"),
+                },
+                {"$set": {"last_assigned_at": stamp}},
+            )
+            if won.modified_count:
+                return picked
+        return picked  # contended past reason: a repeat beats no assignee
 
 
 class MongoReviewRepository:
@@ -130,9 +144,7 @@ class MongoReviewRepository:
         await ReviewDoc.collection().delete_one({"_id": job_id})
 
     async def reminded(self, job_id: str) -> None:
-        await ReviewDoc.collection().update_one(
-            {"_id": job_id}, {"$set": {"reminded": True}}
-        )
+        await ReviewDoc.collection().update_one({"_id": job_id}, {"$set": {"reminded": True}})
 
     async def assigned_before(self, moment: datetime) -> list[Review]:
         cursor = ReviewDoc.collection().find({"assigned_at": {"$lte": moment}})

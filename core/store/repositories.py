@@ -172,9 +172,7 @@ class MongoUserRepository:
         )
 
     async def set_reachable(self, user_key: str, reachable: bool) -> None:
-        await UserDoc.collection().update_one(
-            {"_id": user_key}, {"$set": {"reachable": reachable}}
-        )
+        await UserDoc.collection().update_one({"_id": user_key}, {"$set": {"reachable": reachable}})
 
     async def chat_of(self, user_key: str) -> ChatRef | None:
         raw = await UserDoc.collection().find_one({"_id": user_key})
@@ -201,9 +199,7 @@ class MongoUserRepository:
         )
 
     async def consents(self, user_key: str) -> list[ConsentRecord]:
-        cursor = (
-            ConsentDoc.collection().find({"user_key": user_key}).sort("at", ASCENDING)
-        )
+        cursor = ConsentDoc.collection().find({"user_key": user_key}).sort("at", ASCENDING)
         return [
             ConsentRecord(
                 purpose=ConsentPurpose(raw["purpose"]),
@@ -301,16 +297,18 @@ class MongoInboundRepository:
         """Store the update durably; False when it was accepted before (a resend)."""
         try:
             # Journaled: on disk (the log fsynced) before the webhook answers 200.
-            await InboundDoc.collection().with_options(
-                write_concern=JOURNALED
-            ).insert_one(
-                {
-                    "_id": inbound_key(msg),
-                    "user_key": msg.user_key,
-                    "message": msg.model_dump(mode="json"),
-                    "status": "pending",
-                    "received_at": now,
-                }
+            await (
+                InboundDoc.collection()
+                .with_options(write_concern=JOURNALED)
+                .insert_one(
+                    {
+                        "_id": inbound_key(msg),
+                        "user_key": msg.user_key,
+                        "message": msg.model_dump(mode="json"),
+                        "status": "pending",
+                        "received_at": now,
+                    }
+                )
             )
         except DuplicateKeyError:
             return False
@@ -328,9 +326,13 @@ class MongoInboundRepository:
         # Keep only the key (for dedupe) and the time (for the TTL): nothing personal.
         # Journaled: an update whose step stored nothing (/start) has no other mark, and a mark
         # lost with the database would send its reply again. It comes after the reply.
-        await InboundDoc.collection().with_options(write_concern=JOURNALED).update_one(
-            {"_id": inbound_id},
-            {"$set": {"status": "done"}, "$unset": {"user_key": "", "message": ""}},
+        await (
+            InboundDoc.collection()
+            .with_options(write_concern=JOURNALED)
+            .update_one(
+                {"_id": inbound_id},
+                {"$set": {"status": "done"}, "$unset": {"user_key": "", "message": ""}},
+            )
         )
 
     async def stale_users(self, older_than: datetime) -> list[str]:
@@ -349,15 +351,18 @@ class MongoPersonalData:
 
     async def export(self, user_key: str) -> dict[str, Any]:
         data: dict[str, Any] = {"user_key": user_key}
+        seen: dict[str, set[Any]] = {}  # a collection named by two fields (the outbox) once
         for document, field in PERSONAL:
             name = str(document.name)
             if document is ResumeDoc:
                 continue
-            rows = [
-                {k: v for k, v in raw.items() if k != "_id" or document is not ConsentDoc}
-                async for raw in document.collection().find({field: user_key})
-            ]
-            data[name] = rows
+            rows, ids = data.setdefault(name, []), seen.setdefault(name, set())
+            async for raw in document.collection().find({field: user_key}):
+                if raw["_id"] not in ids:
+                    ids.add(raw["_id"])
+                    rows.append(
+                        {k: v for k, v in raw.items() if k != "_id" or document is not ConsentDoc}
+                    )
         resumes = []
         # The user's resume first, then one still waiting for their confirmation, if any.
         for pending in (False, True):
@@ -385,7 +390,8 @@ class MongoPersonalData:
             if profile_only and document in (UserDoc, InboundDoc):
                 continue
             result = await document.collection().delete_many({field: user_key})
-            removed[str(document.name)] = result.deleted_count
+            name = str(document.name)
+            removed[name] = removed.get(name, 0) + result.deleted_count
         await ErasureDoc.collection().find_one_and_update(
             {"_id": self.erasure_id(user_key)},
             {"$set": {"erased_at": now}},
@@ -419,8 +425,13 @@ class MongoDeadLetters:
     async def recent(self, limit: int = 20) -> list[DeadLetter]:
         cursor = DeadLetterDoc.collection().find({}).sort("failed_at", -1).limit(limit)
         return [
-            DeadLetter(id=str(raw["_id"]), task=raw["task"], args=self._args(raw["args"]),
-                       error=raw["error"], failed_at=raw["failed_at"])
+            DeadLetter(
+                id=str(raw["_id"]),
+                task=raw["task"],
+                args=self._args(raw["args"]),
+                error=raw["error"],
+                failed_at=raw["failed_at"],
+            )
             async for raw in cursor
         ]
 
