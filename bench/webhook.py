@@ -157,6 +157,12 @@ class Commands:
                 f"{name} {percentile(gaps, 0.5) * 1000:.1f}/{percentile(gaps, 0.99) * 1000:.1f}"
                 for name, gaps in self.gaps.items()
             ),
+            "    everything in the phase, per update, by kind: "
+            + ", ".join(
+                f"{name} {len(values) / count:.2f}"
+                for name, values in sorted(self.durations.items(), key=lambda item: -len(item[1]))
+                if len(values) / count >= 0.05
+            ),
             f"    the stack's event loop woke late by p50 {percentile(self.lags, 0.5) * 1000:.1f}"
             f" / p99 {percentile(self.lags, 0.99) * 1000:.1f}"
             f" / max {max(self.lags, default=0) * 1000:.0f} ms",

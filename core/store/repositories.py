@@ -254,14 +254,17 @@ class MongoResumeRepository:
         if pending is None:
             return False
         if keep:
-            # Only the resume read here: a newer upload stored meanwhile is not lost.
-            await collection.replace_one(
+            # Only the resume read here: a newer upload stored meanwhile is not lost. Of two
+            # confirmations at once, the one whose write found the resume waiting kept it.
+            kept = await collection.replace_one(
                 {"_id": user_key, "pending.uploaded_at": pending["uploaded_at"]}, pending
             )
-            return True
-        await collection.update_one({"_id": user_key}, {"$unset": {"pending": ""}})
+            return kept.matched_count == 1
+        dropped = await collection.update_one(
+            {"_id": user_key, "pending": {"$exists": True}}, {"$unset": {"pending": ""}}
+        )
         await collection.delete_one({"_id": user_key, "uploaded_at": {"$exists": False}})
-        return True
+        return dropped.modified_count == 1
 
     async def load(
         self, user_key: str, *, pending: bool = False

@@ -240,6 +240,19 @@ async def test_a_newer_upload_replaces_the_waiting_one_not_the_kept_one(stores: 
     assert await stores.resumes.keep(ANN, keep=False) is False
 
 
+async def test_of_confirmations_at_once_one_keeps_the_resume(stores: Stores) -> None:
+    # A double tap on "keep", or a keep racing a drop: one of them finds the resume waiting.
+    await stores.resumes.save(ANN, PARSED, b"x", "pdf", T0)
+    kept = await asyncio.gather(*[stores.resumes.keep(ANN, keep=True) for _ in range(3)])
+    assert sorted(kept) == [False, False, True]
+    await stores.resumes.save(ANN, PARSED, b"y", "pdf", at(1))
+    both = await asyncio.gather(
+        stores.resumes.keep(ANN, keep=True), stores.resumes.keep(ANN, keep=False)
+    )
+    assert sorted(both) == [False, True]
+    assert await stores.resumes.load(ANN, pending=True) is None
+
+
 async def test_dropping_the_only_resume_leaves_nothing(stores: Stores) -> None:
     await stores.resumes.save(ANN, PARSED, b"x", "pdf", T0)
     assert await stores.resumes.keep(ANN, keep=False) is True
