@@ -9,7 +9,6 @@ real SMTP server on loopback (aiosmtpd)."""
 from __future__ import annotations
 
 import itertools
-import json
 import re
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
@@ -34,7 +33,7 @@ from tests.e2e.test_matches import (
     tomorrow_in_berlin,
 )
 from tests.e2e.test_matches import onboard as onboard_on_telegram
-from tests.e2e.test_telegram_webhook import Person, settled
+from tests.e2e.test_telegram_webhook import Person, settled, stored_texts
 from tests.e2e.test_whatsapp import APP_SECRET, VERIFY_TOKEN, WaPerson, WaStack
 from tests.e2e.test_whatsapp import onboard as onboard_on_whatsapp
 from tests.fakes.graph_api import FakeGraphAPI
@@ -494,8 +493,8 @@ async def mentioning(stack: Stack, needles: list[str]) -> dict[str, int]:
     found: dict[str, int] = {}
     for name in await database.list_collection_names():
         async for raw in database[name].find({}):
-            text = json.dumps(raw, default=str)
-            if any(needle in text for needle in needles):
+            texts = stored_texts(raw)
+            if any(needle in text for needle in needles for text in texts):
                 found[name] = found.get(name, 0) + 1
     return found
 

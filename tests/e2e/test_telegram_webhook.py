@@ -86,13 +86,13 @@ async def settled(stack: Stack) -> None:
             await asyncio.sleep(0.01)
 
 
-def _texts(value: Any) -> list[str]:
+def stored_texts(value: Any) -> list[str]:
     """Every string and number a stored document holds, at any depth (times are not data a
     user gave us, and as text one may contain a user's id by chance: "…:06.606060")."""
     if isinstance(value, dict):
-        return [text for key, item in value.items() for text in (str(key), *_texts(item))]
+        return [text for key, item in value.items() for text in (str(key), *stored_texts(item))]
     if isinstance(value, list | tuple):
-        return [text for item in value for text in _texts(item)]
+        return [text for item in value for text in stored_texts(item)]
     if isinstance(value, str | int | float) and not isinstance(value, bool):
         return [str(value)]
     if isinstance(value, bytes):
@@ -106,7 +106,7 @@ async def documents_mentioning(stack: Stack, needles: list[str]) -> dict[str, in
     for document in DOCUMENTS:
         collection = document.collection()
         async for raw in collection.find({}):
-            texts = _texts(raw)
+            texts = stored_texts(raw)
             if any(needle in text for needle in needles for text in texts):
                 name = str(document.name)
                 found[name] = found.get(name, 0) + 1
