@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import collections
 import contextlib
 import itertools
 import random
@@ -30,6 +31,7 @@ from tests.fakes.telegram_api import FakeTelegramAPI
 from webhooks.runtime import settle_memory
 
 SECRET = "bench-secret"
+SLOW_S = 0.1  # the paced goal: an update answered later than this is slow
 
 # (kind, payload, replies expected): one whole onboarding, resume skipped.
 ONBOARDING: list[tuple[str, str, int]] = [
@@ -61,10 +63,12 @@ async def run_users(
     first_user: int,
     think: float = 0.0,
     replies: dict[int, float] | None = None,
+    slow: list[float] | None = None,
 ) -> tuple[float, list[float], int]:
     """Every user walks the script; returns wall time, per-update latencies and update count.
 
-    ``replies``, if given, gets each update's id and when its first reply arrived (monotonic).
+    ``replies``, if given, gets each update's id and when its first reply arrived (monotonic);
+    ``slow``, when each update answered later than SLOW_S was sent.
 
     ``think`` > 0: a user reads and types for 0.5x to 1.5x that many seconds before each answer
     (people in a chat); 0: the next update goes out the moment the reply arrives (saturation).
@@ -94,6 +98,8 @@ async def run_users(
                 call.timestamp for call in fake.calls_to(user_id) if call.timestamp >= started
             )
             latencies.append(first_reply - started)
+            if slow is not None and first_reply - started > SLOW_S:
+                slow.append(started)
             if replies is not None:
                 replies[update_id] = first_reply
             seen += expect
@@ -163,6 +169,12 @@ class Commands:
                 for name, values in sorted(self.durations.items(), key=lambda item: -len(item[1]))
                 if len(values) / count >= 0.05
             ),
+            "    the store's time in the phase by kind, total ms (slowest one): "
+            + ", ".join(
+                f"{name} {sum(values) / 1000:.0f} ({max(values) / 1000:.0f})"
+                for name, values in sorted(self.durations.items(), key=lambda kv: -sum(kv[1]))[:8]
+                if values
+            ),
             f"    the stack's event loop woke late by p50 {percentile(self.lags, 0.5) * 1000:.1f}"
             f" / p99 {percentile(self.lags, 0.99) * 1000:.1f}"
             f" / max {max(self.lags, default=0) * 1000:.0f} ms",
@@ -222,6 +234,8 @@ async def main(users: int, think: float) -> None:
                     to_echo, fake, users, ECHO, first_user=300_000, think=think
                 )
                 before, replies = await stats(), dict[int, float]()
+                slow: list[float] = []
+                phase_started = time.monotonic()
                 paced = await run_users(
                     to_webhook,
                     fake,
@@ -230,6 +244,7 @@ async def main(users: int, think: float) -> None:
                     first_user=400_000,
                     think=think,
                     replies=replies,
+                    slow=slow,
                 )
                 paced_commands = Commands(before, await stats(), replies)
         finally:
@@ -256,6 +271,12 @@ async def main(users: int, think: float) -> None:
     report("  echo floor", paced_floor)
     report("  onboarding", paced)
     print("\n".join(paced_commands.lines()))
+    # Slow updates spread evenly mean a slow path; bunched in a few seconds, a stall.
+    bunches = collections.Counter(int(at - phase_started) for at in slow)
+    print(
+        f"    answered later than {SLOW_S * 1000:.0f} ms: {len(slow)}, by second of the phase: "
+        + (", ".join(f"{second}s {n}" for second, n in sorted(bunches.items())) or "none")
+    )
     print("  (goal: p99 < 100 ms)")
 
 

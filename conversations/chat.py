@@ -314,13 +314,14 @@ class ChatService:
             await self.users.record_consents(key, command.records)
         elif isinstance(command, SaveProfile):
             await self.users.save_profile(key, command.profile, now)
-            # Re-index once the burst of edits settles (one job per user and second).
-            await self.queue.enqueue(
-                "index_candidate",
-                key,
-                job_id=f"candidate:{pseudonym(key)}:{int(now.timestamp())}",
-                defer_by=1.0,
-            )
+            if command.reindex:
+                # Re-index once the burst of edits settles (one job per user and second).
+                await self.queue.enqueue(
+                    "index_candidate",
+                    key,
+                    job_id=f"candidate:{pseudonym(key)}:{int(now.timestamp())}",
+                    defer_by=1.0,
+                )
         elif isinstance(command, KeepResume):
             await self.personal.resumes.keep(key, keep=command.keep)
         elif isinstance(command, MatchNow):

@@ -89,7 +89,11 @@ def advance(conv: Conversation | None, msg: InboundMessage, now: datetime) -> Tr
         new = new.model_copy(update={"reachable": True})
         extra.append(SetReachable(reachable=True))
     if new is not None and new.profile != conv.profile:
-        extra.append(SaveProfile(profile=new.profile))
+        # Matching looks again at an onboarded candidate, unless this step matches them now
+        # (MatchNow: a second job would race it for the same jobs and send them unframed).
+        matches_now = any(isinstance(command, MatchNow) for command in transition.commands)
+        reindex = (conv.onboarded or new.onboarded) and not matches_now
+        extra.append(SaveProfile(profile=new.profile, reindex=reindex))
     if new is not None and _drops_stored_resume(conv, msg, new, transition.commands):
         extra.append(KeepResume(keep=False))
     if extra or new is not transition.conversation:

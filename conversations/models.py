@@ -66,6 +66,9 @@ class RecordConsent(Frozen):
 class SaveProfile(Frozen):
     kind: Literal["save_profile"] = "save_profile"
     profile: Profile
+    # Whether matching looks at the candidate again soon. Not while they onboard (nobody is
+    # indexed before onboarding ends) nor when the step matches them at once (MatchNow).
+    reindex: bool = True
 
 
 class ParseResume(Frozen):

@@ -192,6 +192,8 @@ OutboxDoc = Collection(
         IndexModel([("platform_ids", ASCENDING)], sparse=True),
         IndexModel([("kind", ASCENDING), ("sent_at", ASCENDING)]),
         IndexModel([("slot", ASCENDING), ("status", ASCENDING)]),
+        # Which slots hold unfinished rows at all (a claim's first question when there are few).
+        IndexModel([("status", ASCENDING), ("slot", ASCENDING)]),
     ),
 )
 

@@ -18,6 +18,12 @@ unfinished rows of one slot at a time (a few dozen, ~2-4 ms), picks each user's 
 claims the due ones with one ``update_many`` by ``_id``. Each worker walks the slots round-robin
 from its own random place; a caller that knows where a row is due (a user's next row) names
 those slots to read first. Against MongoDB the same queries are plain index lookups.
+
+When few rows are unfinished (the last claim read every slot and still had room), reading all
+128 slots costs the server ~80 ms for nothing, and every drain ends with such a walk: a claim
+then first asks which slots hold unfinished rows (one ``distinct`` over the status index, ~1 ms)
+and reads only those. In a backlog that question costs more than it saves (190 ms at 5,000 open
+rows, 660 ms at 25,000), so a claim after one that filled up walks the slots as before.
 """
 
 from __future__ import annotations
@@ -60,6 +66,8 @@ class MongoOutbox:
         # Where each worker's next claim starts: claims walk the slots round-robin, each worker
         # from a random place, so workers draining together seldom race for the same rows.
         self._cursors: dict[str, int] = {}
+        # Workers whose last claim filled up: a backlog, where every slot is worth reading.
+        self._busy: set[str] = set()
 
     async def enqueue(self, rows: Iterable[OutboxRow]) -> int:
         """Insert rows; a row whose id exists already is left as it is. Returns how many are new."""
@@ -102,6 +110,10 @@ class MongoOutbox:
         preferred = [slot for slot in first if 0 <= slot < SLOTS]
         cursor = self._cursors.setdefault(worker_id, random.randrange(SLOTS))
         rotation = [(cursor + step) % SLOTS for step in range(SLOTS)]
+        if worker_id not in self._busy:
+            holding = set(await collection.distinct("slot", {"status": {"$in": _OPEN}}))
+            rotation = [slot for slot in rotation if slot in holding]
+        self._busy.discard(worker_id)
         for slot in dict.fromkeys([*preferred, *rotation]):
             found = collection.find({"slot": slot, "status": {"$in": _OPEN}})
             heads, queued = _heads([raw async for raw in found])
@@ -137,6 +149,7 @@ class MongoOutbox:
             if len(pending) + len(expired) >= limit:
                 if slot not in preferred:
                     self._cursors[worker_id] = slot  # it may hold more: start there next time
+                self._busy.add(worker_id)
                 next_due = now
                 break
         claiming = {"status": str(OutboxStatus.SENDING), "worker": worker_id,

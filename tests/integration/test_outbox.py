@@ -8,10 +8,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bench.webhook_server import CommandCounter
 from core.channels import Button, Channel, ChatRef, OutgoingDocument, Reply
-from core.ports.outbox import OutboxKind, OutboxRow, OutboxStatus, slot_of
+from core.ports.outbox import SLOTS, OutboxKind, OutboxRow, OutboxStatus, slot_of
 from core.store.outbox import MongoOutbox
 from tests.conftest import fresh_database
+from tests.e2e.test_round_trips import counter
 
 pytestmark = pytest.mark.integration
 
@@ -312,3 +314,30 @@ async def test_a_claim_reads_the_slots_it_is_told_first(outbox: MongoOutbox) -> 
     rest = await outbox.claim("w", T0, LEASE, limit=100)
     assert len(rest.rows) == len(others)
     assert rest.waiting == frozenset()
+
+
+def outbox_reads(commands: CommandCounter) -> int:
+    return len(commands.durations.get("find outbox", []))
+
+
+async def test_a_claim_over_few_rows_reads_only_the_slots_holding_them(mongodb_url: str) -> None:
+    commands = counter()  # listening before this test's client is made
+    users = ["1", "2", "3", "4"]
+    slots = {slot_of(f"telegram:{user}") for user in users}
+    async with fresh_database(mongodb_url):
+        outbox = MongoOutbox()
+        await outbox.enqueue([row(user, "a") for user in users])
+
+        before = outbox_reads(commands)
+        claim = await outbox.claim("w", T0, LEASE, limit=10)
+        assert len(claim.rows) == len(users)
+        # One read per slot that holds a row, and one of the claimed rows: not 128 slots.
+        assert outbox_reads(commands) - before == len(slots) + 1
+
+        # A claim that fills up means a backlog: the next one reads every slot again.
+        await outbox.enqueue([row(user, "b", seq=1) for user in users])
+        await outbox.release([r.id for r in claim.rows], "w")
+        assert len((await outbox.claim("w", T0, LEASE, limit=1)).rows) == 1
+        before = outbox_reads(commands)
+        assert len((await outbox.claim("w", T0, LEASE, limit=10)).rows) == len(users) - 1
+        assert outbox_reads(commands) - before == SLOTS + 1

@@ -490,7 +490,8 @@ def test_a_valid_answer_is_saved_and_the_next_question_follows(
     new = transition.conversation
     assert new is not None
     assert new.profile == conv.profile.model_copy(update=change)
-    assert transition.commands == (SaveProfile(profile=new.profile),)
+    # Not indexed while onboarding: the last step matches them.
+    assert transition.commands == (SaveProfile(profile=new.profile, reindex=False),)
     assert new.step is not step
     assert payloads(transition.replies[0]) == STEP_BUTTONS[new.step]
 
@@ -553,7 +554,7 @@ def test_finishing_onboarding_shows_the_profile_and_the_menu() -> None:
     assert new.onboarded
     assert new.step is Step.DONE
     assert new.profile == PROFILE
-    assert transition.commands == (SaveProfile(profile=PROFILE), MATCH_NOW)
+    assert transition.commands == (SaveProfile(profile=PROFILE, reindex=False), MATCH_NOW)
     assert payloads(transition.replies[1]) == MENU
 
 
@@ -562,7 +563,7 @@ def test_every_onboarding_answer_is_saved_as_it_is_given() -> None:
     for transition in converse(conv, *ONBOARDING):
         new = final([transition])
         changed = new.profile != conv.profile
-        saved = (SaveProfile(profile=new.profile),) if changed else ()
+        saved = (SaveProfile(profile=new.profile, reindex=False),) if changed else ()
         matched = (MATCH_NOW,) if new.onboarded else ()
         assert transition.commands == (*saved, *matched)
         conv = new
@@ -610,7 +611,7 @@ def test_resume_upload_is_parsed_summarised_corrected_and_confirmed() -> None:
     assert conv.step is Step.FREQUENCY
     assert conv.profile.resume == resume
     assert conv.pending_resume is None
-    assert confirmed.commands == (KEEP, SaveProfile(profile=conv.profile))
+    assert confirmed.commands == (KEEP, SaveProfile(profile=conv.profile, reindex=False))
     # Contact details from the resume stay out of the profile and the conversation.
     assert "ada@example.org" not in conv.model_dump_json()
 
@@ -935,7 +936,7 @@ def test_editing_one_answer_changes_only_that_answer(
     done = final([answer])
     assert done.profile == PROFILE.model_copy(update=change)
     assert (done.step, done.editing, done.onboarded) == (Step.DONE, False, True)
-    assert answer.commands == (SaveProfile(profile=done.profile), MATCH_NOW)
+    assert answer.commands == (SaveProfile(profile=done.profile, reindex=False), MATCH_NOW)
     assert payloads(answer.replies[1]) == MENU
 
 
@@ -952,7 +953,7 @@ def test_any_employment_type_clears_the_choice(sent: InboundMessage) -> None:
     )
 
     assert final([answer]).profile == PROFILE
-    assert answer.commands == (SaveProfile(profile=PROFILE), MATCH_NOW)
+    assert answer.commands == (SaveProfile(profile=PROFILE, reindex=False), MATCH_NOW)
 
 
 def test_an_invalid_employment_type_asks_again_with_the_buttons() -> None:
@@ -1018,7 +1019,8 @@ def test_the_new_answers_can_be_cleared(
     )
 
     assert final([answer]).profile == SET.model_copy(update=change)
-    assert answer.commands == (SaveProfile(profile=final([answer]).profile), MATCH_NOW)
+    saved = SaveProfile(profile=final([answer]).profile, reindex=False)
+    assert answer.commands == (saved, MATCH_NOW)
 
 
 @pytest.mark.parametrize("lang", SUPPORTED)
@@ -1155,7 +1157,8 @@ def test_replacing_the_resume_ends_in_the_menu() -> None:
     )
     assert done.profile == PROFILE.model_copy(update={"resume": resume})
     assert (done.step, done.editing, done.pending_resume) == (Step.DONE, False, None)
-    assert transitions[-1].commands == (KEEP, SaveProfile(profile=done.profile), MATCH_NOW)
+    saved = SaveProfile(profile=done.profile, reindex=False)
+    assert transitions[-1].commands == (KEEP, saved, MATCH_NOW)
     summary = profile_summary(done.profile, "en")
     (prefs,) = converse(done, (command("prefs"), (en("prefs_choose", summary=summary),)))
     assert "• Skills: Python, Go\n" in prefs.replies[0].text
@@ -1223,7 +1226,7 @@ def test_answers_given_in_prefs_are_never_overwritten_by_a_resume() -> None:
     done = final([confirm])
     assert done.profile.languages == (ENGLISH_NATIVE,)
     assert done.profile.licences == ("Registered Nurse (RN)", "CDL Class A")
-    assert confirm.commands == (KEEP, SaveProfile(profile=done.profile), MATCH_NOW)
+    assert confirm.commands == (KEEP, SaveProfile(profile=done.profile, reindex=False), MATCH_NOW)
 
 
 def test_a_resume_adds_nothing_when_both_answers_are_given() -> None:
@@ -1559,7 +1562,9 @@ def test_blocking_marks_the_user_unreachable_and_any_message_undoes_it() -> None
     back = final([answer])
     assert back.reachable
     assert back.step is Step.WORK_MODE
-    assert answer.commands == (SetReachable(reachable=True), SaveProfile(profile=back.profile))
+    assert answer.commands == (
+        SetReachable(reachable=True), SaveProfile(profile=back.profile, reindex=False)
+    )
 
 
 def test_unblocking_marks_the_user_reachable_and_welcomes_them_back() -> None:
@@ -1698,7 +1703,8 @@ def test_a_confirmed_replacement_resume_matches_now() -> None:
         (tap("resume:ok"), says("saved", "menu")),
     )
 
-    assert confirm.commands == (KEEP, SaveProfile(profile=final([confirm]).profile), MATCH_NOW)
+    saved = SaveProfile(profile=final([confirm]).profile, reindex=False)
+    assert confirm.commands == (KEEP, saved, MATCH_NOW)
 
 
 @pytest.mark.parametrize(
@@ -1908,7 +1914,7 @@ def test_the_questioned_place_is_corrected_or_kept(
 
     assert final([done]).profile.locations == locations
     assert final([done]).pending_locations is None
-    assert done.commands == (SaveProfile(profile=final([done]).profile),)
+    assert done.commands == (SaveProfile(profile=final([done]).profile, reindex=False),)
 
 
 def test_each_unknown_place_is_questioned_in_turn_and_known_ones_pass() -> None:
@@ -1954,7 +1960,7 @@ def test_a_questioned_place_in_prefs_saves_and_matches_once_settled() -> None:
     )
     assert asked.commands == ()
     assert final([done]).profile.locations == ("Atlanta",)
-    assert done.commands == (SaveProfile(profile=final([done]).profile), MATCH_NOW)
+    assert done.commands == (SaveProfile(profile=final([done]).profile, reindex=False), MATCH_NOW)
 
 
 def test_cancel_while_a_place_is_questioned_keeps_the_old_locations() -> None:
