@@ -252,9 +252,15 @@ class MongoApplications:
         except DuplicateKeyError:
             raw = await collection.find_one({"_id": key})
         if stage is ApplicationStage.APPLIED and raw is not None and raw.get("applied_at") is None:
+            # applied_at is the time of the first "applied" in the history, not this call's
+            # clock: of two taps at once, the one that lost the write may get here first.
+            first = next(
+                (step["at"] for step in raw.get("history", ()) if step["stage"] == str(stage)),
+                now,
+            )
             raw = await collection.find_one_and_update(
                 {"_id": key, "applied_at": None},
-                {"$set": {"applied_at": now}},
+                {"$set": {"applied_at": first}},
                 return_document=ReturnDocument.AFTER,
             ) or await collection.find_one({"_id": key})
         if raw is None:  # removed (or erased) while we wrote

@@ -441,7 +441,7 @@ async def test_applied_at_is_set_the_first_time_only(stores: Stores) -> None:
 async def test_concurrent_taps_on_one_stage_write_one_history_entry(stores: Stores) -> None:
     apps = stores.applications
     results = await asyncio.gather(
-        *[apps.set_stage(ANN, "j1", ApplicationStage.APPLIED, at(i)) for i in range(6)]
+        *[apps.set_stage(ANN, "j1", ApplicationStage.APPLIED, at(i)) for i in range(20)]
     )
     stored = await apps.get(ANN, "j1")
     assert stored is not None
