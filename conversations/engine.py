@@ -83,6 +83,9 @@ def advance(conv: Conversation | None, msg: InboundMessage, now: datetime) -> Tr
         conv = conv.model_copy(update={"channel": msg.channel})
     transition = _after_consent(conv, msg, now)
     new = transition.conversation
+    # Matching reads the stored profile, so MatchNow runs after the SaveProfile.
+    first = tuple(c for c in transition.commands if not isinstance(c, MatchNow))
+    last = tuple(c for c in transition.commands if isinstance(c, MatchNow))
     extra: list[Command] = []
     if new is not None and not new.reachable and msg.kind not in _SILENT_KINDS:
         # Any message from the user proves they can be reached again.
@@ -91,15 +94,11 @@ def advance(conv: Conversation | None, msg: InboundMessage, now: datetime) -> Tr
     if new is not None and new.profile != conv.profile:
         # Matching looks again at an onboarded candidate, unless this step matches them now
         # (MatchNow: a second job would race it for the same jobs and send them unframed).
-        matches_now = any(isinstance(command, MatchNow) for command in transition.commands)
-        reindex = (conv.onboarded or new.onboarded) and not matches_now
+        reindex = (conv.onboarded or new.onboarded) and not last
         extra.append(SaveProfile(profile=new.profile, reindex=reindex))
     if new is not None and _drops_stored_resume(conv, msg, new, transition.commands):
         extra.append(KeepResume(keep=False))
     if extra or new is not transition.conversation:
-        # Matching reads the stored profile, so MatchNow runs after the SaveProfile.
-        first = tuple(c for c in transition.commands if not isinstance(c, MatchNow))
-        last = tuple(c for c in transition.commands if isinstance(c, MatchNow))
         return transition.model_copy(
             update={"conversation": new, "commands": (*first, *extra, *last)}
         )
