@@ -28,7 +28,6 @@ from tests.e2e.test_linking import (
     indexed_key,
     linked_pair,
     mailed_code,
-    mentioning,
     onboard_with_resume,
     onboarded_alice,
     outbox_channels,
@@ -43,6 +42,7 @@ from tests.e2e.test_matches import onboard as onboard_on_telegram
 from tests.e2e.test_telegram_webhook import Person, settled
 from tests.e2e.test_whatsapp import WaPerson
 from tests.e2e.test_whatsapp import onboard as onboard_on_whatsapp
+from tests.stored import documents_mentioning
 
 pytestmark = pytest.mark.e2e
 
@@ -190,7 +190,7 @@ async def test_keeping_the_redeeming_chats_profile_deletes_the_other_one(both: B
     ben = WaPerson(both.wa, BEN)
     await onboard_with_resume(ben)
     assert await stored_under(key(ALICE))  # Alice's profile, before
-    assert "profiles" in await mentioning(both.stack, ["Nurse"])
+    assert "profiles" in await documents_mentioning(both.stack, ["Nurse"])
 
     code = code_in((await alice.says("/link"))[0])
     (conflict,) = await ben.says(f"link {code}")
@@ -209,7 +209,7 @@ async def test_keeping_the_redeeming_chats_profile_deletes_the_other_one(both: B
     assert kept.resume is not None
     assert "Python" in kept.resume.skills
     # The dropped profile's roles are nowhere in the database any more.
-    assert await mentioning(both.stack, ["Nurse"]) == {}
+    assert await documents_mentioning(both.stack, ["Nurse"]) == {}
     # Alice's Telegram chat now reads Ben's profile.
     prefs = (await alice.says("/prefs"))[0]
     assert "Backend Developer" in prefs

@@ -33,13 +33,14 @@ from tests.e2e.test_matches import (
     tomorrow_in_berlin,
 )
 from tests.e2e.test_matches import onboard as onboard_on_telegram
-from tests.e2e.test_telegram_webhook import Person, settled, stored_texts
+from tests.e2e.test_telegram_webhook import Person, settled
 from tests.e2e.test_whatsapp import APP_SECRET, VERIFY_TOKEN, WaPerson, WaStack
 from tests.e2e.test_whatsapp import onboard as onboard_on_whatsapp
 from tests.fakes.graph_api import FakeGraphAPI
 from tests.fakes.smtp_server import FakeSmtpServer
 from tests.fakes.telegram_api import FakeTelegramAPI
 from tests.resume_files import SAMPLE_RESUME_EN, make_pdf
+from tests.stored import documents_mentioning
 
 pytestmark = pytest.mark.e2e
 
@@ -487,18 +488,6 @@ async def test_a_mistyped_email_code_is_not_right_and_adds_no_address(both: Both
 # --- 8. /delete from one chat erases the person everywhere ------------------------------------
 
 
-async def mentioning(stack: Stack, needles: list[str]) -> dict[str, int]:
-    """Documents in every collection of the database (not only ours) that mention a needle."""
-    database = stack.runtime.mongo[stack.settings.mongodb_database]
-    found: dict[str, int] = {}
-    for name in await database.list_collection_names():
-        async for raw in database[name].find({}):
-            texts = stored_texts(raw)
-            if any(needle in text for needle in needles for text in texts):
-                found[name] = found.get(name, 0) + 1
-    return found
-
-
 async def test_delete_from_whatsapp_erases_every_linked_chat_the_address_and_the_person(
     both: Both,
 ) -> None:
@@ -512,13 +501,14 @@ async def test_delete_from_whatsapp_erases_every_linked_chat_the_address_and_the
     email_key = route[2]
     assert email_key.startswith("email:")
     needles = [key(ALICE), wa_key(BEN), BEN, email_key, ADDRESS]
-    assert set(await mentioning(both.stack, needles)) >= {"users", "people", "conversations"}
+    mentioned = await documents_mentioning(both.stack, needles)
+    assert set(mentioned) >= {"users", "people", "conversations"}
 
     await ben.says("/delete")
     await ben.taps("delete:yes")
     await settled(both.stack)
     await delivered(both.stack)
-    assert await mentioning(both.stack, needles) == {}
+    assert await documents_mentioning(both.stack, needles) == {}
     assert [raw async for raw in both.stack.runtime.redis.scan_iter("link:*")] == []
     # Alice's Telegram chat knows nothing of her: it starts over at the consent notice.
     alice.seen = len(both.stack.telegram.messages_to(ALICE))

@@ -20,10 +20,10 @@ from typing import Any
 import httpx
 import pytest
 from pydantic import SecretStr
-from pymongo import monitoring
 
 from bench.webhook import ONBOARDING  # (kind, payload, replies): a whole onboarding
 from bench.webhook_server import CommandCounter, StampUpdates
+from tests.commands import counter
 from tests.conftest import WEBHOOK_SECRET, Stack, serve
 from tests.e2e import updates
 from tests.fakes.telegram_api import FakeTelegramAPI
@@ -33,22 +33,11 @@ from webhooks.worker import build_worker, stop_worker
 
 pytestmark = pytest.mark.e2e
 
-# pymongo takes listeners when a client is created: one counter for the session, registered
-# before the stack's client exists (core.store.mongo.connect takes none of its own).
-_COUNTER: list[CommandCounter] = []
-
 ACCEPT, PENDING = "insert inbound", "find inbound"
 READ, WRITE = "find conversations", "update conversations"
 # The admin check reads the granted admins at most every CACHE_SECONDS, whoever writes.
 ADMIN_REFRESH = "find admins"
 
-
-
-def counter() -> CommandCounter:
-    if not _COUNTER:
-        _COUNTER.append(CommandCounter())
-        monitoring.register(_COUNTER[0])
-    return _COUNTER[0]
 
 
 @contextlib.asynccontextmanager

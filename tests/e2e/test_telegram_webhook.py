@@ -9,10 +9,11 @@ from typing import Any
 import pytest
 
 from core.logging import configure_logging, pseudonym
-from core.store.documents import DOCUMENTS, ResumeDoc
+from core.store.documents import ResumeDoc
 from tests.conftest import Stack
 from tests.e2e import updates
 from tests.resume_files import SAMPLE_RESUME_DE, SAMPLE_RESUME_EN, make_pdf
+from tests.stored import documents_mentioning
 
 pytestmark = pytest.mark.e2e
 
@@ -84,33 +85,6 @@ async def settled(stack: Stack) -> None:
         # The store offers no event to wait on here; poll it briefly.
         while await inbound.count_documents({"status": "pending"}):  # noqa: ASYNC110
             await asyncio.sleep(0.01)
-
-
-def stored_texts(value: Any) -> list[str]:
-    """Every string and number a stored document holds, at any depth (times are not data a
-    user gave us, and as text one may contain a user's id by chance: "…:06.606060")."""
-    if isinstance(value, dict):
-        return [text for key, item in value.items() for text in (str(key), *stored_texts(item))]
-    if isinstance(value, list | tuple):
-        return [text for item in value for text in stored_texts(item)]
-    if isinstance(value, str | int | float) and not isinstance(value, bool):
-        return [str(value)]
-    if isinstance(value, bytes):
-        return [value.decode("latin-1")]
-    return []
-
-
-async def documents_mentioning(stack: Stack, needles: list[str]) -> dict[str, int]:
-    """Count documents, in every collection, that hold any of the needles in a value."""
-    found: dict[str, int] = {}
-    for document in DOCUMENTS:
-        collection = document.collection()
-        async for raw in collection.find({}):
-            texts = stored_texts(raw)
-            if any(needle in text for needle in needles for text in texts):
-                name = str(document.name)
-                found[name] = found.get(name, 0) + 1
-    return found
 
 
 async def test_whole_onboarding_with_a_pdf_resume(stack: Stack) -> None:

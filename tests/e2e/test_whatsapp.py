@@ -28,10 +28,11 @@ from tests.e2e.test_matches import (
     seed_job,
     tomorrow_in_berlin,
 )
-from tests.e2e.test_telegram_webhook import documents_mentioning, settled
+from tests.e2e.test_telegram_webhook import settled
 from tests.fakes.graph_api import FakeGraphAPI
 from tests.fakes.telegram_api import FakeTelegramAPI
 from tests.resume_files import SAMPLE_RESUME_EN, make_pdf
+from tests.stored import documents_mentioning
 
 pytestmark = pytest.mark.e2e
 

@@ -12,8 +12,8 @@ from bench.webhook_server import CommandCounter
 from core.channels import Button, Channel, ChatRef, OutgoingDocument, Reply
 from core.ports.outbox import SLOTS, OutboxKind, OutboxRow, OutboxStatus, slot_of
 from core.store.outbox import MongoOutbox
+from tests.commands import counter
 from tests.conftest import fresh_database
-from tests.e2e.test_round_trips import counter
 
 pytestmark = pytest.mark.integration
 
