@@ -39,7 +39,6 @@ READ, WRITE = "find conversations", "update conversations"
 ADMIN_REFRESH = "find admins"
 
 
-
 @contextlib.asynccontextmanager
 async def counted_stack(
     settings_factory: Any, telegram: FakeTelegramAPI, commands: CommandCounter
